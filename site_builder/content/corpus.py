@@ -1,0 +1,210 @@
+"""Load every content file, validate it, and resolve the relations between documents.
+
+Collect, then write: nothing is rendered until the whole corpus is known to be valid,
+and every error is collected rather than only the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from ..errors import ContentError
+from .errors_zh import to_content_errors
+from .frontmatter import FrontMatterError, SourceDocument, parse
+from .graph import Graph
+from .model import KIND_FOLDERS, MODELS, Document, Policy, references
+
+FOLDER_KINDS = {folder: kind for kind, folder in KIND_FOLDERS.items()}
+# Front-matter fields that become graph edges, and the edge kind they make.
+_EDGE_FIELDS = {
+    "based_on": "based_on", "supersedes": "supersedes", "amends": "amends",
+    "services": "services", "interprets": "interprets", "policies": "implements",
+    "about": "about", "related": "related", "topics": "topic",
+    "sections.see": "scenario", "sections.do": "scenario", "sections.ask": "scenario",
+    "sections.check": "scenario",
+}
+
+
+@dataclass
+class Entry:
+    """One content document: its validated front matter and where it came from."""
+
+    meta: Document
+    src_path: str
+    abs_path: Path
+    body: str
+    body_line: int
+    source: SourceDocument
+    status: str = "effective"
+    superseded_by: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def kind(self) -> str:
+        return self.meta.kind
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL, e.g. ``policies/guo-ban-fa-2021-12/``."""
+        return f"{KIND_FOLDERS[self.meta.kind]}/{self.meta.id}/"
+
+    @property
+    def dest_uri(self) -> str:
+        return f"{self.url}index.html"
+
+
+@dataclass
+class Corpus:
+    """All documents of a site, their errors and their graph."""
+
+    docs_dir: Path
+    documents: dict[str, Entry] = field(default_factory=dict)
+    by_path: dict[str, Entry] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph)
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def of_kind(self, kind: str) -> list[Entry]:
+        """Documents of one kind, in a stable order (newest first for dated kinds)."""
+        items = [e for e in self.documents.values() if e.kind == kind]
+        return sorted(items, key=sort_key)
+
+
+def sort_key(entry: Entry) -> tuple[Any, ...]:
+    """Newest first by publication date, then by title."""
+    date = getattr(entry.meta, "published", None) or getattr(entry.meta, "effective", None)
+    return (-(date.toordinal() if date else 0), entry.meta.title)
+
+
+def content_files(docs_dir: Path) -> Iterable[tuple[str, Path]]:
+    """Every Markdown file under ``docs_dir`` except ``_data`` and hidden folders."""
+    for root, dirs, files in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(files):
+            if name.endswith(".md") and not name.startswith((".", "_")):
+                path = Path(root, name)
+                yield path.relative_to(docs_dir).as_posix(), path
+
+
+def read_entry(rel: str, path: Path, errors: list[ContentError]) -> Entry | None:
+    """Read and validate one file; append its errors and return ``None`` when invalid."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(ContentError(rel, None, "", f"无法读取文件（需要 UTF-8 编码）：{exc}"))
+        return None
+    try:
+        src = parse(text)
+    except FrontMatterError as exc:
+        errors.append(ContentError(rel, exc.line, "", exc.message))
+        return None
+    meta = dict(src.meta)
+    folder = rel.split("/", 1)[0]
+    if "kind" not in meta and folder in FOLDER_KINDS:
+        meta["kind"] = FOLDER_KINDS[folder]
+    kind = meta.get("kind")
+    if kind not in MODELS:
+        allowed = "、".join(MODELS)
+        errors.append(ContentError(rel, src.line_of(("kind",)), "kind",
+                                   f"文档类型“{kind}”无效，应为：{allowed}（或放在对应文件夹里）"))
+        return None
+    model = MODELS[kind]
+    try:
+        doc = model.model_validate(meta)
+    except ValidationError as exc:
+        errors.extend(to_content_errors(exc, src, rel, list(model.model_fields)))
+        return None
+    return Entry(doc, rel, path, src.body, src.body_line, src)
+
+
+def load_corpus(docs_dir: Path, *, today: dt.date | None = None) -> Corpus:
+    """Read and validate every document under ``docs_dir``; never raises on content errors."""
+    corpus = Corpus(Path(docs_dir), today=today or dt.date.today())
+    for rel, path in content_files(corpus.docs_dir):
+        entry = read_entry(rel, path, corpus.errors)
+        if entry is not None:
+            _register(corpus, entry)
+    _check_unique_doc_numbers(corpus)
+    _resolve_references(corpus)
+    _compute_status(corpus)
+    return corpus
+
+
+def _register(corpus: Corpus, entry: Entry) -> None:
+    other = corpus.documents.get(entry.id)
+    if other is not None:
+        corpus.errors.append(ContentError(
+            entry.src_path, entry.source.line_of(("id",)), "id",
+            f"id“{entry.id}”重复：{other.src_path} 已经使用了它"))
+        return
+    corpus.documents[entry.id] = entry
+    corpus.by_path[entry.src_path] = entry
+
+
+def _check_unique_doc_numbers(corpus: Corpus) -> None:
+    seen: dict[str, Entry] = {}
+    for entry in corpus.documents.values():
+        number = getattr(entry.meta, "doc_number", None)
+        if not number:
+            continue
+        other = seen.setdefault(number, entry)
+        if other is not entry:
+            corpus.errors.append(ContentError(
+                entry.src_path, entry.source.line_of(("doc_number",)), "doc_number",
+                f"文号“{number}”重复：{other.src_path} 已经使用了它"))
+
+
+def _resolve_references(corpus: Corpus) -> None:
+    from .model import KIND_LABELS
+
+    for entry in corpus.documents.values():
+        for name, index, target, kinds in references(entry.meta):
+            path = (*name.split("."), index)
+            field_name = ".".join(str(p) for p in path)
+            line = entry.source.line_of(path)
+            other = corpus.documents.get(target)
+            if other is None:
+                corpus.errors.append(ContentError(
+                    entry.src_path, line, field_name, f"找不到 id 为“{target}”的文档"))
+                continue
+            if kinds and other.kind not in kinds:
+                wanted = "或".join(KIND_LABELS[k] for k in kinds)
+                corpus.errors.append(ContentError(
+                    entry.src_path, line, field_name,
+                    f"“{target}”是{KIND_LABELS[other.kind]}，这里应引用{wanted}"))
+                continue
+            corpus.graph.add(entry.id, target, _EDGE_FIELDS[name],
+                             where=f"{entry.src_path}:{line}")
+
+
+def _compute_status(corpus: Corpus) -> None:
+    for edge in corpus.graph.edges:
+        if edge.kind == "supersedes" and edge.target in corpus.documents:
+            corpus.documents[edge.target].superseded_by.append(edge.source)
+    for entry in corpus.documents.values():
+        if isinstance(entry.meta, Policy):
+            entry.status = policy_status(entry.meta, corpus.today, bool(entry.superseded_by))
+
+
+def policy_status(meta: Policy, today: dt.date, superseded: bool) -> str:
+    """The status people should see today: a declared status wins over dates."""
+    if meta.status in ("draft", "consultation", "repealed", "amended"):
+        return meta.status
+    if meta.expires and meta.expires <= today:
+        return "expired"
+    if meta.status == "expired":
+        return "expired"
+    if superseded:
+        return "superseded"
+    if meta.effective and meta.effective > today:
+        return "pending"
+    return "effective"
