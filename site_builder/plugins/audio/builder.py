@@ -1,0 +1,173 @@
+"""The audio pipeline without MkDocs: collect pages, synthesise what is missing, write files.
+
+Collect, then write: :meth:`AudioBuilder.add_page` only records what a page will say;
+:meth:`AudioBuilder.build` synthesises every missing clip of the whole site in one parallel
+batch and then writes ``audio/<page>.mp3``, ``.vtt`` and ``.json`` for every page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import ClipCache, clip_key
+from .engine import SpeechEngine
+from .normalise import normalise, split_sentences
+from .segment import Block
+from .synth import Job, synthesise_all
+from .timing import encode_mp3, join, to_json, to_vtt
+
+log = logging.getLogger("mkdocs.plugins.tongda.audio")
+
+
+@dataclass
+class AudioStats:
+    """What one build did; the build report shows these figures."""
+
+    synthesised: int = 0
+    cached: int = 0
+    pages: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    characters: int = 0
+    elapsed: float = 0.0
+
+    def line(self) -> str:
+        """The line printed at the end of the build."""
+        return f"audio: {self.synthesised} synthesised, {self.cached} cached"
+
+
+@dataclass
+class _Item:
+    block: Block
+    sentences: list[str]
+    spoken: list[str]
+    key: str
+
+
+@dataclass
+class PagePlan:
+    """What one page will say, in reading order."""
+
+    name: str
+    url: str
+    title: str
+    items: list[_Item] = field(default_factory=list)
+
+
+def page_audio_name(url: str) -> str:
+    """``services/id-card/`` → ``services/id-card``; the home page is ``index``."""
+    name = url.strip("/")
+    if name.endswith(".html"):
+        name = name[: -len(".html")]
+    return name or "index"
+
+
+class AudioBuilder:
+    """Turns page blocks into MP3 + timing maps.
+
+    Args:
+        engine: Speech engine (its identity is part of every cache key).
+        cache: Clip cache.
+        workers: Synthesis processes (0: one per core).
+        gap_ms: Silence between blocks.
+        compression: MP3 compression level for soundfile (0–0.99; higher is smaller).
+        progress: Show a progress bar while synthesising.
+    """
+
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        cache: ClipCache,
+        workers: int = 0,
+        gap_ms: int = 250,
+        compression: float = 0.9,
+        progress: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.cache = cache
+        self.workers = workers
+        self.gap_ms = gap_ms
+        self.compression = compression
+        self.progress = progress
+        self.pages: dict[str, PagePlan] = {}
+        self._identity: str | None = None
+
+    @property
+    def identity(self) -> str:
+        """Engine identity, computed once (it loads the engine library)."""
+        if self._identity is None:
+            self._identity = self.engine.identity
+        return self._identity
+
+    def add_page(self, url: str, title: str, blocks: list[Block]) -> PagePlan:
+        """Record the blocks a page reads aloud; returns the plan (its ``name`` names files)."""
+        plan = PagePlan(page_audio_name(url), url, title)
+        for block in blocks:
+            sentences = split_sentences(block.text) or [block.text]
+            spoken = [normalise(s) for s in sentences]
+            keep = [(s, n) for s, n in zip(sentences, spoken) if n.strip()]
+            if not keep:
+                continue
+            sentences, spoken = [s for s, _ in keep], [n for _, n in keep]
+            plan.items.append(_Item(block, sentences, spoken, clip_key(self.identity, spoken)))
+        if plan.items:
+            self.pages[plan.name] = plan
+        else:
+            self.pages.pop(plan.name, None)
+        return plan
+
+    def reset(self) -> None:
+        """Forget recorded pages (``mkdocs serve`` rebuilds)."""
+        self.pages.clear()
+
+    def build(self, out_dir: Path) -> AudioStats:
+        """Synthesise missing clips and write every page's files under ``out_dir``."""
+        started = time.perf_counter()
+        stats = AudioStats()
+        needed: dict[str, tuple[str, ...]] = {}
+        for plan in self.pages.values():
+            for item in plan.items:
+                needed.setdefault(item.key, tuple(item.spoken))
+                stats.characters += sum(len(s) for s in item.spoken)
+        missing = [Job(k, s) for k, s in needed.items() if not self.cache.has(k)]
+        stats.cached = len(needed) - len(missing)
+        stats.synthesised = synthesise_all(
+            missing, self.engine, self.cache, self.workers, self.progress
+        )
+        for plan in self.pages.values():
+            size, seconds = self._write_page(plan, out_dir)
+            stats.pages += 1
+            stats.bytes += size
+            stats.seconds += seconds
+        stats.elapsed = time.perf_counter() - started
+        return stats
+
+    def _write_page(self, plan: PagePlan, out_dir: Path) -> tuple[int, float]:
+        rate = self.cache.sample_rate
+        clips = [
+            (it.block.id, it.block.text, it.sentences, self.cache.get(it.key)) for it in plan.items
+        ]
+        samples, cues = join(clips, rate, self.gap_ms)
+        page_key = hashlib.sha256(
+            "|".join([self.identity, str(self.gap_ms), str(self.compression)]
+                     + [it.key for it in plan.items]).encode()
+        ).hexdigest()
+        cached = self.cache.page_path(page_key)
+        if cached.exists():
+            mp3 = cached.read_bytes()
+        else:
+            mp3 = encode_mp3(samples, rate, self.compression)
+            self.cache.put_page(page_key, mp3)
+        base = out_dir / plan.name
+        base.parent.mkdir(parents=True, exist_ok=True)
+        base.with_suffix(".mp3").write_bytes(mp3)
+        duration = samples.shape[0] / rate
+        base.with_suffix(".vtt").write_text(to_vtt(cues), "utf-8")
+        meta = {"page": plan.url, "title": plan.title, "audio": Path(plan.name).name + ".mp3",
+                "engine": self.identity, "sample_rate": rate}
+        base.with_suffix(".json").write_text(to_json(cues, duration, **meta), "utf-8")
+        return len(mp3), duration

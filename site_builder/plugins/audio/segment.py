@@ -1,0 +1,190 @@
+"""Find the readable blocks of a page's HTML, give each an id, add point-reading buttons.
+
+Works on the HTML MkDocs renders from Markdown (``on_page_content``). The page is tokenised
+with the standard library's :class:`html.parser.HTMLParser`; every token is re-emitted
+verbatim except the start tags of readable blocks (which get an ``id`` when they have none)
+and the end tags of paragraphs (before which the "朗读此段" button goes). A block's text is
+its own text without nested blocks, so a list item holding paragraphs is read as those
+paragraphs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+#: Elements read as one clip each.
+BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "figcaption", "caption", "tr"})
+#: Blocks that get a point-reading button (a button inside a heading would change its name).
+BUTTON_BLOCKS = frozenset({"p", "li", "dd"})
+#: Text inside these is never read (code listings, scripts, our own controls).
+SKIP = frozenset({"script", "style", "pre", "button", "template", "svg", "math", "audio", "video", "noscript"})
+_VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source", "track", "col", "area", "base", "embed", "param"})
+CELL_SEPARATOR = "，"
+ID_PREFIX = "td-p-"
+
+
+@dataclass
+class Block:
+    """One readable block: its element id, tag and visible text (whitespace collapsed)."""
+
+    id: str
+    tag: str
+    text: str
+
+
+@dataclass
+class _Open:
+    tag: str
+    token: int
+    block: bool
+    skip: bool
+    text: list[str] = field(default_factory=list)
+    existing_id: str | None = None
+
+
+class _Tokeniser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.tokens: list[str] = []
+        self.events: list[tuple[str, str, int, dict[str, str | None]]] = []
+
+    def _add(self, kind: str, tag: str, attrs: list[tuple[str, str | None]] | None = None) -> None:
+        self.events.append((kind, tag, len(self.tokens), dict(attrs or [])))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._add("start", tag, attrs)
+        self.tokens.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._add("void", tag, attrs)
+        self.tokens.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._add("end", tag)
+        self.tokens.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self._add("text", data)
+        self.tokens.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._add("text", html.unescape(f"&{name};"))
+        self.tokens.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._add("text", html.unescape(f"&#{name};"))
+        self.tokens.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.tokens.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.tokens.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.tokens.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.tokens.append(f"<![{data}]>")
+
+
+def _hidden(attrs: dict[str, str | None]) -> bool:
+    classes = (attrs.get("class") or "").split()
+    return (
+        "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or "td-audio-skip" in classes
+        or "headerlink" in classes  # MkDocs' ¶ permalink anchors
+    )
+
+
+@dataclass
+class SegmentedPage:
+    """Result of :func:`segment`: the rewritten HTML and its blocks in reading order."""
+
+    html: str
+    blocks: list[Block]
+
+
+def segment(source: str, button_html: Callable[[Block], str] | None = None, start: int = 1) -> SegmentedPage:
+    """Give every readable block an id and return the blocks in reading order.
+
+    Args:
+        source: Page HTML (a fragment).
+        button_html: Called with a :class:`Block` to get the point-reading button markup,
+            inserted before the end tag of ``p``/``li``/``dd`` blocks; None adds no buttons.
+        start: First number for generated ids (``td-p-<n>``).
+
+    Returns:
+        The rewritten HTML and the blocks. Blocks keep an existing ``id`` (heading anchors
+        must not change); others get ``td-p-<n>``.
+    """
+    tok = _Tokeniser()
+    tok.feed(source)
+    tok.close()
+    tokens = list(tok.tokens)
+    inserts: dict[int, str] = {}
+    blocks: list[tuple[int, Block]] = []
+    stack: list[_Open] = []
+    used_ids = set(re.findall(r'\bid\s*=\s*["\']([^"\']+)', source))
+    counter = [start]
+
+    def close(entry: _Open, end_token: int | None) -> None:
+        text = re.sub(r"\s+", " ", "".join(entry.text)).strip(" " + CELL_SEPARATOR)
+        if not (entry.block and text and re.search(r"\w", text)):
+            return
+        bid = entry.existing_id
+        if not bid:
+            while f"{ID_PREFIX}{counter[0]}" in used_ids:
+                counter[0] += 1
+            bid = f"{ID_PREFIX}{counter[0]}"
+            used_ids.add(bid)
+            counter[0] += 1
+            tokens[entry.token] = _add_id(tokens[entry.token], bid)
+        block = Block(bid, entry.tag, text)
+        blocks.append((entry.token, block))
+        if button_html and entry.tag in BUTTON_BLOCKS and end_token is not None:
+            inserts[end_token] = button_html(block)
+
+    for kind, tag, index, attrs in tok.events:
+        skipping = bool(stack) and stack[-1].skip
+        if kind == "text":
+            target = next((e for e in reversed(stack) if e.block), None)
+            if target is not None and not skipping:
+                target.text.append(tag)
+        elif kind == "start" and tag not in _VOID:
+            skip = skipping or tag in SKIP or _hidden(attrs)
+            is_block = tag in BLOCKS and not skip
+            stack.append(_Open(tag, index, is_block, skip, existing_id=attrs.get("id")))
+        elif kind in ("start", "void") and tag == "br":
+            target = next((e for e in reversed(stack) if e.block), None)
+            if target is not None and not skipping:
+                target.text.append(" ")
+        elif kind == "end":
+            if tag in ("td", "th") and stack:
+                target = next((e for e in reversed(stack) if e.block), None)
+                if target is not None and target.tag == "tr":
+                    target.text.append(CELL_SEPARATOR)
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth].tag == tag:
+                    while len(stack) > depth:
+                        entry = stack.pop()
+                        close(entry, index if entry.tag == tag else None)
+                    break
+    while stack:
+        close(stack.pop(), None)
+    out = "".join(inserts.get(i, "") + t for i, t in enumerate(tokens))
+    ordered = [b for _, b in sorted(blocks, key=lambda x: x[0])]
+    return SegmentedPage(out, ordered)
+
+
+def _add_id(start_tag: str, bid: str) -> str:
+    """Insert ``id="…"`` right after the tag name of a start tag."""
+    m = re.match(r"<[A-Za-z0-9]+", start_tag)
+    assert m is not None
+    return f'{start_tag[: m.end()]} id="{bid}"{start_tag[m.end():]}'
+
