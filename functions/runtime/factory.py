@@ -1,0 +1,122 @@
+"""What every function shares: settings, storage, errors, limits, audit and OpenAPI.
+
+A function's ``app.py`` calls :func:`create_function_app` with its routers and
+migrations and gets a FastAPI app whose OpenAPI description documents every problem
+response, ready for uvicorn, for Mangum (AWS Lambda) and for ``tongda serve``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy.engine import Engine
+
+from . import audit, auth, idempotency, problems
+from .db import Migration, make_engine, migrate
+from .limits import BodyLimit, RateLimit
+from .settings import Settings
+
+_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503)
+
+
+class Runtime:
+    """A function's settings and storage; the engine is created and migrated on first use.
+
+    Lazy so that importing ``app.py`` (Lambda cold start, ``tongda serve`` mounting five
+    functions) opens no connection until a request needs one.
+    """
+
+    def __init__(self, name: str, settings: Settings, migrations: Sequence[Migration],
+                 on_ready: Callable[[Runtime], None] | None = None) -> None:
+        self.name = name
+        self.settings = settings
+        self.migrations = list(migrations)
+        self.on_ready = on_ready
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The migrated engine (created on first access)."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = make_engine(self.settings.database_url)
+                    migrate(engine, "runtime", audit.MIGRATIONS + auth.MIGRATIONS
+                            + idempotency.MIGRATIONS)
+                    migrate(engine, self.name, self.migrations)
+                    self._engine = engine
+                    if self.on_ready:
+                        self.on_ready(self)
+        return self._engine
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests, shutdown)."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def audit_router(name: str) -> APIRouter:
+    """``GET /audit``: the function's audit entries, for staff with ``audit:read``."""
+    router = APIRouter(tags=["审计"])
+
+    @router.get("/audit", summary="审计日志（工作人员）", response_model=list[audit.AuditEntry],
+                responses=problems.documented(401, 403))
+    def read_audit(after: int = Query(0, ge=0, le=2**62), limit: int = Query(100, ge=1, le=1000),
+                   staff: auth.Staff = Depends(auth.require("audit:read")),
+                   ) -> list[dict[str, Any]]:
+        return audit.entries(runtime_of(router).engine, function=name, after=after, limit=limit)
+
+    return router
+
+
+def runtime_of(router: APIRouter) -> Runtime:
+    """The runtime a router was bound to by :func:`create_function_app`."""
+    return router.runtime  # type: ignore[attr-defined, no-any-return]
+
+
+def create_function_app(*, name: str, title: str, description: str, version: str,
+                        routers: Sequence[APIRouter], settings: Settings | None = None,
+                        migrations: Sequence[Migration] = (),
+                        on_ready: Callable[[Runtime], None] | None = None,
+                        large_bodies: dict[str, int] | None = None) -> FastAPI:
+    """Build a function's ASGI app with the shared runtime around its routers."""
+    settings = settings or Settings.from_env()
+    runtime = Runtime(name, settings, migrations, on_ready)
+    app = FastAPI(title=title, description=description, version=version,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.state.runtime = runtime
+    problems.install(app)
+    audit_routes = audit_router(name)
+    for router in [*routers, audit_routes]:
+        router.runtime = runtime  # type: ignore[attr-defined]
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger=large_bodies)
+    app.add_middleware(RateLimit, limit=settings.rate_limit, window=settings.rate_window,
+                       trust_forwarded=settings.trust_forwarded)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """OpenAPI with every error documented as ``application/problem+json``."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                         routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ProblemDetail"] = problems.ProblemDetail.model_json_schema()
+    for schemas in ("HTTPValidationError", "ValidationError"):
+        components.pop(schemas, None)
+    errors = problems.documented(*_ERRORS)
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for status, entry in errors.items():
+                responses[str(status)] = entry
+    app.openapi_schema = schema
+    return schema
