@@ -70,6 +70,9 @@ class Corpus:
     documents: dict[str, Entry] = field(default_factory=dict)
     by_path: dict[str, Entry] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    invalid_ids: dict[str, str] = field(default_factory=dict)
+    """Ids of files that failed validation (id → kind), so references to them do not
+    cascade into more errors: the file itself is already reported."""
     graph: Graph = field(default_factory=Graph)
     today: dt.date = field(default_factory=dt.date.today)
 
@@ -95,7 +98,8 @@ def content_files(docs_dir: Path) -> Iterable[tuple[str, Path]]:
                 yield path.relative_to(docs_dir).as_posix(), path
 
 
-def read_entry(rel: str, path: Path, errors: list[ContentError]) -> Entry | None:
+def read_entry(rel: str, path: Path, errors: list[ContentError],
+               invalid: dict[str, str] | None = None) -> Entry | None:
     """Read and validate one file; append its errors and return ``None`` when invalid."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -122,6 +126,8 @@ def read_entry(rel: str, path: Path, errors: list[ContentError]) -> Entry | None
         doc = model.model_validate(meta)
     except ValidationError as exc:
         errors.extend(to_content_errors(exc, src, rel, list(model.model_fields)))
+        if invalid is not None and isinstance(meta.get("id"), str):
+            invalid[meta["id"]] = str(kind)
         return None
     return Entry(doc, rel, path, src.body, src.body_line, src)
 
@@ -130,7 +136,7 @@ def load_corpus(docs_dir: Path, *, today: dt.date | None = None) -> Corpus:
     """Read and validate every document under ``docs_dir``; never raises on content errors."""
     corpus = Corpus(Path(docs_dir), today=today or dt.date.today())
     for rel, path in content_files(corpus.docs_dir):
-        entry = read_entry(rel, path, corpus.errors)
+        entry = read_entry(rel, path, corpus.errors, corpus.invalid_ids)
         if entry is not None:
             _register(corpus, entry)
     _check_unique_doc_numbers(corpus)
@@ -172,6 +178,8 @@ def _resolve_references(corpus: Corpus) -> None:
             field_name = ".".join(str(p) for p in path)
             line = entry.source.line_of(path)
             other = corpus.documents.get(target)
+            if other is None and target in corpus.invalid_ids:
+                continue  # that file's own errors are reported already
             if other is None:
                 corpus.errors.append(ContentError(
                     entry.src_path, line, field_name, f"找不到 id 为“{target}”的文档"))

@@ -49,7 +49,8 @@ def _message(error: dict[str, Any], model_fields: list[str]) -> str:
         hint = f"，是不是想写“{close[0]}”？" if close else ""
         return f"未知字段{hint}（此类文档可用字段：{'、'.join(model_fields)}）"
     if kind == "literal_error":
-        return f"取值“{error.get('input')}”无效，应为：{error['ctx']['expected']}"
+        expected = str(error["ctx"]["expected"]).replace(" or ", ", ").replace("'", "")
+        return f"取值“{error.get('input')}”无效，应为：{expected.replace(', ', '、')}"
     if kind == "string_pattern_mismatch":
         if error["loc"] and error["loc"][0] in ("id", "topics", "related") or "id" in str(error["loc"]):
             return f"“{error.get('input')}”不是有效的 id：只能用小写字母、数字和连字符"

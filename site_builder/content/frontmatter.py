@@ -18,6 +18,21 @@ try:  # The C loader is several times faster on 3,000 files.
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+
+
+class _Loader(_Loader):  # type: ignore[no-redef,valid-type,misc]
+    """Keeps an impossible date (2021-13-01) as text so the schema reports it by field."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError:
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 FieldPath = tuple[str | int, ...]

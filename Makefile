@@ -1,0 +1,47 @@
+# Tongda: `make run` builds the demo portal and serves it on http://127.0.0.1:8000;
+# `make test` runs the whole suite. Both set up everything they need first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.tongda-setup
+
+.PHONY: setup run build test check clean system-packages
+
+setup: $(STAMP)
+
+# Debian packages (Chromium for the browser checks, PostgreSQL for storage tests, Hugo for
+# the benchmark, eSpeak NG for audio) when we are root on a machine with apt; npm packages
+# from the lock file; Python packages into .venv.
+$(STAMP): pyproject.toml package.json package-lock.json Makefile
+	@$(MAKE) --no-print-directory system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[functions,dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+system-packages:
+	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  need=""; for p in $$(cat .ci/debian-packages.txt); do \
+	    dpkg -s $$p >/dev/null 2>&1 || need="$$need $$p"; done; \
+	  if [ -n "$$need" ]; then echo "installing Debian packages:$$need"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; fi; \
+	else echo "not root or no apt-get: install $$(cat .ci/debian-packages.txt | tr '\n' ' ') yourself"; fi
+
+build: setup
+	$(BIN)/tongda build
+
+check: setup
+	$(BIN)/tongda check
+
+run: setup
+	$(BIN)/tongda serve --port $(PORT)
+
+# pytest's exit code 5 means no test ran: that is a failure, never a pass.
+test: setup
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest ran no test: failing" >&2; exit 1; fi; exit $$status
+
+clean:
+	rm -rf site .tongda-cache var

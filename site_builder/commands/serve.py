@@ -1,0 +1,113 @@
+"""``tongda serve``: build, serve the site and its functions on one origin, rebuild on change."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import click
+
+from .build import run_build
+from .common import config_file_option, fail_on_tongda_errors, load, site_dir_option
+
+LIVERELOAD_JS = "__tongda/livereload.js"
+
+
+class Rebuilder:
+    """Rebuilds the site when sources change, debounced; keeps serving the last good site."""
+
+    def __init__(self, config_file: str | None, site_dir: str | None, live: bool) -> None:
+        self.config_file = config_file
+        self.site_dir = site_dir
+        self.live = live
+        self.version = 0
+        self.error: str | None = None
+        self._pending = threading.Event()
+
+    def build(self) -> None:
+        from site_builder.errors import TongdaError
+
+        extra = {"extra_javascript": [LIVERELOAD_JS]} if self.live else {}
+        start = time.monotonic()
+        try:
+            run_build(self.config_file, self.site_dir, **extra)
+            self.error = None
+            self.version += 1
+            click.echo(f"已重新生成（{time.monotonic() - start:.1f} 秒）", err=True)
+        except TongdaError as exc:
+            self.error = str(exc)
+            click.echo(str(exc), err=True)
+
+    def changed(self) -> None:
+        self._pending.set()
+
+    def loop(self) -> None:
+        while True:
+            self._pending.wait()
+            time.sleep(0.3)  # let an editor finish writing several files
+            self._pending.clear()
+            self.build()
+
+
+def watch_paths(config_file: str | None) -> list[Path]:
+    config = load(config_file)
+    paths = [Path(config.docs_dir), Path(config.config_file_path)]
+    paths += [Path(d) for d in config.theme.dirs if "site-packages" not in d]
+    return paths
+
+
+def start_watcher(paths: list[Path], rebuilder: Rebuilder, site_dir: Path) -> None:
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    class Handler(FileSystemEventHandler):
+        def __init__(self, only: str | None) -> None:
+            self.only = only
+
+        def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
+            if event.event_type in ("opened", "closed_no_write") or (
+                    event.is_directory and event.event_type == "modified"):
+                return
+            paths = {str(event.src_path), str(getattr(event, "dest_path", "") or "")}
+            if self.only is not None and self.only not in paths:
+                return
+            if any(str(site_dir) in p or "/.tongda-cache" in p or p.endswith("~") for p in paths if p):
+                return
+            rebuilder.changed()
+
+    observer = Observer()
+    for path in paths:
+        if path.is_dir():
+            observer.schedule(Handler(None), str(path), recursive=True)
+        else:
+            observer.schedule(Handler(str(path.resolve())), str(path.resolve().parent))
+    observer.daemon = True
+    observer.start()
+
+
+@click.command("serve")
+@config_file_option
+@site_dir_option
+@click.option("--port", type=int, default=8000, show_default=True, help="端口")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--no-watch", is_flag=True, help="不监视文件变化")
+@fail_on_tongda_errors
+def command(config_file: str | None, site_dir: str | None, port: int, host: str,
+            no_watch: bool) -> None:
+    """生成网站并在本机提供预览（含服务端函数 /api/…），内容改动后自动重新生成。"""
+    import uvicorn
+
+    from site_builder.serving import build_asgi
+
+    rebuilder = Rebuilder(config_file, site_dir, live=not no_watch)
+    rebuilder.build()
+    if rebuilder.error:
+        raise SystemExit(1)
+    site = Path(load(config_file, site_dir=site_dir).site_dir).resolve()
+    if not no_watch:
+        start_watcher(watch_paths(config_file), rebuilder, site)
+        threading.Thread(target=rebuilder.loop, daemon=True).start()
+    app = build_asgi(site, rebuilder)
+    click.echo(f"预览地址：http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

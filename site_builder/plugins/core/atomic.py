@@ -1,0 +1,48 @@
+"""Replace the output folder only when a build has succeeded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+class AtomicOutput:
+    """Build into ``<site>.tongda-tmp-<pid>`` beside the site, then swap it in.
+
+    The swap is two renames on one file system; should a crash fall between them, the
+    previous site is still there as ``<site>.tongda-old-<pid>`` and the next build puts
+    it back before starting.
+    """
+
+    def __init__(self, final: Path) -> None:
+        self.final = final.resolve()
+        self.tmp = self.final.with_name(f"{self.final.name}.tongda-tmp-{os.getpid()}")
+        self.old = self.final.with_name(f"{self.final.name}.tongda-old-{os.getpid()}")
+
+    def start(self) -> Path:
+        """Recover from an interrupted swap, clear stale temporaries, return the build folder."""
+        parent = self.final.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        for stale in parent.glob(f"{self.final.name}.tongda-old-*"):
+            if not self.final.exists():
+                stale.rename(self.final)
+            else:
+                shutil.rmtree(stale, ignore_errors=True)
+        for stale in parent.glob(f"{self.final.name}.tongda-tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.tmp.mkdir()
+        return self.tmp
+
+    def commit(self) -> None:
+        """Put the new site in place of the old one."""
+        if not self.tmp.exists():
+            return
+        if self.final.exists():
+            self.final.rename(self.old)
+        self.tmp.rename(self.final)
+        shutil.rmtree(self.old, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Throw the half-written build away; the previous site stays as it was."""
+        shutil.rmtree(self.tmp, ignore_errors=True)

@@ -1,0 +1,110 @@
+"""What templates get besides MkDocs' own context: the document, its panels, labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from site_builder.content.corpus import Corpus, Entry
+from site_builder.content.graph import EDGE_LABELS
+from site_builder.content.model import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
+
+# Panels shown on a page, in this order; "topic" edges show as tags instead.
+PANEL_ORDER = [
+    "interprets", "based_on", "implements", "services", "supersedes", "amends",
+    "about", "scenario", "cites", "related",
+]
+INACTIVE = {"expired", "repealed", "superseded", "amended"}
+
+
+def cn_date(value: dt.date | None) -> str:
+    """A date the way people read it: 2021年4月1日."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def doc_link(entry: Entry) -> dict[str, Any]:
+    """What a list item needs to show a document."""
+    meta = entry.meta
+    date = getattr(meta, "published", None)
+    return {
+        "id": entry.id, "title": meta.title, "url": entry.url, "kind": entry.kind,
+        "kind_label": KIND_LABELS[entry.kind], "status": entry.status,
+        "status_label": STATUS_LABELS.get(entry.status, ""), "inactive": entry.status in INACTIVE,
+        "doc_number": getattr(meta, "doc_number", None), "issuer": getattr(meta, "issuer", None),
+        "date": date, "date_label": cn_date(date), "summary": meta.summary,
+    }
+
+
+def related_panels(entry: Entry, corpus: Corpus) -> list[dict[str, Any]]:
+    """Related documents grouped by relation, in both directions, declared first."""
+    groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    seen: set[tuple[str, int, str]] = set()
+    for direction, edges in ((0, corpus.graph.outgoing(entry.id)), (1, corpus.graph.incoming(entry.id))):
+        for edge in sorted(edges, key=lambda e: not e.declared):
+            other_id = edge.target if direction == 0 else edge.source
+            other = corpus.documents.get(other_id)
+            if other is None or edge.kind == "topic" or (edge.kind, direction, other_id) in seen:
+                continue
+            seen.add((edge.kind, direction, other_id))
+            item = doc_link(other) | {"declared": edge.declared}
+            groups.setdefault((edge.kind, direction), []).append(item)
+    panels = []
+    for kind in PANEL_ORDER:
+        for direction in (0, 1):
+            items = groups.get((kind, direction))
+            if items:
+                panels.append({"kind": kind, "direction": "out" if direction == 0 else "in",
+                               "label": EDGE_LABELS[kind][direction], "items": items})
+    return panels
+
+
+def metadata_rows(entry: Entry) -> list[tuple[str, str]]:
+    """The metadata block people expect on a policy page (文号, 发文机关, dates, 有效性)."""
+    meta: Any = entry.meta
+    if entry.kind != "policy":
+        return []
+    rows = [
+        ("文号", meta.doc_number or "无"),
+        ("发文机关", meta.issuer),
+        ("层级", LEVEL_LABELS[meta.level]),
+        ("文种", meta.doc_type),
+        ("成文日期", cn_date(meta.written)),
+        ("发布日期", cn_date(meta.published)),
+        ("生效日期", cn_date(meta.effective)),
+        ("失效日期", cn_date(meta.expires)),
+        ("有效性", STATUS_LABELS.get(entry.status, entry.status)),
+    ]
+    return [(k, v) for k, v in rows if v]
+
+
+def status_banner(entry: Entry, corpus: Corpus) -> dict[str, Any] | None:
+    """A clear banner for a policy that is not (or not yet) in force."""
+    if entry.kind != "policy" or entry.status in ("effective",):
+        return None
+    meta: Any = entry.meta
+    replacements = [doc_link(corpus.documents[i]) for i in entry.superseded_by
+                    if i in corpus.documents]
+    texts = {
+        "expired": f"本文件已于{cn_date(meta.expires)}失效，仅供查阅。" if meta.expires
+        else "本文件已失效，仅供查阅。",
+        "repealed": "本文件已废止，仅供查阅。",
+        "superseded": "本文件已被新文件替代，请以新文件为准。",
+        "amended": "本文件已被修改，请同时查阅修改后的文件。",
+        "pending": f"本文件将于{cn_date(meta.effective)}起施行，目前尚未生效。",
+        "draft": "本文件为草案，尚未发布施行。",
+        "consultation": "本文件正在公开征求意见，尚未发布施行。",
+    }
+    return {"status": entry.status, "label": STATUS_LABELS.get(entry.status, ""),
+            "text": texts.get(entry.status, ""), "replacements": replacements}
+
+
+def page_context(entry: Entry, corpus: Corpus) -> dict[str, Any]:
+    """Everything a document page's template needs from Tongda."""
+    topics = [doc_link(corpus.documents[t]) for t in entry.meta.topics if t in corpus.documents]
+    return {
+        "doc": entry, "meta": entry.meta, "kind_label": KIND_LABELS[entry.kind],
+        "panels": related_panels(entry, corpus), "metadata_rows": metadata_rows(entry),
+        "banner": status_banner(entry, corpus), "topic_links": topics,
+    }

@@ -1,0 +1,218 @@
+"""The core ``tongda`` plugin: content model, page URLs, generated pages, atomic output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from site_builder.content.corpus import Corpus, Entry, load_corpus
+from site_builder.content.model import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
+
+from . import markdown_body
+from .atomic import AtomicOutput
+from .config import TongdaConfig
+from .context import cn_date, doc_link, page_context
+from .listings import Listing, build_listings
+
+log = logging.getLogger("mkdocs.plugins.tongda")
+
+
+class ContentBuildError(PluginError):
+    """The content has errors; carries them so ``tongda`` can print them cleanly."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.errors = corpus.errors
+        lines = "\n".join(e.format() for e in corpus.errors)
+        super().__init__(f"内容有 {len(corpus.errors)} 处错误，未生成网站：\n{lines}")
+
+
+class TongdaPlugin(BasePlugin[TongdaConfig]):
+    """Loads and validates all content before anything is rendered, then shapes the site."""
+
+    def __init__(self) -> None:
+        self.corpus: Corpus | None = None
+        self.listings: dict[str, Listing] = {}
+        self.output: AtomicOutput | None = None
+        self._progress: Any = None
+        self.home_src = "index.md"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        if self.config.build_atomic:
+            self.output = AtomicOutput(Path(config.site_dir))
+            config.site_dir = str(self.output.start())
+        return config
+
+    @event_priority(100)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        today = dt.date.fromisoformat(self.config.today) if self.config.today else None
+        self.corpus = corpus = load_corpus(Path(config.docs_dir), today=today)
+        if corpus.errors:
+            raise ContentBuildError(corpus)
+        for file in list(files):
+            if file.src_uri.startswith("_data/"):
+                files.remove(file)
+            elif (entry := corpus.by_path.get(file.src_uri)) is not None:
+                _move(file, entry.dest_uri)
+        _drop_theme_sources(files)
+        self._add_generated(files, config)
+        self._default_nav(config)
+        self._start_progress(len(files.documentation_pages()))
+        return files
+
+    def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
+        assert self.corpus is not None
+        listings = build_listings(self.corpus, self.config.listing_page_size,
+                                  list(self.config.listing_facets))
+        self.listings = {}
+        for n, listing in enumerate(listings):
+            src = f"_tongda/listing-{n}.md"
+            self.listings[src] = listing
+            files.append(_generated(config, src, listing.url + "index.html", "listing"))
+        self.home_src = "index.md"
+        if files.get_file_from_path("index.md") is None:
+            self.home_src = "_tongda/home.md"
+            files.append(_generated(config, self.home_src, "index.html", "home"))
+
+    def _default_nav(self, config: MkDocsConfig) -> None:
+        """A short site-wide nav; thousands of pages never go in it (it would cost minutes)."""
+        if config.nav:
+            return
+        by_key = {listing.key: src for src, listing in self.listings.items() if listing.page == 1}
+        nav: list[dict[str, str]] = [{"首页": self.home_src}]
+        for key, title in (("kind:policy", "政策文件"), ("kind:interpretation", "政策解读"),
+                           ("kind:service", "办事指南"), ("kind:faq", "常见问题"),
+                           ("kind:topic", "专题"), ("kind:scenario", "政务一站通")):
+            if key in by_key and self.listings[by_key[key]].items:
+                nav.append({title: by_key[key]})
+        config.nav = nav
+        config.validation.nav.omitted_files = logging.DEBUG
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if self.corpus is None:
+            return markdown
+        self._tick()
+        src = page.file.src_uri
+        if (entry := self.corpus.by_path.get(src)) is not None:
+            page.meta["template"] = entry.meta.template or f"{entry.kind}.html"
+            page.meta["title"] = entry.meta.title
+            page.meta["status"] = entry.status
+            return markdown_body.without_title(markdown)
+        if (listing := self.listings.get(src)) is not None:
+            page.meta.update(template="listing.html", title=listing.title)
+        elif src == "_tongda/home.md":
+            page.meta.update(template="home.html", title=config.site_name)
+        return markdown
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> dict[str, Any]:
+        if self.corpus is None:
+            return context
+        corpus = self.corpus
+        context["td"] = self._site_context()
+        if (entry := corpus.by_path.get(page.file.src_uri)) is not None:
+            context.update(page_context(entry, corpus))
+            if entry.kind in ("topic", "scenario"):
+                context["members"] = _members(entry, corpus)
+        elif (listing := self.listings.get(page.file.src_uri)) is not None:
+            context["listing"] = listing
+            context["items"] = [doc_link(corpus.documents[i]) for i in listing.items]
+        elif page.file.src_uri == "_tongda/home.md":
+            context["home"] = _home(corpus)
+        return context
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        env.filters["cn_date"] = cn_date
+        return env
+
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_progress()
+        if self.output is not None:
+            self.output.commit()
+            config.site_dir = str(self.output.final)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_progress()
+        if self.output is not None:
+            self.output.abort()
+
+    def _site_context(self) -> dict[str, Any]:
+        return {"kind_labels": KIND_LABELS, "level_labels": LEVEL_LABELS,
+                "status_labels": STATUS_LABELS, "today": self.corpus.today if self.corpus else None}
+
+    def _start_progress(self, total: int) -> None:
+        if self.config.build_progress and total > 200:
+            from tqdm import tqdm
+
+            self._progress = tqdm(total=total, desc="生成页面", unit="页", file=sys.stderr,
+                                  mininterval=1.0, leave=False)
+
+    def _tick(self) -> None:
+        if self._progress is not None:
+            self._progress.update(1)
+
+    def _stop_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.close()
+            self._progress = None
+
+
+def _drop_theme_sources(files: Files) -> None:
+    """Theme folders hold examples and docs beside their CSS/JS; only assets are published."""
+    for file in list(files):
+        if file.src_dir is not None and not file.is_documentation_page():
+            theme_side = "/components/" in f"/{file.src_uri}" or file.src_uri.endswith(".py")
+            if theme_side and file.src_uri.rsplit(".", 1)[-1] in ("yml", "yaml", "py", "pyc", "md", "html"):
+                files.remove(file)
+
+
+def _move(file: File, dest_uri: str) -> None:
+    file.dest_uri = dest_uri
+    for cached in ("url", "abs_dest_path"):
+        file.__dict__.pop(cached, None)
+
+
+def _generated(config: MkDocsConfig, src: str, dest: str, what: str) -> File:
+    file = File.generated(config, src, content="")
+    _move(file, dest)
+    return file
+
+
+def _members(entry: Entry, corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
+    """Documents of a topic (by kind) or of a scenario (by section)."""
+    if entry.kind == "scenario":
+        sections = entry.meta.sections  # type: ignore[attr-defined]
+        return {name: [doc_link(corpus.documents[i]) for i in getattr(sections, name)]
+                for name in ("see", "do", "ask", "check")}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind in KIND_LABELS:
+        docs = [e for e in corpus.of_kind(kind) if entry.id in e.meta.topics]
+        if docs:
+            out[kind] = [doc_link(e) for e in docs]
+    return out
+
+
+def _home(corpus: Corpus) -> dict[str, Any]:
+    def latest(kind: str, n: int) -> list[dict[str, Any]]:
+        return [doc_link(e) for e in corpus.of_kind(kind)[:n]]
+
+    return {
+        "policies": latest("policy", 8), "services": latest("service", 12),
+        "interpretations": latest("interpretation", 6), "faqs": latest("faq", 6),
+        "topics": latest("topic", 12), "scenarios": latest("scenario", 6),
+        "counts": {k: len(corpus.of_kind(k)) for k in KIND_LABELS},
+    }
