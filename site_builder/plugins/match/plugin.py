@@ -1,0 +1,95 @@
+"""The ``tongda-match`` plugin: ``api/match/rules.json`` and the calculator page."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from site_builder.content.corpus import load_corpus
+from site_builder.errors import ContentError
+
+from . import calculator
+from .config import MatchConfig
+from .ruleset import RulesetBuilder, load_facts
+
+log = logging.getLogger("mkdocs.plugins.tongda-match")
+_PAGE_SRC = "_tongda/calculator.md"
+
+
+class RulesBuildError(PluginError):
+    """Rules, facts or cases have errors; ``errors`` lists them (file, line, field)."""
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        self.errors = errors
+        lines = "\n".join(e.format() for e in errors)
+        super().__init__(f"政策适用条件有 {len(errors)} 处错误，未生成网站：\n{lines}")
+
+
+class MatchPlugin(BasePlugin[MatchConfig]):
+    """Collects every policy's rules, checks them and their cases, and writes them out."""
+
+    def __init__(self) -> None:
+        self.ruleset: dict[str, Any] | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.config.enabled and self.config.calculator_enabled:
+            config.extra_css.extend(calculator.ASSETS_CSS)
+            config.extra_javascript.extend([calculator.VENDOR_JSONLOGIC, *calculator.ASSETS_JS])
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        self.ruleset = self._collect(config)
+        if self.config.calculator_enabled:
+            jsonlogic = calculator.find_jsonlogic(Path(config.config_file_path or ".").parent,
+                                                  self.config.calculator_jsonlogic)
+            files.append(File(jsonlogic.name, str(jsonlogic.parent), config.site_dir,
+                              config.use_directory_urls, dest_uri=calculator.VENDOR_JSONLOGIC))
+            page = File.generated(config, _PAGE_SRC,
+                                  content=f"---\ntitle: {self.config.calculator_title}\n---\n")
+            page.dest_uri = self.config.calculator_path.strip("/") + "/index.html"
+            for cached in ("url", "abs_dest_path"):
+                page.__dict__.pop(cached, None)
+            files.append(page)
+        return files
+
+    def _collect(self, config: MkDocsConfig) -> dict[str, Any]:
+        docs_dir = Path(config.docs_dir)
+        core = config.plugins.get("tongda")
+        corpus = getattr(core, "corpus", None) or load_corpus(docs_dir)
+        try:
+            facts = load_facts(docs_dir / self.config.rules_facts, self.config.rules_facts)
+        except ContentError as exc:
+            raise RulesBuildError([exc]) from exc
+        builder = RulesetBuilder(facts, list(self.config.rules_statuses))
+        ruleset = builder.build(corpus, verify_cases=self.config.rules_verify_cases)
+        if builder.errors or corpus.errors:
+            raise RulesBuildError(list(corpus.errors) + builder.errors)
+        log.info("政策匹配：%d 项政策设置了适用条件", len(ruleset["policies"]))
+        return ruleset
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        if page.file.src_uri != _PAGE_SRC or self.ruleset is None:
+            return html
+        base = calculator.relative_root(self.config.calculator_path)
+        params = calculator.page_params(self.ruleset, title=self.config.calculator_title,
+                                        rules_url=base + self.config.rules_path, base=base)
+        return calculator.render_component(params)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.ruleset is None:
+            return
+        target = Path(config.site_dir) / self.config.rules_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(self.ruleset, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
