@@ -93,9 +93,12 @@ def load_espeak(where: EspeakLibrary) -> ctypes.CDLL:
                 f"cannot switch to {where.library} in the same process"
             )
         return _loaded["lib"]
+    # Read by espeak_Initialize(path=NULL), which is what pyttsx3 calls. Child processes
+    # inherit it, so a stale value (1.52 data) must not reach a 1.51 library.
     if where.data_path:
-        # Read by espeak_Initialize(path=NULL), which is what pyttsx3 calls.
         os.environ["ESPEAK_DATA_PATH"] = where.data_path
+    else:
+        os.environ.pop("ESPEAK_DATA_PATH", None)
     try:
         lib = ctypes.CDLL(where.library)
     except OSError as exc:

@@ -21,7 +21,10 @@ BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "
 #: Blocks that get a point-reading button (a button inside a heading would change its name).
 BUTTON_BLOCKS = frozenset({"p", "li", "dd"})
 #: Text inside these is never read (code listings, scripts, our own controls).
-SKIP = frozenset({"script", "style", "pre", "button", "template", "svg", "math", "audio", "video", "noscript"})
+SKIP = frozenset({
+    "script", "style", "pre", "button", "template", "svg", "math", "audio", "video", "noscript",
+    "nav", "form", "select", "textarea",
+})
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source", "track", "col", "area", "base", "embed", "param"})
 CELL_SEPARATOR = "，"
 ID_PREFIX = "td-p-"
@@ -34,6 +37,8 @@ class Block:
     id: str
     tag: str
     text: str
+    classes: frozenset[str] = frozenset()
+    """Classes of the block and of its ancestors (for filters such as "summary only")."""
 
 
 @dataclass
@@ -44,6 +49,7 @@ class _Open:
     skip: bool
     text: list[str] = field(default_factory=list)
     existing_id: str | None = None
+    classes: frozenset[str] = frozenset()
 
 
 class _Tokeniser(HTMLParser):
@@ -110,7 +116,12 @@ class SegmentedPage:
     blocks: list[Block]
 
 
-def segment(source: str, button_html: Callable[[Block], str] | None = None, start: int = 1) -> SegmentedPage:
+def segment(
+    source: str,
+    button_html: Callable[[Block], str] | None = None,
+    start: int = 1,
+    keep: Callable[[Block], bool] | None = None,
+) -> SegmentedPage:
     """Give every readable block an id and return the blocks in reading order.
 
     Args:
@@ -118,6 +129,8 @@ def segment(source: str, button_html: Callable[[Block], str] | None = None, star
         button_html: Called with a :class:`Block` to get the point-reading button markup,
             inserted before the end tag of ``p``/``li``/``dd`` blocks; None adds no buttons.
         start: First number for generated ids (``td-p-<n>``).
+        keep: Called once per candidate block in document order; False leaves the block
+            untouched and unread (e.g. a policy read as its summary only).
 
     Returns:
         The rewritten HTML and the blocks. Blocks keep an existing ``id`` (heading anchors
@@ -137,6 +150,9 @@ def segment(source: str, button_html: Callable[[Block], str] | None = None, star
         text = re.sub(r"\s+", " ", "".join(entry.text)).strip(" " + CELL_SEPARATOR)
         if not (entry.block and text and re.search(r"\w", text)):
             return
+        probe = Block(entry.existing_id or "", entry.tag, text, entry.classes)
+        if keep is not None and not keep(probe):
+            return
         bid = entry.existing_id
         if not bid:
             while f"{ID_PREFIX}{counter[0]}" in used_ids:
@@ -145,7 +161,7 @@ def segment(source: str, button_html: Callable[[Block], str] | None = None, star
             used_ids.add(bid)
             counter[0] += 1
             tokens[entry.token] = _add_id(tokens[entry.token], bid)
-        block = Block(bid, entry.tag, text)
+        block = Block(bid, entry.tag, text, entry.classes)
         blocks.append((entry.token, block))
         if button_html and entry.tag in BUTTON_BLOCKS and end_token is not None:
             inserts[end_token] = button_html(block)
@@ -159,7 +175,10 @@ def segment(source: str, button_html: Callable[[Block], str] | None = None, star
         elif kind == "start" and tag not in _VOID:
             skip = skipping or tag in SKIP or _hidden(attrs)
             is_block = tag in BLOCKS and not skip
-            stack.append(_Open(tag, index, is_block, skip, existing_id=attrs.get("id")))
+            inherited = stack[-1].classes if stack else frozenset()
+            classes = inherited | frozenset((attrs.get("class") or "").split())
+            stack.append(_Open(tag, index, is_block, skip, existing_id=attrs.get("id"),
+                               classes=classes))
         elif kind in ("start", "void") and tag == "br":
             target = next((e for e in reversed(stack) if e.block), None)
             if target is not None and not skipping:

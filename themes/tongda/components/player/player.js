@@ -1,0 +1,256 @@
+/* Tongda page-reading player (issue 7).
+ *
+ * Finds players by data-module="td-player". Continuous reading (连续朗读) highlights the block
+ * being read and scrolls it into view without moving focus; point reading (指读) plays one
+ * block from its "朗读此段" button; every cue change is announced to other components as
+ *   document.dispatchEvent(new CustomEvent('td:audio-cue', {detail: {id, text}}))
+ * (text = the sentence being read, for the toolbar's large-caption display; id null = stopped).
+ * The toolbar drives the player with CustomEvent('td:speech', {detail: {action}}) where action
+ * is play | pause | stop. Nothing plays until the user asks; nothing is announced through live
+ * regions, so the player never talks over a screen reader.
+ */
+(function () {
+  'use strict';
+
+  var READING = 'td-player__reading';
+  var STORE_RATE = 'td-audio-rate';
+
+  function reducedMotion() {
+    return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  }
+
+  function parseTrackCues(track) {
+    var list = track && track.cues;
+    if (!list || !list.length) { return null; }
+    var cues = [];
+    for (var i = 0; i < list.length; i++) {
+      var data = {};
+      try { data = JSON.parse(list[i].text); } catch (e) { data = {text: list[i].text}; }
+      cues.push({id: list[i].id, start: list[i].startTime, end: list[i].endTime,
+                 text: data.text || '', sentences: data.sentences || []});
+    }
+    return cues;
+  }
+
+  function Player(root) {
+    this.root = root;
+    this.audio = root.querySelector('audio');
+    this.trackEl = root.querySelector('track');
+    this.cues = null;
+    this.mode = null;          // 'continuous' | 'point' | null
+    this.pointCue = null;
+    this.pointTimer = null;
+    this.current = null;       // element id being read
+    this.sentence = null;      // sentence text being read
+    this.continuousButton = root.querySelector('[data-td-action="continuous"]');
+    this.bind();
+  }
+
+  Player.prototype.loadCues = function () {
+    var self = this;
+    if (self.cues) { return Promise.resolve(self.cues); }
+    var fromTrack = parseTrackCues(self.trackEl && self.trackEl.track);
+    if (fromTrack) { self.cues = fromTrack; return Promise.resolve(fromTrack); }
+    // The track may not be loaded yet (preload="none"); the JSON holds the same map.
+    return fetch(self.root.getAttribute('data-td-timing'), {credentials: 'same-origin'})
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) { self.cues = data.cues; return self.cues; });
+  };
+
+  Player.prototype.cueAt = function (t) {
+    var cues = this.cues || [];
+    for (var i = 0; i < cues.length; i++) {
+      if (t >= cues[i].start && t < cues[i].end) { return cues[i]; }
+    }
+    return null;
+  };
+
+  Player.prototype.cueById = function (id) {
+    var cues = this.cues || [];
+    for (var i = 0; i < cues.length; i++) { if (cues[i].id === id) { return cues[i]; } }
+    return null;
+  };
+
+  Player.prototype.element = function (id) {
+    return id ? document.getElementById(id) : null;
+  };
+
+  Player.prototype.highlight = function (cue, t) {
+    var id = cue ? cue.id : null;
+    var text = '';
+    if (cue) {
+      text = cue.text;
+      for (var i = 0; i < cue.sentences.length; i++) {
+        var s = cue.sentences[i];
+        if (t >= s.start && t < s.end) { text = s.text; break; }
+      }
+    }
+    if (id === this.current && text === this.sentence) { return; }
+    if (id !== this.current) {
+      var old = this.element(this.current);
+      if (old) { old.classList.remove(READING); }
+      var el = this.element(id);
+      if (el) {
+        el.classList.add(READING);
+        var box = el.getBoundingClientRect();
+        if (box.top < 0 || box.bottom > window.innerHeight) {
+          // Scrolling never moves focus: keyboard and screen-reader users stay where they are.
+          el.scrollIntoView({block: 'center', behavior: reducedMotion() ? 'auto' : 'smooth'});
+        }
+      }
+      this.current = id;
+    }
+    this.sentence = text;
+    this.root.setAttribute('data-td-current', id || '');
+    document.dispatchEvent(new CustomEvent('td:audio-cue', {detail: {id: id, text: text}}));
+  };
+
+  Player.prototype.onTime = function () {
+    var t = this.audio.currentTime;
+    if (this.mode === 'point' && this.pointCue && t >= this.pointCue.end) {
+      this.stopPoint();
+      return;
+    }
+    if (this.cues) { this.highlight(this.cueAt(t), t); }
+  };
+
+  Player.prototype.setMode = function (mode) {
+    this.mode = mode;
+    if (this.continuousButton) {
+      this.continuousButton.setAttribute('aria-pressed', mode === 'continuous' ? 'true' : 'false');
+    }
+    this.root.setAttribute('data-td-mode', mode || '');
+  };
+
+  Player.prototype.play = function () {
+    var self = this;
+    clearTimeout(self.pointTimer);
+    self.pointCue = null;
+    self.setMode('continuous');
+    if (self.audio.ended) { self.audio.currentTime = 0; }
+    return self.loadCues().catch(function () { return null; }).then(function () {
+      return self.audio.play();
+    });
+  };
+
+  Player.prototype.pause = function () { this.audio.pause(); };
+
+  Player.prototype.stop = function () {
+    clearTimeout(this.pointTimer);
+    this.audio.pause();
+    try { this.audio.currentTime = 0; } catch (e) { /* not loaded yet */ }
+    this.pointCue = null;
+    this.setMode(null);
+    this.highlight(null, 0);
+  };
+
+  Player.prototype.stopPoint = function () {
+    clearTimeout(this.pointTimer);
+    this.audio.pause();
+    this.pointCue = null;
+    this.setMode(null);
+    this.highlight(null, 0);
+  };
+
+  Player.prototype.readBlock = function (id) {
+    var self = this;
+    return self.loadCues().then(function () {
+      var cue = self.cueById(id);
+      if (!cue) { return null; }
+      clearTimeout(self.pointTimer);
+      self.pointCue = cue;
+      self.setMode('point');
+      self.audio.currentTime = cue.start;
+      self.highlight(cue, cue.start);
+      return self.audio.play().then(function () {
+        // timeupdate fires only about four times a second; a timer ends the block on time.
+        var left = (cue.end - self.audio.currentTime) / (self.audio.playbackRate || 1);
+        self.pointTimer = setTimeout(function () {
+          if (self.pointCue === cue) { self.stopPoint(); }
+        }, Math.max(0, left * 1000));
+      });
+    });
+  };
+
+  Player.prototype.bind = function () {
+    var self = this;
+    var audio = self.audio;
+    audio.addEventListener('timeupdate', function () { self.onTime(); });
+    audio.addEventListener('play', function () {
+      if (!self.mode) { self.setMode('continuous'); }
+      self.loadCues().then(function () { self.onTime(); }).catch(function () {});
+    });
+    audio.addEventListener('ended', function () { self.stop(); });
+    audio.addEventListener('ratechange', function () {
+      if (self.mode === 'point' && self.pointCue) {
+        clearTimeout(self.pointTimer);
+        var cue = self.pointCue;
+        var left = (cue.end - audio.currentTime) / (audio.playbackRate || 1);
+        self.pointTimer = setTimeout(function () {
+          if (self.pointCue === cue) { self.stopPoint(); }
+        }, Math.max(0, left * 1000));
+      }
+    });
+    var controls = self.root.querySelector('.td-player__controls');
+    if (controls) { controls.hidden = false; }
+    self.root.classList.add('td-player--js');
+
+    var cont = self.root.querySelector('[data-td-action="continuous"]');
+    if (cont) {
+      cont.addEventListener('click', function () {
+        if (self.mode === 'continuous' && !audio.paused) { self.pause(); } else { self.play(); }
+      });
+    }
+    var stop = self.root.querySelector('[data-td-action="stop"]');
+    if (stop) { stop.addEventListener('click', function () { self.stop(); }); }
+
+    var rate = self.root.querySelector('[data-td-control="rate"]');
+    if (rate) {
+      var saved = null;
+      try { saved = window.localStorage.getItem(STORE_RATE); } catch (e) { saved = null; }
+      if (saved && rate.querySelector('option[value="' + saved + '"]')) { rate.value = saved; }
+      var applyRate = function () {
+        var v = Math.min(1.5, Math.max(0.75, parseFloat(rate.value) || 1));
+        audio.defaultPlaybackRate = v;
+        audio.playbackRate = v;
+      };
+      applyRate();
+      rate.addEventListener('change', function () {
+        applyRate();
+        try { window.localStorage.setItem(STORE_RATE, rate.value); } catch (e) { /* private mode */ }
+      });
+    }
+    var volume = self.root.querySelector('[data-td-control="volume"]');
+    if (volume) {
+      volume.addEventListener('input', function () { audio.volume = parseFloat(volume.value); });
+    }
+
+    var buttons = document.querySelectorAll('[data-td-read]');
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener('click', function (event) {
+        self.readBlock(event.currentTarget.getAttribute('data-td-read'));
+      });
+    }
+
+    document.addEventListener('td:speech', function (event) {
+      var action = event.detail && event.detail.action;
+      if (action === 'play') { self.play(); }
+      else if (action === 'pause') { self.pause(); }
+      else if (action === 'stop') { self.stop(); }
+    });
+  };
+
+  function start() {
+    var roots = document.querySelectorAll('[data-module="td-player"]');
+    for (var i = 0; i < roots.length; i++) {
+      if (!roots[i].tdPlayer) { roots[i].tdPlayer = new Player(roots[i]); }
+    }
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+}());
