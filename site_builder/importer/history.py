@@ -124,7 +124,12 @@ def infer_dates(events: list[Event], file_date: dt.date | None) -> Dates:
     published = max(candidates) if candidates else _latest(events, ("adopted",))
     written = None
     if published:
-        adopted = [e.date for e in events if e.kind in ("adopted", "amended") and e.date <= published]
+        # Only an adoption of this version counts: none after an earlier publication.
+        before = [e.date for e in events
+                  if ("published" in e.kind or e.kind == "amended") and e.date < published]
+        start = max(before) if before else dt.date.min
+        adopted = [e.date for e in events
+                   if e.kind in ("adopted", "amended") and start < e.date <= published]
         written = max(adopted) if adopted else None
     effective = _latest(events, ("effective",))
     if effective and published and effective < published:
@@ -133,8 +138,8 @@ def infer_dates(events: list[Event], file_date: dt.date | None) -> Dates:
 
 
 def _clean_prefix(prefix: str) -> str:
-    # "…会议通过并以杭州市…公告第3号" → the number starts after the last 以/经/并.
-    for word in ("以", "经", "并"):
+    # "最高人民法院以法发〔1993〕15号" → the number starts after the last 以.
+    for word in ("以",):
         if word in prefix:
             prefix = prefix.rsplit(word, 1)[1]
     return prefix
@@ -156,8 +161,10 @@ def numbers_in(text: str) -> list[str]:
 def number_candidates(lines: list[str]) -> list[str]:
     """Document numbers from the history, the likeliest 文号 of this text first.
 
-    A number on a line of its own (``法释〔2021〕11号``) comes first, then numbers of
-    publication events (newest first), then any other number (newest first).
+    A number on a line of its own (``法释〔2021〕11号``) comes first; then the numbers of
+    the events, newest first (a 修订 under its own 令 re-publishes the whole text, so the
+    newest order is this version's); last, numbers of a 《…决定》 that amended many
+    documents at once (``国务院令第588号《国务院关于废止和修改部分行政法规的决定》修订``).
     """
     standalone: list[str] = []
     for line in lines:
@@ -166,13 +173,13 @@ def number_candidates(lines: list[str]) -> list[str]:
             numbers = numbers_in(text)
             if len(numbers) == 1 and len(text) <= len(numbers[0]) + 2:
                 standalone.extend(numbers)
-    published: list[tuple[dt.date, str]] = []
-    other: list[tuple[dt.date, str]] = []
+    own: list[tuple[dt.date, str]] = []
+    decisions: list[tuple[dt.date, str]] = []
     for event in parse_events(lines):
+        by_decision = "决定" in event.text and event.kind == "amended"
         for number in numbers_in(event.text):
-            target = published if "published" in event.kind else other
-            target.append((event.date, number))
-    ordered = standalone + [n for _, n in sorted(published, key=lambda x: x[0], reverse=True)]
-    ordered += [n for _, n in sorted(other, key=lambda x: x[0], reverse=True)]
+            (decisions if by_decision else own).append((event.date, number))
+    ordered = standalone + [n for _, n in sorted(own, key=lambda x: x[0], reverse=True)]
+    ordered += [n for _, n in sorted(decisions, key=lambda x: x[0], reverse=True)]
     seen: set[str] = set()
     return [n for n in ordered if not (n in seen or seen.add(n))]

@@ -32,7 +32,7 @@ NPCSC = "全国人民代表大会常务委员会"
 SPC = "最高人民法院"
 SPP = "最高人民检察院"
 UNKNOWN_ISSUER = "未注明"
-_COUNTY = re.compile(r"^(\S+?自治县)")
+_COUNTY = re.compile(r"^([\u4e00-\u9fff]{2,12}?自治县)")
 _LOCAL_BODY = re.compile(r"^(.+?)(?:第[一二三四五六七八九十百]+届)?人民代表大会(常务委员会)?")
 _AGENCY = re.compile(r"(院|部|局|署|委员会|办公厅|总局|银行|会)$")
 
@@ -140,7 +140,10 @@ def _any_issuer(title: str, events: list[Event]) -> str:
 
 def _local(parts: tuple[str, ...], title: str, events: list[Event], doc_type: str) -> Classification:
     province = province_of_folder(parts)
-    county = _COUNTY.match(title)
+    bare = title
+    if province is not None and title.startswith(province.full):
+        bare = title[len(province.full):]  # 浙江省景宁畲族自治县自治条例
+    county = _COUNTY.match(bare)
     if county:
         return Classification(doc_type, "district", _local_body(county.group(1), events))
     city = city_in(title) or _adopting_city(events)

@@ -53,7 +53,8 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
-    duplicate_numbers: dict[str, list[str]] = field(default_factory=dict)
+    duplicate_numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """文号 → {files: [...], kept_by: the one file that got it, or None}."""
     superseded: int = 0
 
     def warn(self, path: str, message: str) -> None:
@@ -195,24 +196,43 @@ def choose_numbers(records: list[Record], existing: Existing, report: ImportRepo
     """Give each record the likeliest 文号 that no other document claims.
 
     A number that several files name (a 决定 amending many regulations, two copies of one
-    law) would be a duplicate-文号 error in the content model: it stays in ``history`` only
-    and is reported.
+    law) would be a duplicate-文号 error in the content model. When all those files are
+    versions of one title, the newest version keeps it (it is the one people cite);
+    otherwise no file gets it. Either way it stays in ``history`` and is reported.
     """
     ours = {r.src.rel for r in records}
-    claims: dict[str, set[str]] = defaultdict(set)
+    claims: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         for number in record.numbers:
-            claims[number].add(record.src.rel)
+            claims[number].append(record)
     foreign = {n for n, (source, _) in existing.numbers.items() if source not in ours}
+    owner: dict[str, Record | None] = {}
+    for number, claimants in claims.items():
+        if number in foreign:
+            owner[number] = None
+        elif len(claimants) == 1 or len({r.meta["title"] for r in claimants}) == 1:
+            owner[number] = max(claimants, key=_version_key)
+        else:
+            owner[number] = None
     for record in records:
         for number in record.numbers:
-            if len(claims[number]) == 1 and number not in foreign:
+            if owner[number] is record:
                 record.meta["doc_number"] = number
                 break
-    duplicates = {n: sorted(paths) for n, paths in claims.items() if len(paths) > 1}
-    report.duplicate_numbers = dict(sorted(duplicates.items()))
+    for number, claimants in sorted(claims.items()):
+        if len(claimants) > 1:
+            kept = owner[number]
+            report.duplicate_numbers[number] = {
+                "files": sorted(r.src.rel for r in claimants),
+                "kept_by": kept.src.rel if kept and kept.meta.get("doc_number") == number else None,
+            }
     for number in sorted(foreign & set(claims)):
         report.warn(existing.numbers[number][1], f"文号“{number}”已被目标目录中的其他文档使用")
+
+
+def _version_key(record: Record) -> tuple[Any, ...]:
+    published = record.dates.published
+    return (published.toordinal() if published else 0, record.src.rel)
 
 
 def _write_all(records: list[Record], report: ImportReport,
