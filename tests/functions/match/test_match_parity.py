@@ -11,6 +11,7 @@ import pytest
 from functions.match.service import Matcher, ProfileError
 
 from match_profiles import profile, thresholds
+from match_testlib import build_ruleset
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
@@ -78,8 +79,6 @@ def test_python_and_javascript_agree_on_generated_profiles(fixture_rules: Any, n
 
 
 def test_demo_content_cases_agree(node: Any) -> None:
-    from conftest import build_ruleset  # noqa: PLC0415 - the folder's own helper
-
     docs = ROOT / "content"
     if not any((docs / "policies").glob("*.md")):
         pytest.skip("the demo content has no policies yet")
