@@ -60,6 +60,11 @@ CHROME_FLAGS: tuple[str, ...] = (
 )
 
 
+OFFLINE_FLAGS: tuple[str, ...] = (
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+)
+
+
 class BrowserUnavailable(RuntimeError):
     """Chromium, chromedriver or Selenium is missing, or Chrome would not start."""
 
@@ -98,6 +103,7 @@ def start_chrome(
     script_timeout: float = 30.0,
     device_scale_factor: float = 1.0,
     lang: str = "zh-CN",
+    offline: bool = True,
 ) -> Iterator[WebDriver]:
     """Start headless Chromium through Selenium and quit it on exit.
 
@@ -109,6 +115,9 @@ def start_chrome(
         script_timeout: Seconds before ``execute_async_script`` gives up.
         device_scale_factor: Pixel ratio; 1 keeps screenshots in CSS px.
         lang: ``--lang`` and ``Accept-Language``, so pages see a Chinese browser.
+        offline: Resolve every host except 127.0.0.1/localhost to "not found", so a page
+            that references a third-party host fails fast instead of waiting on the network
+            (and nothing leaves the machine).
 
     Yields:
         A ``selenium.webdriver.Chrome`` with a fresh, temporary profile.
@@ -131,7 +140,8 @@ def start_chrome(
     options = webdriver.ChromeOptions()
     options.binary_location = chrome
     for flag in (*CHROME_FLAGS, f"--user-data-dir={profile}", f"--lang={lang}",
-                 f"--window-size={width},{height}", *extra_args):
+                 f"--window-size={width},{height}", *(OFFLINE_FLAGS if offline else ()),
+                 *extra_args):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": lang})
     driver = None
@@ -181,14 +191,15 @@ def emulate_media(driver: WebDriver, features: Mapping[str, str]) -> None:
 
 
 def screenshot_clip(driver: WebDriver, x: float, y: float, width: float, height: float,
-                    *, scale: float = 1.0) -> bytes:
+                    *, scale: float = 1.0, beyond_viewport: bool = False) -> bytes:
     """Return a PNG of a rectangle given in document (page) coordinates.
 
-    DevTools captures beyond the viewport, so the area need not be scrolled into view.
+    Scroll the area into view first, or pass ``beyond_viewport=True`` (DevTools then lays
+    the page out at full height for the capture, which is slower and moves sticky parts).
     """
     result = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "format": "png",
-        "captureBeyondViewport": True,
+        "captureBeyondViewport": beyond_viewport,
         "clip": {"x": max(0.0, x), "y": max(0.0, y), "width": max(1.0, width),
                  "height": max(1.0, height), "scale": scale},
     })
@@ -198,24 +209,26 @@ def screenshot_clip(driver: WebDriver, x: float, y: float, width: float, height:
 _RECT_JS = """
 const el = document.querySelector(arguments[0]);
 if (!el) return null;
+el.scrollIntoView({block: "center", inline: "nearest"});
 const r = el.getBoundingClientRect();
-return {x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height};
+return {x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height,
+        vh: window.innerHeight};
 """
 
 
-def element_screenshot(driver: WebDriver, selector: str, *, margin: int = 16,
-                       max_height: int = 600) -> bytes | None:
+def element_screenshot(driver: WebDriver, selector: str, *, margin: int = 16) -> bytes | None:
     """Return a PNG of the area around the first element matching a CSS ``selector``.
 
-    The clip is grown by ``margin`` px on each side (so outlines and the context show) and
-    capped at ``max_height`` px. Returns ``None`` when nothing matches or the element has
-    no box (``display: none``).
+    The element is scrolled to the middle of the viewport, and the clip grown by
+    ``margin`` px on each side (so outlines and some context show) and cut at the
+    viewport's height. Returns ``None`` when nothing matches or the element has no box
+    (``display: none``).
     """
     rect: dict[str, float] | None = driver.execute_script(_RECT_JS, selector)
-    if not rect or (rect["w"] <= 0 and rect["h"] <= 0):
+    if not rect or rect["w"] <= 0 or rect["h"] <= 0:
         return None
     return screenshot_clip(driver, rect["x"] - margin, rect["y"] - margin,
-                           rect["w"] + 2 * margin, min(rect["h"] + 2 * margin, max_height))
+                           rect["w"] + 2 * margin, min(rect["h"] + 2 * margin, rect["vh"]))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

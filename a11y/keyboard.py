@@ -1,0 +1,114 @@
+"""The keyboard walk: press Tab through a page as a keyboard user would.
+
+Reports, per page and mode:
+
+* ``keyboard-unreachable`` - an element that should take focus was never reached;
+* ``keyboard-trap`` - focus stayed put or looped over part of the page (WCAG 2.1.2);
+* ``focus-not-visible`` - the element's pixels did not change when it took focus: the area
+  is captured focused, then again after Tab has moved on (WCAG 2.4.7);
+* ``focus-obscured`` - the focused element is entirely covered, e.g. by a sticky header, or
+  off screen (WCAG 2.4.11).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from a11y.browser import screenshot_clip
+from a11y.findings import Finding
+from a11y.site import Mode, PageInfo
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
+
+_FIX = {
+    "keyboard-unreachable": "不要用 tabindex=\"-1\" 或脚本把可操作元素移出键盘顺序；"
+                            "自定义控件用原生 <button>/<a href>。",
+    "keyboard-trap": "焦点进入的组件必须能用 Tab / Shift+Tab / Esc 离开；检查主题脚本的焦点管理。",
+    "focus-not-visible": "不要写 outline:none；主题的 :focus-visible 样式须在所有模式下可见。",
+    "focus-obscured": "粘性页头/页脚不能盖住获得焦点的元素；给 html 设 scroll-padding-top。",
+}
+_URL = "https://www.w3.org/WAI/WCAG22/Understanding/"
+_HELP = {"keyboard-unreachable": _URL + "keyboard.html",
+         "keyboard-trap": _URL + "no-keyboard-trap.html",
+         "focus-not-visible": _URL + "focus-visible.html",
+         "focus-obscured": _URL + "focus-not-obscured-minimum.html"}
+_PAD = 6
+
+
+class KeyboardWalk:
+    """Walk one loaded page with the Tab key.
+
+    Args:
+        driver: The driver, with ``checks.js`` injected in the current page.
+        max_stops: Give up (without a finding) after this many Tab presses.
+    """
+
+    def __init__(self, driver: WebDriver, max_stops: int = 250) -> None:
+        self.driver = driver
+        self.max_stops = max_stops
+
+    def _tab(self) -> dict[str, Any]:
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+
+        ActionChains(self.driver).send_keys(Keys.TAB).perform()
+        return self.driver.execute_script("return __tdA11y.focusState()")
+
+    def _clip(self, rect: dict[str, float]) -> bytes:
+        return screenshot_clip(self.driver, rect["x"] - _PAD, rect["y"] - _PAD,
+                               rect["w"] + 2 * _PAD, rect["h"] + 2 * _PAD)
+
+    def run(self, page: PageInfo, mode: Mode) -> list[Finding]:
+        """Walk the page; returns the findings."""
+        expected: list[dict[str, str]] = self.driver.execute_script(
+            "return __tdA11y.tabbables()")
+        findings: list[Finding] = []
+
+        def add(rule: str, message: str, state: dict[str, Any]) -> None:
+            findings.append(Finding(rule, "keyboard", page.path, message, _FIX[rule],
+                                    state.get("selector", ""), state.get("html", ""), mode.name,
+                                    "serious", _HELP[rule], page.template))
+
+        visited: list[str] = []
+        previous: dict[str, Any] | None = None
+        previous_png = b""
+        limit = min(self.max_stops, len(expected) + 10)
+        for _ in range(limit):
+            state = self._tab()
+            if previous is not None and previous_png and previous.get("rect"):
+                if self._clip(previous["rect"]) == previous_png:
+                    add("focus-not-visible", "获得焦点时外观没有任何变化", previous)
+            if state["body"]:
+                break
+            key = state.get("key") or state["selector"]
+            if previous is not None and key == (previous.get("key") or previous["selector"]):
+                add("keyboard-trap", "按 Tab 后焦点停在原处", state)
+                break
+            if key in visited:
+                if key != visited[0]:
+                    add("keyboard-trap", f"焦点在 {len(visited) - visited.index(key)} 个元素间循环，"
+                                         "无法离开", state)
+                break
+            visited.append(key)
+            self._check_covered(state, add)
+            previous = state
+            previous_png = self._clip(state["rect"]) if state["size"] > 0 else b""
+        else:
+            if len(expected) + 10 > self.max_stops:
+                return findings  # walk cut short on purpose: nothing more can be said
+        reached = set(visited)
+        for item in expected:
+            if item["key"] not in reached:
+                add("keyboard-unreachable", "按 Tab 无法到达此元素", item)
+        return findings
+
+    @staticmethod
+    def _check_covered(state: dict[str, Any], add: Any) -> None:
+        if state["size"] <= 0:
+            add("focus-not-visible", "获得焦点的元素没有可见尺寸", state)
+        elif not state["inView"]:
+            add("focus-obscured", "获得焦点的元素不在视口内", state)
+        elif state["visiblePoints"] == 0:
+            cover = state.get("coveredBy") or "其他元素"
+            add("focus-obscured", f"获得焦点的元素被 {cover} 完全遮住", state)

@@ -1,0 +1,123 @@
+"""One ``tongda a11y`` run: static rules on every page, browser checks on templates x modes
+and a sample, waivers applied, the report written.
+
+:class:`Settings` is plain data (the plugin fills it from ``mkdocs.yml``), so the runner can be
+used and tested without MkDocs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from a11y.axe import AXE_EXTRA_RULES, AXE_TAGS, AxeRunner, find_axe
+from a11y.browser_checks import BrowserChecker, BrowserOptions, Shots
+from a11y.findings import Finding, Waiver, apply_waivers
+from a11y.report import Report
+from a11y.site import DEFAULT_EXCLUDE, DEFAULT_MODE, Mode, PageInfo, choose_browser_pages
+from a11y.source_map import SourceMapper
+from a11y.static_check import StaticChecker
+from a11y.static_rules import VAGUE_LINK_TEXTS
+
+Progress = Callable[[str], None]
+
+#: Pages with static findings but no browser visit that still get screenshots.
+EXTRA_SCREENSHOT_PAGES = 20
+
+
+@dataclass
+class Settings:
+    """Everything one run needs (see the plugin's config for what each option means)."""
+
+    site_dir: Path
+    docs_dir: Path | None = None
+    site_hosts: list[str] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    vague_link_texts: list[str] = field(default_factory=lambda: sorted(VAGUE_LINK_TEXTS))
+    skip_rules: list[str] = field(default_factory=list)
+    browser: bool = True
+    everything: bool = False
+    sample_size: int = 20
+    sample_seed: int = 0
+    modes: list[Mode] = field(default_factory=lambda: [DEFAULT_MODE])
+    browser_options: BrowserOptions = field(default_factory=BrowserOptions)
+    axe_path: Path | None = None
+    axe_locale: str = "zh_CN"
+    axe_tags: list[str] = field(default_factory=lambda: list(AXE_TAGS))
+    axe_rules: list[str] = field(default_factory=lambda: list(AXE_EXTRA_RULES))
+    report_dir: Path | None = None
+    report_json: Path | None = None
+    screenshots: int = 300
+
+
+def run(settings: Settings, progress: Progress | None = None) -> Report:
+    """Run every check and write the report; returns the :class:`~a11y.report.Report`."""
+    say = progress or (lambda _msg: None)
+    report = Report(site_dir=str(settings.site_dir),
+                    waivers=[dataclasses.replace(w, used=0) for w in settings.waivers],
+                    modes=[m.name for m in settings.modes])
+    checker = StaticChecker(site_hosts=settings.site_hosts, docs_dir=settings.docs_dir,
+                            skip_rules=settings.skip_rules,
+                            vague_link_texts=settings.vague_link_texts)
+    static = checker.check_site(settings.site_dir, settings.exclude)
+    report.findings += static.findings
+    report.stats.update(pages=len(static.pages), static_seconds=round(static.seconds, 3),
+                        static_checks=static.checks)
+    say(f"静态规则：{len(static.pages)} 页，{len(static.findings)} 处问题，{static.seconds:.1f} 秒")
+    if settings.browser:
+        report.findings += _browser_pass(settings, static.pages, static.findings, report, say)
+    apply_waivers(report.findings, report.waivers)
+    if settings.report_dir is not None:
+        report.write(settings.report_dir, settings.report_json)
+    return report
+
+
+def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: list[Finding],
+                  report: Report, say: Progress) -> list[Finding]:
+    from a11y.browser import serve_directory, start_chrome
+
+    axe = AxeRunner(find_axe(str(settings.axe_path) if settings.axe_path else None),
+                    tuple(settings.axe_tags), tuple(settings.axe_rules), settings.axe_locale)
+    reps, sample = choose_browser_pages(pages, settings.sample_size, settings.everything,
+                                        settings.sample_seed)
+    by_page: dict[str, list[Finding]] = {}
+    for finding in static_findings:
+        by_page.setdefault(finding.page, []).append(finding)
+    shots = Shots(settings.report_dir / "shots" if settings.report_dir and settings.screenshots
+                  else None, settings.screenshots)
+    mapper = SourceMapper(settings.docs_dir)
+    found: list[Finding] = []
+    start = time.perf_counter()
+    jobs = [(p, m, True) for p in reps for m in settings.modes] + \
+        [(p, DEFAULT_MODE, True) for p in sample]
+    visited = {p.path for p in reps} | {p.path for p in sample}
+    extra = [p for p in pages if p.path in by_page and p.path not in visited]
+    jobs += [(p, DEFAULT_MODE, None) for p in extra[:EXTRA_SCREENSHOT_PAGES]]
+    opts = settings.browser_options
+    with serve_directory(settings.site_dir) as base_url, \
+            start_chrome(width=opts.width, height=opts.height) as driver:
+        bc = BrowserChecker(driver, base_url, axe, opts, shots)
+        for n, (page, mode, full) in enumerate(jobs, 1):
+            say(f"浏览器检查 {n}/{len(jobs)}：{page.url or '/'} [{mode.name}]")
+            wants_shots = by_page.get(page.path) if mode.name == "default" else None
+            if full is None:  # only screenshots of static findings
+                bc.load(page, mode)
+                for finding in wants_shots or []:
+                    shots.take(driver, finding, opts.shots_per_rule)
+                continue
+            for finding in bc.check(page, mode, full=full, extra=wants_shots):
+                mapper.locate(finding, page.source)
+                found.append(finding)
+    seconds = time.perf_counter() - start
+    report.axe_version = axe.version
+    report.stats.update(
+        templates=sorted({p.template for p in reps}), template_pages=len(reps),
+        sampled_pages=len(sample), browser_jobs=len(jobs), page_loads=bc.page_loads,
+        browser_seconds=round(seconds, 2), screenshots=shots.count)
+    say(f"浏览器检查：{len(reps)} 个模板 × {len(settings.modes)} 种模式 + {len(sample)} 个抽样页面，"
+        f"{len(found)} 处问题，{seconds:.1f} 秒")
+    return found

@@ -1,0 +1,154 @@
+"""The built site as the checks see it: pages, their templates, and display modes."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from site_builder.errors import ConfigError
+
+#: Folders of a built site that are not pages for people (reports, data, assets).
+DEFAULT_EXCLUDE = ("report/**", "assets/**", "api/**", "search/**", "audio/**", "graph/**",
+                   "feeds/**")
+
+
+@dataclass
+class Mode:
+    """A display mode: attributes set on ``<html>`` the way the theme's toolbar sets them.
+
+    Attributes:
+        name: Short id (``default``, ``elder``, ``contrast-dark``...).
+        attrs: Attributes for ``<html>``; ``class`` adds classes, any other key is set.
+        label: Human name for the report.
+        media: Media features to emulate with the mode (``{"forced-colors": "active"}``).
+    """
+
+    name: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    label: str = ""
+    media: dict[str, str] = field(default_factory=dict)
+
+
+DEFAULT_MODE = Mode("default", {}, "默认")
+
+
+def parse_modes(raw: Any, where: str) -> list[Mode]:
+    """Validate a modes list (``[{"name": ..., "attrs": {...}}, ...]``).
+
+    ``default`` is always first, added when the list does not name it.
+
+    Raises:
+        ConfigError: Naming ``where`` and the item when an entry is malformed.
+    """
+    if isinstance(raw, dict) and "modes" in raw:
+        raw = raw["modes"]
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: 显示模式须为列表")
+    modes: list[Mode] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise ConfigError(f"{where}[{i}]: 每个模式须有 name")
+        attrs = item.get("attrs") or {}
+        media = item.get("media") or {}
+        if not isinstance(attrs, dict) or not isinstance(media, dict):
+            raise ConfigError(f"{where}[{i}].attrs: 须为映射")
+        modes.append(Mode(item["name"], {str(k): str(v) for k, v in attrs.items()},
+                          str(item.get("label") or item["name"]),
+                          {str(k): str(v) for k, v in media.items()}))
+    if not any(m.name == "default" for m in modes):
+        modes.insert(0, DEFAULT_MODE)
+    return modes
+
+
+def load_modes(site_dir: Path, configured: list[Any] | None, modes_file: str) -> list[Mode]:
+    """Modes from the configuration, else the theme's ``<site>/<modes_file>``, else default."""
+    if configured:
+        return parse_modes(configured, "mkdocs.yml: plugins.tongda-a11y.modes")
+    path = site_dir / modes_file
+    if path.is_file():
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}:{exc.lineno}: 显示模式 JSON 无法解析: {exc.msg}") from exc
+        return parse_modes(raw, str(path))
+    return [DEFAULT_MODE]
+
+
+@dataclass
+class PageInfo:
+    """A built page and what the static pass learnt about it.
+
+    Attributes:
+        path: Path relative to the site, posix (``policies/foo/index.html``).
+        url: Site-relative URL (``policies/foo/``).
+        template: Template name (the page's ``tongda:template`` meta, else from its path).
+        source: Source Markdown path from ``tongda:source``, or ``""``.
+    """
+
+    path: str
+    url: str
+    template: str = ""
+    source: str = ""
+
+
+def page_url(path: str) -> str:
+    """``a/b/index.html`` -> ``a/b/``; other files keep their name."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def template_from_path(path: str) -> str:
+    """Guess a template from where a page sits, for themes that do not declare one.
+
+    ``index.html`` is ``home``; ``policies/index.html`` a list (``policies/``);
+    ``policies/x/index.html`` a detail page (``policies/*``); ``text/...`` the same under
+    ``text/``.
+    """
+    prefix = ""
+    if path.startswith("text/"):
+        prefix, path = "text/", path[5:]
+    parts = path.split("/")
+    if parts == ["index.html"]:
+        name = "home"
+    elif len(parts) == 1:
+        name = parts[0].removesuffix(".html")
+    elif parts[-1] == "index.html" and len(parts) == 2:
+        name = f"{parts[0]}/"
+    else:
+        name = f"{parts[0]}/" + "/".join("*" for _ in parts[1:-1] or ["*"])
+    return prefix + name
+
+
+def iter_pages(site_dir: Path, exclude: Iterable[str] = DEFAULT_EXCLUDE) -> list[str]:
+    """Every ``.html`` file of the site (posix, relative, sorted), minus ``exclude`` globs."""
+    patterns = list(exclude)
+    pages = []
+    for file in site_dir.rglob("*.html"):
+        rel = file.relative_to(site_dir).as_posix()
+        if not any(fnmatch.fnmatch(rel, pat) for pat in patterns):
+            pages.append(rel)
+    return sorted(pages)
+
+
+def choose_browser_pages(pages: list[PageInfo], sample_size: int, everything: bool,
+                         seed: int = 0) -> tuple[list[PageInfo], list[PageInfo]]:
+    """Split pages into template representatives and a sample of the rest.
+
+    Returns:
+        ``(representatives, sample)``: the first page (by path) of every template, checked
+        in every mode; and ``sample_size`` other pages chosen with a fixed seed (so runs are
+        repeatable), or all other pages when ``everything`` is true.
+    """
+    reps: dict[str, PageInfo] = {}
+    for page in pages:
+        reps.setdefault(page.template, page)
+    chosen = {p.path for p in reps.values()}
+    rest = [p for p in pages if p.path not in chosen]
+    if not everything:
+        rest = sorted(random.Random(seed).sample(rest, min(sample_size, len(rest))),
+                      key=lambda p: p.path)
+    return list(reps.values()), rest

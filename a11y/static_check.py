@@ -1,0 +1,109 @@
+"""Run the static rules over every page of a built site."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from a11y.findings import Finding
+from a11y.html_utils import css_path, elements, parse, snippet
+from a11y.site import PageInfo, iter_pages, page_url, template_from_path
+from a11y.source_map import SourceMapper
+from a11y.static_rules import RULES, VAGUE_LINK_TEXTS, PageDoc
+
+SOURCE_META = "tongda:source"
+TEMPLATE_METAS = ("tongda:template", "tongda:kind")
+
+
+@dataclass
+class StaticResult:
+    """What the static pass returns.
+
+    Attributes:
+        pages: Every checked page with its template and source.
+        findings: Every finding, in page order.
+        seconds: Wall time of the pass.
+        checks: Rule evaluations done (pages x rules), for the throughput figure.
+    """
+
+    pages: list[PageInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+    checks: int = 0
+
+
+def _prefixed(path: str, template: str) -> str:
+    """Plain-text pages are a template family of their own, whatever the theme calls them."""
+    if template and path.startswith("text/") and not template.startswith("text"):
+        return "text/" + template
+    return template
+
+
+class StaticChecker:
+    """Check built HTML pages with the rules in :data:`a11y.static_rules.RULES`.
+
+    Args:
+        site_hosts: Hosts that count as the site itself (everything else is third party).
+        docs_dir: Content folder for mapping findings to Markdown lines.
+        skip_rules: Rule ids not to run at all (waivers are the better tool: they show up
+            in the report).
+        vague_link_texts: Link texts that do not say where a link goes.
+    """
+
+    def __init__(self, *, site_hosts: Iterable[str] = (), docs_dir: Path | None = None,
+                 skip_rules: Iterable[str] = (),
+                 vague_link_texts: Iterable[str] = VAGUE_LINK_TEXTS) -> None:
+        self.site_hosts = frozenset(h.lower() for h in site_hosts) | {"127.0.0.1", "localhost"}
+        self.rules = [r for rid, r in RULES.items() if rid not in set(skip_rules)]
+        self.mapper = SourceMapper(docs_dir)
+        self.vague = frozenset(t.lower() for t in vague_link_texts)
+
+    def check_html(self, path: str, data: bytes) -> tuple[PageInfo, list[Finding]]:
+        """Check one page's HTML; ``path`` is its site-relative path."""
+        try:
+            root = parse(data)
+        except (etree.ParserError, ValueError) as exc:
+            info = PageInfo(path, page_url(path), template_from_path(path))
+            return info, [Finding("html-parse", "static", path, f"无法解析 HTML: {exc}",
+                                  "检查构建输出。", impact="critical")]
+        els = elements(root)
+        metas = {el.get("name"): el.get("content") or "" for el in els
+                 if el.tag == "meta" and el.get("name")}
+        template = next((metas[m] for m in TEMPLATE_METAS if metas.get(m)), "")
+        info = PageInfo(path, page_url(path),
+                        _prefixed(path, template) or template_from_path(path),
+                        metas.get(SOURCE_META, ""))
+        ids: dict[str, object] = {}
+        for el in els:
+            if el.get("id") is not None:
+                ids.setdefault(el.get("id"), el)
+        doc = PageDoc(path, root, els, ids, self.site_hosts, self.vague)  # type: ignore[arg-type]
+        findings = []
+        for rule in self.rules:
+            for el, message, hint in rule.check(doc):
+                finding = Finding(rule.id, "static", path, message, rule.fix,
+                                  css_path(el) if el is not None else "",
+                                  snippet(el) if el is not None else "", impact=rule.impact,
+                                  template=info.template, hint=hint)
+                self.mapper.locate(finding, info.source)
+                findings.append(finding)
+        return info, findings
+
+    def check_site(self, site_dir: Path, exclude: Iterable[str] | None = None,
+                   pages: Iterable[str] | None = None) -> StaticResult:
+        """Check every page (or the given ``pages``) under ``site_dir``."""
+        start = time.perf_counter()
+        result = StaticResult()
+        paths = list(pages) if pages is not None else (
+            iter_pages(site_dir, exclude) if exclude is not None else iter_pages(site_dir))
+        for rel in paths:
+            info, findings = self.check_html(rel, (site_dir / rel).read_bytes())
+            result.pages.append(info)
+            result.findings.extend(findings)
+        result.checks = len(paths) * len(self.rules)
+        result.seconds = time.perf_counter() - start
+        return result

@@ -1,0 +1,1 @@
+"""The ``tongda-a11y`` MkDocs plugin: accessibility options, waivers and the build-time pass."""
