@@ -33,7 +33,9 @@ SPC = "最高人民法院"
 SPP = "最高人民检察院"
 UNKNOWN_ISSUER = "未注明"
 _COUNTY = re.compile(r"^([\u4e00-\u9fff]{2,12}?自治县)")
-_LOCAL_BODY = re.compile(r"^(.+?)(?:第[一二三四五六七八九十百]+届)?人民代表大会(常务委员会)?")
+# "宁波市第九届人民代表大会常务委员会…", "景宁畲族自治县八届人大四次会议…"
+_LOCAL_BODY = re.compile(
+    r"^(.+?)(?:第?[一二三四五六七八九十百]+届)?(?:人民代表大会|人大)(常务委员会|常委会)?")
 _AGENCY = re.compile(r"(院|部|局|署|委员会|办公厅|总局|银行|会)$")
 
 
@@ -174,5 +176,5 @@ def _local_body(place: str, events: list[Event]) -> str:
             continue
         match = _LOCAL_BODY.match(event.text)
         if match and match.group(1) == place:
-            return f"{place}人民代表大会{match.group(2) or ''}"
+            return f"{place}人民代表大会{'常务委员会' if match.group(2) else ''}"
     return f"{place}人民代表大会常务委员会"
