@@ -8,11 +8,13 @@ from typing import Any
 
 
 def build_ruleset(docs_dir: Path, today: str | None = None, *,
-                  content_errors_ok: bool = False) -> tuple[dict[str, Any], list[Any]]:
+                  content_errors_ok: bool = False,
+                  statuses: tuple[str, ...] = ("effective", "amended")) -> tuple[dict[str, Any], list[Any]]:
     """Rule set and cases of a content folder, without running MkDocs.
 
     ``content_errors_ok``: the demo content's other errors (dangling links…) are checked by
-    the content tests; here only the rules matter.
+    the content tests; here only the rules matter. ``statuses``: policies kept in the rule
+    set (cases are returned for those only).
     """
     from site_builder.content.corpus import load_corpus
     from site_builder.plugins.match.ruleset import RulesetBuilder, load_facts
@@ -20,7 +22,7 @@ def build_ruleset(docs_dir: Path, today: str | None = None, *,
     corpus = load_corpus(docs_dir, today=dt.date.fromisoformat(today) if today else None)
     assert content_errors_ok or not corpus.errors, [e.format() for e in corpus.errors]
     facts = load_facts(docs_dir / "_data" / "facts.yml", "_data/facts.yml")
-    builder = RulesetBuilder(facts, ["effective", "amended"])
+    builder = RulesetBuilder(facts, list(statuses))
     ruleset = builder.build(corpus, verify_cases=False)
     assert not builder.errors, [e.format() for e in builder.errors]
     ids = {p["id"] for p in ruleset["policies"]}

@@ -20,7 +20,7 @@ VENDOR_JSONLOGIC = "assets/vendor/json-logic-js/logic.js"
 def render_component(params: dict[str, Any]) -> str:
     """Render the ``calculator`` macro with ``params`` (see the component's examples.yml)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
+                             autoescape=True)
     template = env.from_string('{% from "calculator.html" import calculator %}'
                                "{{ calculator(params) }}")
     return template.render(params=params)

@@ -43,7 +43,7 @@ class RulesetBuilder:
 
     def build(self, corpus: Any, *, verify_cases: bool = True) -> dict[str, Any]:
         """Return the rule set; problems are collected in :attr:`errors`."""
-        policies = []
+        policies, checked = [], []
         cases: list[tuple[Any, int, dict[str, Any]]] = []
         for entry in corpus.of_kind("policy"):
             meta = entry.meta
@@ -54,10 +54,12 @@ class RulesetBuilder:
             for p in problems:
                 self.errors.append(ContentError(entry.src_path, _line(entry, p.field), p.field,
                                                 p.message))
-            if problems or entry.status not in self.statuses:
+            if problems:
                 continue
             policy = self._policy(entry, corpus)
-            policies.append(policy)
+            checked.append(policy)  # cases of expired policies are checked all the same
+            if entry.status in self.statuses:
+                policies.append(policy)
             cases += [(entry, i, c.model_dump(mode="json", exclude_unset=True))
                       for i, c in enumerate(meta.cases)]
         document = {
@@ -67,7 +69,7 @@ class RulesetBuilder:
             "policies": sorted(policies, key=lambda p: p["id"]),
         }
         if verify_cases and cases and not self.errors:
-            self._verify(document, cases)
+            self._verify({**document, "policies": checked}, cases)
         return document
 
     def _policy(self, entry: Any, corpus: Any) -> dict[str, Any]:

@@ -18,7 +18,8 @@ NODE = shutil.which("node")
 
 @pytest.fixture(scope="session")
 def fixture_rules() -> tuple[dict[str, Any], list[Any]]:
-    return build_ruleset(FIXTURE_SITE / "content", today="2024-06-01")
+    return build_ruleset(FIXTURE_SITE / "content", today="2024-06-01",
+                         statuses=("effective", "amended", "expired"))
 
 
 def run_node(script: str, payload: Any) -> Any:
