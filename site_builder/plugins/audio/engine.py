@@ -228,10 +228,12 @@ class Pyttsx3EspeakEngine(SpeechEngine):
             out = Path(tmp) / "clip.wav"
             self._done.clear()
             # The driver prints "Audio saved to ..." for every file; keep build output clean.
+            # The event may come after runAndWait() returns, so wait inside the redirect too.
             with contextlib.redirect_stdout(io.StringIO()):
                 engine.save_to_file(text, str(out))
                 engine.runAndWait()
-            if not self._done.wait(timeout=60) or not out.exists():
+                finished = self._done.wait(timeout=60)
+            if not finished or not out.exists():
                 raise EngineError(f"eSpeak NG produced no audio for {text[:30]!r}")
             samples, _ = sf.read(str(out), dtype="int16")
         return np.asarray(samples, dtype=np.int16).reshape(-1)

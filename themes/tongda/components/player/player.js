@@ -106,6 +106,7 @@
   };
 
   Player.prototype.onTime = function () {
+    if (!this.mode) { return; }  // stopped: a seek back to 0 must not highlight the title
     var t = this.audio.currentTime;
     if (this.mode === 'point' && this.pointCue && t >= this.pointCue.end) {
       this.stopPoint();
@@ -152,9 +153,32 @@
     this.highlight(null, 0);
   };
 
+  // With preload="none" nothing is fetched until asked; a seek before the metadata is in
+  // would be lost when loading starts, so load first, then seek.
+  Player.prototype.ready = function () {
+    var audio = this.audio;
+    if (audio.readyState >= 1) { return Promise.resolve(); }
+    return new Promise(function (resolve, reject) {
+      var done = function () {
+        audio.removeEventListener('loadedmetadata', done);
+        audio.removeEventListener('error', fail);
+        resolve();
+      };
+      var fail = function () {
+        audio.removeEventListener('loadedmetadata', done);
+        audio.removeEventListener('error', fail);
+        reject(new Error('audio'));
+      };
+      audio.addEventListener('loadedmetadata', done);
+      audio.addEventListener('error', fail);
+      audio.preload = 'auto';
+      audio.load();
+    });
+  };
+
   Player.prototype.readBlock = function (id) {
     var self = this;
-    return self.loadCues().then(function () {
+    return Promise.all([self.loadCues(), self.ready()]).then(function () {
       var cue = self.cueById(id);
       if (!cue) { return null; }
       clearTimeout(self.pointTimer);

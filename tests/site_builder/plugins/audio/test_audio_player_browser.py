@@ -1,0 +1,180 @@
+"""The player in real headless Chromium: point reading plays one paragraph, continuous
+reading moves the highlight, the toolbar's events drive it, and focus never moves."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from a11y.browser import browser_unavailable_reason, start_chrome
+
+pytestmark = pytest.mark.browser
+
+FIXTURE = Path(__file__).parents[3] / "fixtures" / "audio-site"
+CSP = "script-src 'self'; media-src 'self'; connect-src 'self'"
+PAGE = "services/id-card-renewal/"
+
+
+class _RangeHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with byte ranges: without them Chrome cannot seek in an MP3 (every real
+    host and CDN supports ranges; the standard library's handler does not)."""
+
+    def send_head(self):  # type: ignore[override]
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        path = Path(self.translate_path(self.path))
+        if not match or not path.is_file():
+            return super().send_head()
+        data = path.read_bytes()
+        start = int(match.group(1))
+        end = min(int(match.group(2) or len(data) - 1), len(data) - 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        import io
+
+        return io.BytesIO(data[start : end + 1])
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve ``root`` on a free loopback port with byte ranges and a strict CSP."""
+    handler = functools.partial(_RangeHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def wait_for(driver: Any, script: str, timeout: float = 15.0) -> Any:
+    """Poll a JavaScript expression until it is truthy (browser state, not wall-clock asserts)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = driver.execute_script("return " + script)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {script}")
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = tmp_path_factory.mktemp("audio-browser")
+    project = root / "project"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns(".tongda-cache", "site"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TONGDA_AUDIO_CACHE", str(root / "cache"))
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+        build(config)
+    return project / "site"
+
+
+@pytest.fixture(scope="module")
+def driver(site: Path):
+    reason = browser_unavailable_reason()
+    if reason:
+        pytest.skip(f"optional component missing: {reason}")
+    with serve(site) as base, start_chrome() as chrome:
+        chrome.base_url = base
+        yield chrome
+
+
+@pytest.fixture
+def page(driver: Any) -> Callable[[], Any]:
+    driver.get(driver.base_url + PAGE)
+    wait_for(driver, "document.querySelector('.td-player--js') !== null")
+    driver.execute_script(
+        "window.tdCues = []; document.addEventListener('td:audio-cue',"
+        " function (e) { window.tdCues.push(e.detail); });"
+    )
+    return driver
+
+
+def _button(driver: Any, block_id: str) -> Any:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, f'button[data-td-read="{block_id}"]')
+
+
+def test_buttons_are_shown_only_with_the_script(page: Any) -> None:
+    hidden = page.execute_script(
+        "return Array.from(document.querySelectorAll('[data-td-read]')).filter(b => b.hidden).length")
+    assert hidden == 0
+    assert page.execute_script("return document.querySelector('.td-player audio').paused") is True
+
+
+def test_point_reading_plays_just_that_paragraph(page: Any) -> None:
+    cue = page.execute_script(
+        "return fetch(document.querySelector('.td-player').dataset.tdTiming).then(r => r.json())"
+        ".then(d => d.cues.find(c => c.text.startsWith('相片须为')))")
+    button = _button(page, cue["id"])
+    button.click()
+    wait_for(page, "!document.querySelector('.td-player audio').paused")
+    assert wait_for(page, f"document.getElementById('{cue['id']}').classList.contains('td-player__reading')")
+    assert page.execute_script("return document.activeElement") == button  # focus stays put
+    wait_for(page, "document.querySelector('.td-player audio').paused", timeout=20)
+    position = page.execute_script("return document.querySelector('.td-player audio').currentTime")
+    assert cue["start"] <= position <= cue["end"] + 0.3  # stopped at the end of the paragraph
+    ids = {c["id"] for c in page.execute_script("return window.tdCues") if c["id"]}
+    assert ids == {cue["id"]}  # nothing else was read
+    assert not page.execute_script(
+        "return document.querySelector('.td-player__reading')")  # highlight cleared
+
+
+def test_continuous_reading_moves_the_highlight(page: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
+
+    Select(page.find_element(By.CSS_SELECTOR, "[data-td-control=rate]")).select_by_value("1.5")
+    start = page.find_element(By.CSS_SELECTOR, "[data-td-action=continuous]")
+    start.click()
+    assert start.get_attribute("aria-pressed") == "true"
+    assert page.execute_script("return document.querySelector('.td-player audio').playbackRate") == 1.5
+    first = wait_for(page, "document.querySelector('.td-player__reading') &&"
+                           " document.querySelector('.td-player__reading').id")
+    wait_for(page, f"document.querySelector('.td-player__reading') &&"
+                   f" document.querySelector('.td-player__reading').id !== '{first}'", timeout=20)
+    assert len(page.find_elements(By.CSS_SELECTOR, ".td-player__reading")) == 1
+    assert page.execute_script("return document.activeElement") == start
+    details = page.execute_script("return window.tdCues")
+    assert details[0]["text"] == "居民身份证换领"  # the caption display gets the sentence text
+    # The toolbar's speech events drive the same player.
+    page.execute_script(
+        "document.dispatchEvent(new CustomEvent('td:speech', {detail: {action: 'stop'}}))")
+    wait_for(page, "document.querySelector('.td-player audio').paused")
+    assert page.execute_script("return document.querySelector('.td-player audio').currentTime") == 0
+    assert not page.find_elements(By.CSS_SELECTOR, ".td-player__reading")
+    page.execute_script(
+        "document.dispatchEvent(new CustomEvent('td:speech', {detail: {action: 'play'}}))")
+    wait_for(page, "!document.querySelector('.td-player audio').paused")
+    page.execute_script(
+        "document.dispatchEvent(new CustomEvent('td:speech', {detail: {action: 'pause'}}))")
+    wait_for(page, "document.querySelector('.td-player audio').paused")
