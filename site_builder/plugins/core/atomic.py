@@ -4,7 +4,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+
+def _remove_later(path: Path) -> None:
+    """Delete the replaced site without making the build wait for thousands of unlinks.
+
+    The new site is already in place; if the deletion is interrupted, the next build's
+    ``start`` removes what is left.
+    """
+    if not path.exists():
+        return
+    if sys.platform.startswith("linux") and shutil.which("rm"):
+        subprocess.Popen(["rm", "-rf", "--", str(path)], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:  # pragma: no cover - other systems delete in the foreground
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class AtomicOutput:
@@ -41,7 +58,7 @@ class AtomicOutput:
         if self.final.exists():
             self.final.rename(self.old)
         self.tmp.rename(self.final)
-        shutil.rmtree(self.old, ignore_errors=True)
+        _remove_later(self.old)
 
     def abort(self) -> None:
         """Throw the half-written build away; the previous site stays as it was."""

@@ -22,6 +22,7 @@ from .atomic import AtomicOutput
 from .config import TongdaConfig
 from .context import cn_date, doc_link, page_context
 from .listings import Listing, build_listings
+from .render_cache import RenderCache
 
 log = logging.getLogger("mkdocs.plugins.tongda")
 
@@ -44,6 +45,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self.output: AtomicOutput | None = None
         self._progress: Any = None
         self.home_src = "index.md"
+        self.render_cache: RenderCache | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -51,6 +53,10 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if self.config.build_atomic:
             self.output = AtomicOutput(Path(config.site_dir))
             config.site_dir = str(self.output.start())
+        if self.config.cache_enabled:
+            folder = Path(config.config_file_path).parent / self.config.cache_dir / "markdown"
+            self.render_cache = RenderCache(folder, list(config.markdown_extensions),
+                                            dict(config.mdx_configs or {}))
         return config
 
     @event_priority(100)
@@ -66,6 +72,9 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
                 files.remove(file)
             elif (entry := corpus.by_path.get(file.src_uri)) is not None:
                 _move(file, entry.dest_uri)
+        if self.render_cache is not None:
+            texts = [markdown_body.without_title(e.body) for e in corpus.documents.values()]
+            self.render_cache.prerender(texts, self.config.build_workers)
         _drop_theme_sources(files)
         self._add_generated(files, config)
         self._default_nav(config)
@@ -99,6 +108,22 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
                 nav.append({title: by_key[key]})
         config.nav = nav
         config.validation.nav.omitted_files = logging.DEBUG
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        """Use the text the corpus already read, and the render cache when it has the page."""
+        if self.corpus is None:
+            return page
+        entry = self.corpus.by_path.get(page.file.src_uri)
+        if entry is not None:
+            def read_source(config: MkDocsConfig) -> None:
+                page.markdown, page.meta = entry.body, dict(entry.source.meta)
+
+            page.read_source = read_source  # type: ignore[method-assign]
+            if self.render_cache is not None:
+                page.render = _cached_render(page, self.render_cache)  # type: ignore[method-assign]
+        elif page.file.src_uri.startswith("_tongda/"):
+            page.render = _empty_render(page)  # type: ignore[method-assign]
+        return page
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -141,12 +166,19 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_progress()
+        self._close_cache()
         if self.output is not None:
             self.output.commit()
             config.site_dir = str(self.output.final)
 
+    def _close_cache(self) -> None:
+        if self.render_cache is not None:
+            self.render_cache.close()
+            self.render_cache = None
+
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_progress()
+        self._close_cache()
         if self.output is not None:
             self.output.abort()
 
@@ -169,6 +201,35 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if self._progress is not None:
             self._progress.close()
             self._progress = None
+
+
+def _cached_render(page: Page, cache: RenderCache) -> Any:
+    original = page.render
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        from mkdocs.structure.toc import get_toc
+
+        assert page.markdown is not None
+        hit = cache.get(page.markdown)
+        if hit is None:
+            original(config, files)
+            return
+        page.content = hit.html
+        page.toc = get_toc(hit.toc_tokens)  # type: ignore[arg-type]
+        page.present_anchor_ids = set(hit.anchors)
+        page.links_to_anchors = {}
+
+    return render
+
+
+def _empty_render(page: Page) -> Any:
+    def render(config: MkDocsConfig, files: Files) -> None:
+        from mkdocs.structure.toc import get_toc
+
+        page.content, page.toc = "", get_toc([])
+        page.present_anchor_ids, page.links_to_anchors = set(), {}
+
+    return render
 
 
 def _drop_theme_sources(files: Files) -> None:
