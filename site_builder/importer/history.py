@@ -62,11 +62,8 @@ def _to_date(match: re.Match[str]) -> dt.date | None:
 
 
 def _strip_quotes(text: str) -> str:
-    previous = None
-    while previous != text:
-        previous, text = text, _QUOTED.sub("", text)
     # An opening 《 whose closing 》 is on a line we do not have: drop the rest.
-    return text.split("《", 1)[0]
+    return _strip_quotes_keep_open(text).split("《", 1)[0]
 
 
 def event_kind(piece: str) -> str:
@@ -75,33 +72,55 @@ def event_kind(piece: str) -> str:
     return _EVENT_KINDS[words[-1]] if words else "other"
 
 
-def join_lines(lines: list[str]) -> list[str]:
-    """Join each undated line onto the dated line before it (wrapped events)."""
-    joined: list[str] = []
+def join_lines(lines: list[str]) -> list[tuple[str, str]]:
+    """Pair each dated line with the undated lines that follow it (their continuation)."""
+    joined: list[tuple[str, str]] = []
     for line in lines:
         text = line.strip()
         if not text:
             continue
-        if joined and not _LEADING_DATE.match(text):
-            joined[-1] += text
-        elif _LEADING_DATE.match(text):
-            joined.append(text)
+        if _LEADING_DATE.match(text):
+            joined.append((text, ""))
+        elif joined:
+            dated, rest = joined[-1]
+            joined[-1] = (dated, rest + text)
     return joined
 
 
 def parse_events(lines: list[str]) -> list[Event]:
-    """Every dated event in the history lines, in the order written."""
+    """Every dated event in the history lines, in the order written.
+
+    Undated lines continue the dated line before them (``2014年9月26`` / ``日山东省…批准``
+    wraps a date; ``…《关于修改〈…〉`` / ``〈…〉的决定》修正`` wraps a title). The words on the
+    dated line itself decide an event's kind when they can; the continuation only when
+    they cannot, so ``1985年7月6日 林业部公布`` / ``公布之日施行`` stays a 公布 (and takes
+    effect that day).
+    """
     events: list[Event] = []
-    for line in join_lines(lines):
-        matches = list(DATE_RE.finditer(line))
+    for line, rest in join_lines(lines):
+        text, boundary = line + rest, len(line)
+        matches = list(DATE_RE.finditer(text))
         for index, match in enumerate(matches):
-            end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
             date = _to_date(match)
             if date is None:
                 continue
-            piece = line[match.end():end]
-            events.append(Event(date, event_kind(piece), piece.strip()))
+            piece = text[match.end():end]
+            own = text[match.end():min(end, boundary)] if match.end() < boundary else piece
+            kind = event_kind(own)
+            if kind == "other" or "《" in _strip_quotes_keep_open(own):
+                kind = event_kind(piece)
+            if kind == "published" and re.search(r"(公布|发布)之日", piece):
+                kind = "published+effective"
+            events.append(Event(date, kind, piece.strip()))
     return events
+
+
+def _strip_quotes_keep_open(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, _QUOTED.sub("", text)
+    return text
 
 
 def _latest(events: list[Event], kinds: tuple[str, ...]) -> dt.date | None:

@@ -113,3 +113,19 @@ def test_number_order_own_line_then_newest_order_then_amending_decision() -> Non
     ]
     assert number_candidates(by_decision) == [
         "中华人民共和国国务院令第300号", "中华人民共和国国务院令第588号"]
+
+
+def test_continuation_line_does_not_override_the_dated_lines_event() -> None:
+    lines = ["1985年6月21日 国务院批准", "1985年7月6日 林业部公布", "公布之日施行"]
+    events = parse_events(lines)
+    assert [e.kind for e in events] == ["adopted", "published+effective"]
+    # The file name says 1958 (a typo upstream); the 公布 line is later and wins.
+    dates = infer_dates(events, D(1958, 7, 6))
+    assert dates.published == dates.effective == D(1985, 7, 6)
+
+
+def test_date_wrapped_onto_the_next_line() -> None:
+    lines = ["2014年7月23日 济南市第十五届人民代表大会常务委员会第十五次会议通过", "2014年9月26",
+             "日山东省第十二届人民代表大会常务委员会第十次会议批准"]
+    assert [(e.date, e.kind) for e in parse_events(lines)] == [
+        (D(2014, 7, 23), "adopted"), (D(2014, 9, 26), "adopted")]
