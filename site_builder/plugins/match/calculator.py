@@ -50,7 +50,10 @@ def find_jsonlogic(config_dir: Path, configured: str | None) -> Path:
         if not path.is_file():
             raise FileNotFoundError(f"calculator_jsonlogic 指向的文件不存在：{path}")
         return path
-    for folder in [config_dir, *config_dir.parents]:
+    # The site's folder first, then where Tongda itself is checked out (a development
+    # install keeps node_modules beside pyproject.toml).
+    tongda_root = Path(__file__).resolve().parents[3]
+    for folder in [config_dir, *config_dir.parents, tongda_root]:
         candidate = folder / "node_modules" / "json-logic-js" / "logic.js"
         if candidate.is_file():
             return candidate

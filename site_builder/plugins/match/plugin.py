@@ -50,8 +50,12 @@ class MatchPlugin(BasePlugin[MatchConfig]):
             return files
         self.ruleset = self._collect(config)
         if self.config.calculator_enabled:
-            jsonlogic = calculator.find_jsonlogic(Path(config.config_file_path or ".").parent,
-                                                  self.config.calculator_jsonlogic)
+            try:
+                jsonlogic = calculator.find_jsonlogic(
+                    Path(config.config_file_path or ".").resolve().parent,
+                    self.config.calculator_jsonlogic)
+            except FileNotFoundError as exc:
+                raise PluginError(str(exc)) from exc
             files.append(File(jsonlogic.name, str(jsonlogic.parent), config.site_dir,
                               config.use_directory_urls, dest_uri=calculator.VENDOR_JSONLOGIC))
             page = File.generated(config, _PAGE_SRC,
