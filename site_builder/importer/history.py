@@ -200,5 +200,4 @@ def number_candidates(lines: list[str]) -> list[str]:
             (decisions if by_decision else own).append((event.date, number))
     ordered = standalone + [n for _, n in sorted(own, key=lambda x: x[0], reverse=True)]
     ordered += [n for _, n in sorted(decisions, key=lambda x: x[0], reverse=True)]
-    seen: set[str] = set()
-    return [n for n in ordered if not (n in seen or seen.add(n))]
+    return list(dict.fromkeys(ordered))  # first occurrence wins

@@ -8,10 +8,11 @@ files written, each only when its text changed. The source folder is only ever r
 from __future__ import annotations
 
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from .history import Dates, Event, infer_dates, number_candidates, parse_events
 from .ids import make_id
@@ -289,7 +290,3 @@ def import_folder(src: Path, dest: Path, *, keep_header: bool = True, prune: boo
         _prune(records, existing, report, dest)
     return report
 
-
-def summary_counts(report: ImportReport) -> Counter[str]:
-    """Counts by kind of warning message (first words), for a short summary."""
-    return Counter(message.split("：", 1)[0][:20] for _, message in report.warnings)

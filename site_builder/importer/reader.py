@@ -63,7 +63,7 @@ def _decode(data: bytes) -> str:
 
 
 def _name_parts(name: str, notes: list[str]) -> tuple[str, dt.date | None]:
-    stem = unicodedata.normalize("NFC", name[:-3] if name.endswith(".md") else name)
+    stem = unicodedata.normalize("NFC", name.removesuffix(".md"))
     match = _NAME_DATE.search(stem)
     if not match:
         return stem.strip(), None

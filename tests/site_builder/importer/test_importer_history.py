@@ -7,7 +7,11 @@ import datetime as dt
 import pytest
 
 from site_builder.importer.history import (
-    event_kind, infer_dates, number_candidates, numbers_in, parse_events,
+    event_kind,
+    infer_dates,
+    number_candidates,
+    numbers_in,
+    parse_events,
 )
 
 pytestmark = pytest.mark.unit
@@ -34,8 +38,8 @@ def test_amended_law_is_published_on_its_latest_amendment_and_old_effective_date
     lines = [
         "2002年6月29日 第九届全国人民代表大会常务委员会第二十八次会议通过",
         "2003年1月1日 施行",
-        "2012年2月29日 第十一届全国人民代表大会常务委员会第二十五次会议"
-        "《关于修改<中华人民共和国清洁生产促进法>的决定》修正",
+        ("2012年2月29日 第十一届全国人民代表大会常务委员会第二十五次会议"
+        "《关于修改<中华人民共和国清洁生产促进法>的决定》修正"),
     ]
     dates = infer_dates(parse_events(lines), D(2012, 2, 29))
     assert dates.published == D(2012, 2, 29)
@@ -45,8 +49,8 @@ def test_amended_law_is_published_on_its_latest_amendment_and_old_effective_date
 
 
 def test_two_events_on_one_line_and_quoted_titles_ignored() -> None:
-    lines = ["2008年3月1日 施行根据2018年9月7日青岛市第十六届人民代表大会常务委员会第十一次会议"
-             "《关于修改〈青岛市环境噪声管理规定〉等十九件地方性法规的决定》修正"]
+    lines = [("2008年3月1日 施行根据2018年9月7日青岛市第十六届人民代表大会常务委员会第十一次会议"
+             "《关于修改〈青岛市环境噪声管理规定〉等十九件地方性法规的决定》修正")]
     events = parse_events(lines)
     assert [(e.date, e.kind) for e in events] == [
         (D(2008, 3, 1), "effective"), (D(2018, 9, 7), "amended")]

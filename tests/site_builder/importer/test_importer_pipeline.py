@@ -49,7 +49,7 @@ def test_whole_fixture_imports_with_zero_content_errors(imported) -> None:
 
 
 def test_bodies_are_the_source_text_after_the_title(imported) -> None:
-    _, _, corpus, by_source = imported
+    _, _, _corpus, by_source = imported
     for source, entry in by_source.items():
         text = (LAWS / source).read_text(encoding="utf-8")
         assert text.endswith(entry.body), source
@@ -80,7 +80,7 @@ def test_inferred_metadata(imported) -> None:
 
 
 def test_newest_version_supersedes_the_older_and_keeps_the_shared_number(imported) -> None:
-    _, report, corpus, docs = imported
+    _, report, _corpus, docs = imported
     old = docs["行政法规/进出口商品检验法实施条例(2019-03-02).md"]
     new = docs["行政法规/进出口商品检验法实施条例(2022-03-29).md"]
     assert new.meta.supersedes == [old.id]
