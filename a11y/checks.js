@@ -48,6 +48,31 @@
   const FOCUSABLE = 'a[href],area[href],button,input,select,textarea,summary,iframe,[tabindex],' +
     'audio[controls],video[controls],[contenteditable=""],[contenteditable="true"]';
 
+  const SIG_PROPS = ["box-shadow", "background-color", "background-image", "color",
+    "text-decoration-line", "text-decoration-color", "text-decoration-thickness", "transform",
+    "opacity", "filter", "font-weight", "border-top-color", "border-bottom-color",
+    "border-left-color", "border-right-color", "border-top-width", "border-bottom-width"];
+
+  function transparent(color) {
+    return color === "transparent" || /rgba\([^)]*,\s*0\)$/.test(color);
+  }
+
+  /* What focus styling can change on the element itself and its ::before/::after. */
+  function signature(el) {
+    const parts = [];
+    for (const pseudo of [null, "::before", "::after"]) {
+      const cs = getComputedStyle(el, pseudo);
+      const outline = cs.outlineStyle === "none" || parseFloat(cs.outlineWidth) === 0 ||
+        transparent(cs.outlineColor) ? "none" :
+        [cs.outlineStyle, cs.outlineWidth, cs.outlineColor, cs.outlineOffset].join(" ");
+      parts.push(outline, ...SIG_PROPS.map((p) => cs.getPropertyValue(p)));
+      if (pseudo) parts.push(cs.content);
+    }
+    return parts.join("|");
+  }
+
+  const base = new Map();
+
   /* Mark every element that should be in the Tab order; radios count once per group. */
   function tabbables() {
     const out = [];
@@ -65,6 +90,7 @@
         groups.add(key);
       }
       el.setAttribute("data-td-a11y-k", key);
+      base.set(key, signature(el));
       out.push({ key: key, selector: path(el), html: snippet(el) });
     }
     if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
@@ -92,6 +118,8 @@
       body: false, key: el.getAttribute("data-td-a11y-k"), selector: path(el), html: snippet(el),
       rect: rect(el), inView: pts.length > 0, visiblePoints: seen, points: pts.length,
       coveredBy: coveredBy, size: r.width * r.height,
+      styleChanged: base.has(el.getAttribute("data-td-a11y-k")) &&
+        base.get(el.getAttribute("data-td-a11y-k")) !== signature(el),
     };
   }
 

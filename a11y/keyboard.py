@@ -4,8 +4,10 @@ Reports, per page and mode:
 
 * ``keyboard-unreachable`` - an element that should take focus was never reached;
 * ``keyboard-trap`` - focus stayed put or looped over part of the page (WCAG 2.1.2);
-* ``focus-not-visible`` - the element's pixels did not change when it took focus: the area
-  is captured focused, then again after Tab has moved on (WCAG 2.4.7);
+* ``focus-not-visible`` - the element's pixels did not change when it took focus: when its
+  own computed style (outline, shadow, border, colours, ``::before``/``::after``) does not
+  change, its area is captured focused and again after Tab has moved on, and the two must
+  differ (WCAG 2.4.7);
 * ``focus-obscured`` - the focused element is entirely covered, e.g. by a sticky header, or
   off screen (WCAG 2.4.11).
 """
@@ -47,6 +49,7 @@ class KeyboardWalk:
     def __init__(self, driver: WebDriver, max_stops: int = 250) -> None:
         self.driver = driver
         self.max_stops = max_stops
+        self.screenshots = 0
 
     def _tab(self) -> dict[str, Any]:
         from selenium.webdriver.common.action_chains import ActionChains
@@ -93,7 +96,12 @@ class KeyboardWalk:
             visited.append(key)
             self._check_covered(state, add)
             previous = state
-            previous_png = self._clip(state["rect"]) if state["size"] > 0 else b""
+            # Own style changed on focus (outline, shadow, colours): visibly focused without
+            # paying two screenshots. Otherwise compare pixels: the focus may be drawn on an
+            # ancestor or a sibling, or not at all.
+            needs_pixels = state["size"] > 0 and not state.get("styleChanged")
+            previous_png = self._clip(state["rect"]) if needs_pixels else b""
+            self.screenshots += 2 if needs_pixels else 0
         else:
             if len(expected) + 10 > self.max_stops:
                 return findings  # walk cut short on purpose: nothing more can be said
