@@ -125,8 +125,10 @@ class Material(_Strict):
 
 
 class TimeLimit(_Strict):
-    """Committed time limit in working days (法定/承诺办结时限)."""
+    """Committed time limit (法定/承诺办结时限), in working days unless ``unit`` says otherwise."""
 
+    unit: Literal["工作日", "自然日"] = "工作日"
+    """Whether the days are working days (工作日) or calendar days (自然日, as some laws count)."""
     legal_days: Annotated[int, Field(ge=0)] | None = None
     promised_days: Annotated[int, Field(ge=0)] | None = None
     note: str | None = None

@@ -38,26 +38,26 @@ def doc_link(entry: Entry) -> dict[str, Any]:
 
 
 def related_panels(entry: Entry, corpus: Corpus) -> list[dict[str, Any]]:
-    """Related documents grouped by relation, in both directions, declared first."""
-    groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    seen: set[tuple[str, int, str]] = set()
+    """Related documents grouped by relation, in both directions, declared first.
+
+    A relation written on both sides (a policy's ``services`` and the service's
+    ``policies``) names the same thing twice; panels are grouped by what they say to the
+    reader, so it shows once.
+    """
+    panels: dict[str, dict[str, Any]] = {}
+    order = {kind: n for n, kind in enumerate(PANEL_ORDER)}
     for direction, edges in ((0, corpus.graph.outgoing(entry.id)), (1, corpus.graph.incoming(entry.id))):
         for edge in sorted(edges, key=lambda e: not e.declared):
-            other_id = edge.target if direction == 0 else edge.source
-            other = corpus.documents.get(other_id)
-            if other is None or edge.kind == "topic" or (edge.kind, direction, other_id) in seen:
+            other = corpus.documents.get(edge.target if direction == 0 else edge.source)
+            if other is None or edge.kind == "topic":
                 continue
-            seen.add((edge.kind, direction, other_id))
-            item = doc_link(other) | {"declared": edge.declared}
-            groups.setdefault((edge.kind, direction), []).append(item)
-    panels = []
-    for kind in PANEL_ORDER:
-        for direction in (0, 1):
-            items = groups.get((kind, direction))
-            if items:
-                panels.append({"kind": kind, "direction": "out" if direction == 0 else "in",
-                               "label": EDGE_LABELS[kind][direction], "items": items})
-    return panels
+            label = EDGE_LABELS[edge.kind][direction]
+            panel = panels.setdefault(label, {
+                "kind": edge.kind, "direction": "out" if direction == 0 else "in", "label": label,
+                "items": [], "rank": (order.get(edge.kind, len(order)), direction)})
+            if all(item["id"] != other.id for item in panel["items"]):
+                panel["items"].append(doc_link(other) | {"declared": edge.declared})
+    return sorted(panels.values(), key=lambda p: p["rank"])
 
 
 def metadata_rows(entry: Entry) -> list[tuple[str, str]]:
