@@ -1,0 +1,131 @@
+"""Per-document analysis: which terms occur in which field, and how often."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from search_index.model import SearchDoc
+import re
+
+from search_index.text import CJK_RE, bigrams, docnum_key, normalize, runs
+
+TITLE_PREFIX = re.compile(r"^中华人民共和国")
+
+#: Fields in posting order. Title, meta (文号, issuer, tags), headings+summary, body.
+FIELDS = ("title", "meta", "head", "body")
+#: Caps of the per-field term frequencies packed into one 32-bit integer.
+CAPS = (15, 15, 255, 65535)
+SHIFTS = (28, 24, 16, 0)
+
+
+@dataclass
+class DocTerms:
+    """Analysis of one document.
+
+    Attributes:
+        tf: term -> packed field frequencies (see :func:`pack`).
+        lengths: CJK characters (or tokens) per field.
+        words: jieba words (2-6 CJK characters) in the document, for the vocabulary.
+        title_words: the subset of ``words`` found in the title.
+        docnums: canonical document numbers in the 文号 field.
+    """
+
+    tf: dict[str, int] = field(default_factory=dict)
+    lengths: tuple[int, int, int, int] = (0, 0, 0, 0)
+    words: set[str] = field(default_factory=set)
+    title_words: set[str] = field(default_factory=set)
+    docnums: list[str] = field(default_factory=list)
+
+
+def pack(freqs: list[int]) -> int:
+    """Pack four field frequencies into one int, each capped."""
+    out = 0
+    for f, cap, sh in zip(freqs, CAPS, SHIFTS):
+        out |= min(f, cap) << sh
+    return out
+
+
+def unpack(v: int) -> tuple[int, int, int, int]:
+    """Inverse of :func:`pack`."""
+    return tuple((v >> sh) & cap for cap, sh in zip(CAPS, SHIFTS))  # type: ignore[return-value]
+
+
+def _field_terms(text: str, unigrams: bool, cut) -> tuple[Counter[str], int, list[str]]:
+    counts: Counter[str] = Counter()
+    words: list[str] = []
+    length = 0
+    for run in runs(normalize(text)):
+        if CJK_RE.fullmatch(run):
+            length += len(run)
+            counts.update(bigrams(run))
+            if unigrams and len(run) > 1:
+                counts.update(run)
+            if len(run) > 2:
+                for w in cut(run):
+                    if len(w) >= 2:
+                        words.append(w)
+                        if len(w) >= 3:
+                            counts[w] += 1
+        else:
+            length += 1
+            if len(run) >= 2 or run.isdigit():
+                counts[run] += 1
+    return counts, length, words
+
+
+def title_phrases(title: str) -> set[str]:
+    """Pairs of adjacent words in a title (住房 + 公积金), kept as vocabulary phrases.
+
+    jieba's dictionary lacks many names people type whole (住房公积金); titles name them.
+    """
+    import jieba
+
+    out: set[str] = set()
+    for run in runs(normalize(title)):
+        if not CJK_RE.fullmatch(run):
+            continue
+        words = [w for w in jieba.cut(run) if w.strip()]
+        for a, b in zip(words, words[1:]):
+            if len(a) >= 2 and len(b) >= 2 and len(a + b) <= 6:
+                out.add(a + b)
+    return out
+
+
+def analyze(doc: SearchDoc) -> DocTerms:
+    """Tokenise a document: bigrams, jieba search-mode words of 3+ characters, latin tokens.
+
+    Titles also index single characters, so a one-character query (税) finds titles.
+    """
+    import jieba
+
+    cut = jieba.cut_for_search
+    texts = (
+        doc.title,
+        " ".join([doc.doc_number, doc.issuer, *doc.tags]),
+        " ".join([*doc.headings, doc.summary]),
+        doc.body,
+    )
+    per_field: list = []
+    out = DocTerms()
+    lengths = []
+    for i, text in enumerate(texts):
+        counts, length, words = _field_terms(text, i == 0, cut)
+        per_field.append(counts)
+        lengths.append(length)
+        if i == 0:
+            lengths[0] = len(TITLE_PREFIX.sub("", normalize(text)))
+        out.words.update(w for w in words if len(w) <= 6)
+        if i == 0:
+            out.title_words.update(w for w in words if len(w) <= 6)
+            phrases = title_phrases(text)
+            out.title_words.update(phrases)
+            out.words.update(phrases)
+
+            if len(normalize(doc.title)) <= 6 and CJK_RE.fullmatch(normalize(doc.title)):
+                out.title_words.add(normalize(doc.title))
+    terms: set[str] = set().union(*per_field)
+    out.tf = {t: pack([c.get(t, 0) for c in per_field]) for t in terms}
+    out.lengths = tuple(lengths)  # type: ignore[assignment]
+    key = docnum_key(doc.doc_number) if doc.doc_number else None
+    out.docnums = [key] if key else []
+    return out

@@ -1,0 +1,214 @@
+"""The index builder: collect documents, then write the sharded index.
+
+Usage::
+
+    index = SearchIndex(synonyms_path=Path("content/_data/synonyms.yml"))
+    for doc in docs:
+        index.add(doc)
+    stats = index.write(Path("site/search"), cache_dir=Path(".cache/search"))
+"""
+from __future__ import annotations
+
+import math
+import shutil
+import time
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from search_index.analyze import FIELDS, analyze, unpack
+from search_index.lexicon import build_lexicon
+from search_index.model import KINDS, SearchDoc
+from search_index.store import EXT, FileWriter, bucket_count, dumps, page_size, write_family
+from search_index import vocab as vocab_mod
+from search_index.text import normalize, term_key
+
+#: Field weights and length normalisation (BM25F); baked into each posting's impact.
+WEIGHTS = {"title": 10.0, "meta": 6.0, "head": 3.0, "body": 1.0}
+B = {"title": 0.75, "meta": 0.0, "head": 0.3, "body": 0.75}
+K1 = 1.2
+DOC_CHUNK = 32
+EXCERPT_CHARS = 12000
+#: Target number of postings per term bucket (about 5-8 KB gzipped).
+POSTINGS_PER_BUCKET = 1500
+
+
+@dataclass
+class BuildStats:
+    """What a write did: documents, files written and reused, bytes, seconds."""
+
+    docs: int
+    files_written: int
+    files_reused: int
+    bytes_written: int
+    total_bytes: int
+    seconds: float
+
+
+def _round2(x: float) -> float:
+    """Two significant digits, so one edited document rarely moves the averages."""
+    if x <= 0:
+        return 1.0
+    e = math.floor(math.log10(x)) - 1
+    return round(x / 10**e) * 10**e
+
+
+class SearchIndex:
+    """Collects documents (``add``) and writes the sharded index (``write``)."""
+
+    def __init__(self, synonyms_path: Path | None = None) -> None:
+        self.synonyms_path = synonyms_path
+        self.docs: list[SearchDoc] = []
+        self.lengths: list[tuple[int, int, int, int]] = []
+        self.postings: dict[str, tuple[array, array]] = {}
+        self.vocab = vocab_mod.Vocabulary()
+        self.docnums: dict[str, list[int]] = {}
+
+    def add(self, doc: SearchDoc) -> None:
+        """Analyse one document and fold its terms into the in-memory postings."""
+        seq = len(self.docs)
+        terms = analyze(doc)
+        self.docs.append(doc)
+        self.lengths.append(terms.lengths)
+        for term, packed in terms.tf.items():
+            p = self.postings.get(term)
+            if p is None:
+                p = self.postings[term] = (array("I"), array("I"))
+            p[0].append(seq)
+            p[1].append(packed)
+        self.vocab.add(terms.words, terms.title_words, doc.title)
+        for key in terms.docnums:
+            self.docnums.setdefault(key, []).append(seq)
+
+    # -- writing -------------------------------------------------------------------------
+    def write(self, out_dir: Path, cache_dir: Path | None = None) -> BuildStats:
+        """Write the index into ``out_dir`` (hash-named files plus ``manifest.json``).
+
+        With ``cache_dir``, files are written there once and copied, so a rebuild writes
+        only the files whose content changed.
+        """
+        t0 = time.perf_counter()
+        store = cache_dir or out_dir
+        writer = FileWriter(store)
+        order = sorted(range(len(self.docs)), key=lambda s: self.docs[s].sort_key())
+        new_id = [0] * len(order)
+        for i, s in enumerate(order):
+            new_id[s] = i
+        manifest = self._manifest(writer, order, new_id)
+        names = set(writer.written) | set(writer.reused)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if cache_dir is not None:
+            for old in out_dir.glob("*.tdz"):
+                if old.name not in names:
+                    old.unlink()
+            for name in names:
+                if not (out_dir / name).exists():
+                    shutil.copyfile(store / name, out_dir / name)
+        (out_dir / "manifest.json").write_bytes(dumps(manifest))
+        total = sum((out_dir / n).stat().st_size for n in names)
+        return BuildStats(len(self.docs), len(writer.written), len(writer.reused),
+                          writer.bytes_written, total, time.perf_counter() - t0)
+
+    def _manifest(self, writer: FileWriter, order: list[int], new_id: list[int]) -> dict:
+        n = len(self.docs)
+        avg = [_round2(sum(ln[i] for ln in self.lengths) / max(n, 1)) for i in range(4)]
+        fam: dict[str, Any] = {}
+        fam["t"] = self._write_terms(writer, new_id, avg)
+        fam.update(vocab_mod.write_families(writer, self.vocab, n))
+        dn = {k: (k, sorted(new_id[s] for s in v)) for k, v in self.docnums.items()}
+        fam["dn"] = write_family(writer, "dn", dn, bucket_count(len(dn), 200))
+        kinds: dict[str, list[int]] = {}
+        for i, s in enumerate(order):
+            k = self.docs[s].kind
+            kinds.setdefault(k, [i, i + 1])[1] = i + 1
+        return {
+            "v": 1,
+            "n": n,
+            "kinds": kinds,
+            "fam": fam,
+            "lex": writer.put(build_lexicon(self.synonyms_path), "lex-"),
+            "docs": self._write_docs(writer, order),
+            "facets": self._write_facets(writer, order),
+            "dates": writer.put([_date_int(self.docs[s].date) for s in order], "dates-"),
+        }
+
+    def _write_terms(self, writer: FileWriter, new_id: list[int], avg: list[float]) -> dict:
+        entries: dict[str, tuple[str, list[int]]] = {}
+        total = 0
+        for term, (seqs, packed) in self.postings.items():
+            rows = sorted((new_id[s], self._impact(s, v, avg)) for s, v in zip(seqs, packed))
+            flat = [self.vocab.word_df.get(term, 0)]
+            prev = 0
+            for doc, value in rows:
+                flat += (doc - prev, value)
+                prev = doc
+            entries[term] = (term_key(term), flat)
+            total += len(rows)
+        return write_family(writer, "t", entries, bucket_count(total, POSTINGS_PER_BUCKET))
+
+    def _impact(self, seq: int, packed: int, avg: list[float]) -> int:
+        """BM25F term-frequency part, quantised to 1..255, times 2, plus a title bit."""
+        tfs = unpack(packed)
+        lens = self.lengths[seq]
+        tf = 0.0
+        for i, name in enumerate(FIELDS):
+            if tfs[i]:
+                norm = 1 - B[name] + B[name] * lens[i] / avg[i]
+                tf += WEIGHTS[name] * tfs[i] / max(norm, 0.1)
+        q = max(1, min(255, round(255 * tf / (K1 + tf))))
+        return q * 2 + (1 if tfs[0] else 0)
+
+    def _write_docs(self, writer: FileWriter, order: list[int]) -> dict:
+        chunks: list[str] = []
+        for start in range(0, len(order), DOC_CHUNK):
+            recs = [self._doc_record(writer, self.docs[s]) for s in order[start:start + DOC_CHUNK]]
+            chunks.append(writer.put(recs, "d-")[2:-len(EXT)])
+        size = page_size(len(chunks))
+        pages = [writer.put(chunks[i:i + size], "Pd-") for i in range(0, len(chunks), size)]
+        return {"chunk": DOC_CHUNK, "s": size, "pages": pages}
+
+    def _doc_record(self, writer: FileWriter, d: SearchDoc) -> dict[str, Any]:
+        text = d.summary + "\n" + d.body if d.summary else d.body
+        rec: dict[str, Any] = {"id": d.id, "u": d.url, "t": d.title, "k": d.kind,
+                               "x": writer.put(text[:EXCERPT_CHARS], "x-")}
+        for key, val in (("d", d.date), ("n", d.doc_number), ("i", d.issuer), ("l", d.level),
+                         ("s", d.status), ("p", d.topics), ("a", d.audiences)):
+            if val:
+                rec[key] = val
+        return rec
+
+    def _write_facets(self, writer: FileWriter, order: list[int]) -> dict[str, str]:
+        facets: dict[str, dict[str, list[int]]] = {
+            f: {} for f in ("kind", "issuer", "level", "topic", "audience", "year", "status")}
+        for i, s in enumerate(order):
+            d = self.docs[s]
+            for f, vals in (("kind", [d.kind]), ("issuer", [d.issuer]), ("level", [d.level]),
+                            ("topic", d.topics), ("audience", d.audiences),
+                            ("year", [d.year]), ("status", [d.status])):
+                for v in vals:
+                    if v:
+                        facets[f].setdefault(v, []).append(i)
+        out = {}
+        for f, values in facets.items():
+            enc = {v: _deltas(ids) for v, ids in values.items()}
+            out[f] = writer.put(enc, "f-")
+        return out
+
+
+def _deltas(ids: list[int]) -> list[int]:
+    prev, out = 0, []
+    for i in ids:
+        out.append(i - prev)
+        prev = i
+    return out
+
+
+def _date_int(iso: str) -> int:
+    digits = "".join(ch for ch in iso[:10] if ch.isdigit())
+    return int(digits) if len(digits) == 8 else 0
+
+
+def normalize_title(title: str) -> str:
+    """The title as the runtime compares it with the query (for exact-title ranking)."""
+    return normalize(title).replace(" ", "")

@@ -1,0 +1,267 @@
+"""The Python runtime: the same query understanding and ranking as the JavaScript runtime.
+
+Used by the Q&A function and the tests::
+
+    s = Searcher(Path("site/search"))
+    res = s.search("身分证")
+    res["notice"], [r["title"] for r in res["results"]]
+"""
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from search_index.query import prepare_lexicon, understand
+from search_index.store import EXT
+from search_index.text import fnv1a, normalize, term_key
+
+TITLE_BONUS = 1.0
+CUE_BOOST = 1.5
+RERANK = 20
+EXACT_TITLE = 2.0
+TITLE_HAS_ALL = 1.5
+TITLE_PREFIX = re.compile(r"^中华人民共和国")
+
+
+def round6(x: float) -> float:
+    """Round half up to 1e-6 (as the JS runtime does), so both sort ties alike."""
+    return math.floor(x * 1e6 + 0.5) / 1e6
+
+
+def notice_text(shown: str, q: str) -> str:
+    """The "did you mean" notice shown above the results."""
+    return f"已为您显示“{shown}”的结果，仍搜索“{q}”"
+
+
+class Searcher:
+    """Reads an index written by :class:`search_index.indexer.SearchIndex`.
+
+    Args:
+        source: the ``search/`` directory, or a function ``name -> bytes``.
+    """
+
+    def __init__(self, source: Path | Callable[[str], bytes]) -> None:
+        if isinstance(source, Path):
+            root = source
+            self._read: Callable[[str], bytes] = lambda name: (root / name).read_bytes()
+        else:
+            self._read = source
+        self._cache: dict[str, Any] = {}
+        self.bytes_read = 0
+        self.manifest = json.loads(self._read("manifest.json"))
+        self.n = int(self.manifest["n"])
+        self.lex = prepare_lexicon(self.get(self.manifest["lex"]))
+
+    # -- files -----------------------------------------------------------------------------
+    def get(self, name: str) -> Any:
+        """A gzip JSON file of the index (cached)."""
+        if name not in self._cache:
+            raw = self._read(name)
+            self.bytes_read += len(raw)
+            self._cache[name] = json.loads(gzip.decompress(raw))
+        return self._cache[name]
+
+    def bucket(self, fam: str, key: str) -> dict:
+        """The bucket of ``key`` in family ``fam`` (empty dict when the bucket is empty)."""
+        f = self.manifest["fam"][fam]
+        k = term_key(key) if fam == "t" else key
+        b = fnv1a(k) % f["b"]
+        h = self.get(f["pages"][b // f["s"]])[b % f["s"]]
+        return self.get(f"{fam}-{h}{EXT}") if h else {}
+
+    def postings(self, term: str) -> list[int] | None:
+        """Raw postings of a term: ``[word_df, delta, value, delta, value, ...]``."""
+        return self.bucket("t", term).get(term)
+
+    def doc(self, i: int) -> dict[str, Any]:
+        """Record of document ``i`` (title, url, kind, facets, excerpt file)."""
+        d = self.manifest["docs"]
+        c = i // d["chunk"]
+        h = self.get(d["pages"][c // d["s"]])[c % d["s"]]
+        return self.get(f"d-{h}{EXT}")[i % d["chunk"]]
+
+    # -- query -----------------------------------------------------------------------------
+    def understand(self, q: str) -> dict[str, Any]:
+        """The query plan (concepts, alternatives, terms, cue, notice)."""
+        return understand(q, self.lex, self.bucket, self.n)
+
+    def _score(self, plan: dict[str, Any]) -> dict[int, float]:
+        total: dict[int, float] = {}
+        matched: dict[int, int] = {}
+        for c in plan["concepts"]:
+            best: dict[int, float] = {}
+            for alt in c["alts"]:
+                acc: dict[int, float] = {}
+                for t in alt["terms"]:
+                    p = self.postings(t)
+                    if not p:
+                        continue
+                    df = (len(p) - 1) // 2
+                    idf = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+                    doc = 0
+                    for k in range(1, len(p), 2):
+                        doc += p[k]
+                        v = p[k + 1]
+                        acc[doc] = acc.get(doc, 0.0) + idf * ((v >> 1) / 255 + TITLE_BONUS * (v & 1))
+                norm = alt["w"] / math.sqrt(max(len(alt["terms"]), 1))
+                for doc, s in acc.items():
+                    s *= norm
+                    if s > best.get(doc, 0.0):
+                        best[doc] = s
+            for doc, s in best.items():
+                total[doc] = total.get(doc, 0.0) + s
+                matched[doc] = matched.get(doc, 0) + 1
+        n_c = max(len(plan["concepts"]), 1)
+        cue = self.manifest["kinds"].get(plan["cue"]) if plan["cue"] else None
+        out = {}
+        for doc, s in total.items():
+            r = matched[doc] / n_c
+            s *= r * r
+            if cue and cue[0] <= doc < cue[1]:
+                s *= CUE_BOOST
+            out[doc] = s
+        return out
+
+    def _title_factor(self, plan: dict[str, Any], title: str) -> float:
+        t = TITLE_PREFIX.sub("", normalize(title).replace(" ", ""))
+        texts = [[normalize(a["text"]).replace(" ", "") for a in c["alts"]] for c in plan["concepts"]]
+        if not texts:
+            return 1.0
+        if len(texts) == 1 and t in texts[0]:
+            return EXACT_TITLE
+        if all(any(x and x in t for x in alts) for alts in texts):
+            return TITLE_HAS_ALL
+        return 1.0
+
+    def _filter(self, filters: dict[str, list[str]] | None) -> set[int] | None:
+        if not filters:
+            return None
+        allowed: set[int] | None = None
+        for facet, values in filters.items():
+            table = self.get(self.manifest["facets"][facet])
+            ids: set[int] = set()
+            for v in values:
+                doc = 0
+                for d in table.get(v, []):
+                    doc += d
+                    ids.add(doc)
+            allowed = ids if allowed is None else allowed & ids
+        return allowed
+
+    def facet_counts(self, docs: list[int]) -> dict[str, dict[str, int]]:
+        """For each facet, how many of ``docs`` have each value."""
+        want = set(docs)
+        out: dict[str, dict[str, int]] = {}
+        for facet, name in sorted(self.manifest["facets"].items()):
+            counts: dict[str, int] = {}
+            for v, deltas in self.get(name).items():
+                doc, c = 0, 0
+                for d in deltas:
+                    doc += d
+                    c += doc in want
+                if c:
+                    counts[v] = c
+            out[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
+
+    def search(self, q: str, *, filters: dict[str, list[str]] | None = None,
+               sort: str = "relevance", offset: int = 0, limit: int = 10,
+               facets: bool = False) -> dict[str, Any]:
+        """Search. Returns ``{total, results, notice, shown, plan[, facets]}``.
+
+        Args:
+            q: the query.
+            filters: ``{facet: [values]}``; values of one facet are OR-ed, facets AND-ed.
+            sort: ``relevance`` or ``date`` (newest first).
+            offset: results to skip.
+            limit: results to return.
+            facets: also count facet values over all matching documents.
+        """
+        plan = self.understand(q)
+        ranked = self.rank(plan, filters, sort)
+        results = []
+        for doc, score in ranked[offset:offset + limit]:
+            rec = dict(self.doc(doc))
+            rec["score"] = score
+            rec["n"] = doc
+            results.append(rec)
+        out: dict[str, Any] = {"total": len(ranked), "results": results, "plan": plan,
+                               "shown": plan["shown"],
+                               "notice": notice_text(plan["shown"], q) if plan["shown"] else ""}
+        if facets:
+            out["facets"] = self.facet_counts([d for d, _ in ranked])
+        return out
+
+    def rank(self, plan: dict[str, Any], filters: dict[str, list[str]] | None = None,
+             sort: str = "relevance") -> list[tuple[int, float]]:
+        """All matching documents as ``(doc, score)``, best first (exact 文号 hits first)."""
+        scores = self._score(plan)
+        allowed = self._filter(filters)
+        ranked = sorted(((d, round6(s)) for d, s in scores.items()
+                         if allowed is None or d in allowed), key=lambda x: (-x[1], x[0]))
+        head = [(d, round6(s * self._title_factor(plan, self.doc(d)["t"])))
+                for d, s in ranked[:RERANK]]
+        ranked = sorted(head, key=lambda x: (-x[1], x[0])) + ranked[RERANK:]
+        exact: list[int] = []
+        if plan["docnum"]:
+            hit = self.bucket("dn", plan["docnum"]).get(plan["docnum"], [])
+            exact = [d for d in hit if allowed is None or d in allowed]
+        if exact:
+            ranked = [(d, math.inf) for d in exact] + [x for x in ranked if x[0] not in exact]
+        if sort == "date":
+            dates = self.get(self.manifest["dates"])
+            ranked.sort(key=lambda x: (-dates[x[0]], x[0]))
+        return ranked
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Completions for a prefix (Chinese, full pinyin or initials), most popular first."""
+        p = normalize(prefix).replace(" ", "")
+        if not p:
+            return []
+        out: list[str] = []
+        for phrase, _sc, full, ini in self.bucket("sug", p[0]).get(p[0], []):
+            hit = phrase.startswith(p) if not p.isascii() else (
+                full.startswith(p) or ini.startswith(p))
+            if hit and phrase != p and phrase not in out:
+                out.append(phrase)
+                if len(out) >= limit:
+                    break
+        return out
+
+    def excerpt(self, rec: dict[str, Any], plan: dict[str, Any], size: int = 110) -> str:
+        """An HTML-escaped passage of the document with the query's terms in ``<mark>``."""
+        text = self.get(rec["x"]).replace("\n", " ")
+        terms = sorted({t for c in plan["concepts"] for a in c["alts"] if a["w"] >= 0.6
+                        for t in a["terms"] if len(t) >= 2}, key=lambda t: (-len(t), t))
+        return make_excerpt(text, terms, size)
+
+
+def make_excerpt(text: str, terms: list[str], size: int) -> str:
+    """The window of ``size`` characters holding the most distinct terms, highlighted."""
+    starts: list[int] = []
+    for t in terms:
+        i = text.find(t)
+        while i >= 0 and len(starts) < 200:
+            starts.append(i)
+            i = text.find(t, i + 1)
+    best, best_n = 0, 0
+    for s in sorted(set(starts)):
+        a = max(0, s - 20)
+        n = sum(1 for t in terms if t in text[a:a + size])
+        if n > best_n:
+            best, best_n = a, n
+    win = text[best:best + size]
+    if not terms:
+        return html.escape(win)
+    pat = re.compile("|".join(re.escape(t) for t in terms))
+    out, last = [], 0
+    for m in pat.finditer(win):
+        out.append(html.escape(win[last:m.start()]) + "<mark>" + html.escape(m.group()) + "</mark>")
+        last = m.end()
+    out.append(html.escape(win[last:]))
+    return ("…" if best > 0 else "") + "".join(out) + ("…" if best + size < len(text) else "")

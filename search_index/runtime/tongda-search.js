@@ -1,0 +1,553 @@
+/* Tongda search runtime: query understanding, ranking, suggestions, results page.
+ * No framework, no WebAssembly; runs in the browser and in Node (tests, benchmarks).
+ * Every step mirrors search_index/query.py and search_index/runtime.py (parity test). */
+(function (root) {
+  "use strict";
+  var CJK = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
+  var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
+  var DOCNUM = /([\u4e00-\u9fff]{1,12})\s*[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*第?\s*(\d{1,5})\s*号/;
+  var ORDER = /([\u4e00-\u9fff]{1,16}令)\s*第?\s*(\d{1,5})\s*号/;
+  var EXT = ".tdz", WORD_SHARE = 0.2, W_SYN_KEY = 0.6, W_TYPO_ORIG = 0.3, W_PINYIN_OTHER = 0.5;
+  var TITLE_BONUS = 1.0, CUE_BOOST = 1.5, RERANK = 20, EXACT_TITLE = 2.0, TITLE_HAS_ALL = 1.5;
+
+  function normalize(t) { return t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim(); }
+  function runs(t) { return t.match(RUN) || []; }
+  function isCjk(t) { return CJK.test(t); }
+  function bigrams(r) {
+    if (r.length < 2) return r ? [r] : [];
+    var out = []; for (var i = 0; i < r.length - 1; i++) out.push(r.slice(i, i + 2)); return out;
+  }
+  function fnv1a(key) {
+    var h = 0x811c9dc5;
+    for (var ch of key) h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0;
+    return h;
+  }
+  function termKey(t) { return t && isCjk(t[0]) ? t.slice(0, 2) : t; }
+  function docnumKey(text) {
+    var t = text.normalize("NFKC").replace(/ /g, ""), m = DOCNUM.exec(t);
+    if (m) return m[1] + "〔" + m[2] + "〕" + m[3] + "号";
+    m = ORDER.exec(t);
+    return m ? m[1] + "第" + m[2] + "号" : null;
+  }
+  function round6(x) { return Math.floor(x * 1e6 + 0.5) / 1e6; }
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  function byCode(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+  /* ---- query understanding (search_index/query.py) ---- */
+  function longestAt(text, i, table, maxlen, minlen) {
+    for (var n = Math.min(maxlen, text.length - i); n >= minlen; n--) {
+      if (has(table, text.slice(i, i + n))) return text.slice(i, i + n);
+    }
+    return "";
+  }
+  function splitRun(run, lex) {
+    var out = [], buf = "", i = 0;
+    while (i < run.length) {
+      var key = longestAt(run, i, lex.syn, lex._synmax, 1);
+      var stp = key ? "" : longestAt(run, i, lex._stopset, lex._stopmax, 2);
+      if (key || stp) {
+        if (buf) { out.push(["text", buf]); buf = ""; }
+        if (key) out.push(["syn", key]);
+        i += (key || stp).length;
+      } else { buf += run[i]; i++; }
+    }
+    if (buf) out.push(["text", buf]);
+    return out;
+  }
+  function pinyinParse(s, syl) {
+    var ok = [true];
+    for (var i = 1; i <= s.length; i++) {
+      ok.push(false);
+      for (var n = 1; n <= Math.min(6, i); n++) {
+        if (ok[i - n] && has(syl, s.slice(i - n, i))) { ok[i] = true; break; }
+      }
+    }
+    return ok[s.length];
+  }
+  function firstPass(q, lex) {
+    var norm = normalize(q), pieces = [];
+    runs(norm).forEach(function (run) {
+      if (isCjk(run)) pieces = pieces.concat(splitRun(run, lex));
+      else pieces.push([has(lex.syn, run) ? "syn" : "latin", run]);
+    });
+    var cue = "", compact = norm.replace(/ /g, ""), kinds = Object.keys(lex.cues).sort(byCode);
+    for (var k = 0; k < kinds.length && !cue; k++) {
+      if (lex.cues[kinds[k]].some(function (w) { return w && compact.indexOf(w) >= 0; })) cue = kinds[k];
+    }
+    return { q: q, norm: norm, docnum: docnumKey(q), cue: cue, pieces: pieces };
+  }
+  function textTerms(text, B) {
+    if (text.length === 1) return [text];
+    var terms = bigrams(text);
+    for (var i = 0; i < text.length - 1; i++) {
+      var b = B("t", text.slice(i, i + 2)), ws = Object.keys(b).sort(byCode);
+      ws.forEach(function (w) {
+        if (w.length >= 3 && text.startsWith(w, i) && terms.indexOf(w) < 0) terms.push(w);
+      });
+    }
+    return terms;
+  }
+  function phraseTerms(phrase, B) {
+    var out = [];
+    runs(normalize(phrase)).forEach(function (run) {
+      (isCjk(run) ? textTerms(run, B) : [run]).forEach(function (t) { if (out.indexOf(t) < 0) out.push(t); });
+    });
+    return out;
+  }
+  function termDf(term, B) { var p = B("t", term)[term]; return p ? Math.floor((p.length - 1) / 2) : 0; }
+  function isWord(bg, B) {
+    var p = B("t", bg)[bg];
+    return !!p && p[0] >= 2 && p[0] >= WORD_SHARE * Math.floor((p.length - 1) / 2);
+  }
+  function refineText(chunk, lex, B) {
+    var parts = [], buf = "";
+    for (var i = 0; i < chunk.length; i++) {
+      var ch = chunk[i];
+      var keep = !has(lex._stop1, ch) || (i > 0 && isWord(chunk.slice(i - 1, i + 1), B)) ||
+        (i + 1 < chunk.length && isWord(chunk.slice(i, i + 2), B));
+      if (keep) buf += ch; else if (buf) { parts.push(buf); buf = ""; }
+    }
+    if (buf) parts.push(buf);
+    return parts;
+  }
+  function readings(ch, B) { var r = B("chr", ch)[ch]; return r ? r.split(" ") : []; }
+  function fuzzy(x) {
+    if (["zh", "ch", "sh"].indexOf(x.slice(0, 2)) >= 0) x = x[0] + x.slice(2);
+    if (x[0] === "l") x = "n" + x.slice(1);
+    if (x.length > 2 && x.endsWith("ng") && "aei".indexOf(x[x.length - 3]) >= 0) x = x.slice(0, -1);
+    return x;
+  }
+  function shapeReadings(ch, lex) {
+    var out = [];
+    (lex.shape[ch] || []).forEach(function (c) { out = out.concat(lex.shapepy[c]); });
+    return out;
+  }
+  function pairKeys(a, b, lex, B) {
+    var ra = readings(a, B).concat(shapeReadings(a, lex)), rb = readings(b, B).concat(shapeReadings(b, lex));
+    var keys = [];
+    ra.forEach(function (x) { rb.forEach(function (y) { var k = fuzzy(x) + " " + fuzzy(y); if (keys.indexOf(k) < 0) keys.push(k); }); });
+    return keys.slice(0, 9);
+  }
+  function suspicious(part, B, n) {
+    if (part.length < 2) return [];
+    var dfs = bigrams(part).map(function (b) { return termDf(b, B); });
+    var limit = Math.max(1, Math.floor(n / 1000)), out = [];
+    dfs.forEach(function (d, i) { if (d <= limit) out.push(i); });
+    if (part.length >= 3 && !B("t", part.slice(0, 2))[part]) {
+      var worst = 0;
+      for (var i = 1; i < dfs.length; i++) if (dfs[i] < dfs[worst]) worst = i;
+      if (out.indexOf(worst) < 0) out.push(worst);
+    }
+    return out.sort(function (a, b) { return a - b; });
+  }
+  function align(part, i, key, cand, lex, B) {
+    var w = cand[0], sc = cand[1], syls = cand[2].split(" "), fz = syls.map(fuzzy);
+    for (var o = 0; o < w.length - 1; o++) {
+      if (fz[o] + " " + fz[o + 1] !== key) continue;
+      var j = i - o;
+      if (j < 0 || j + w.length > part.length) continue;
+      var cost = 0, changed = 0;
+      for (var m = 0; m < w.length; m++) {
+        var qc = part[j + m], wc = w[m];
+        if (qc === wc) continue;
+        var rq = readings(qc, B);
+        changed++;
+        if (rq.indexOf(syls[m]) >= 0 || (lex.shape[qc] || []).indexOf(wc) >= 0) cost += 1;
+        else if (rq.map(fuzzy).indexOf(fz[m]) >= 0) cost += 2;
+        else { cost = 99; break; }
+      }
+      var limit = w.length === 2 ? 1 : w.length <= 4 ? 2 : 3;
+      if (cost >= 1 && cost <= limit && changed <= Math.max(1, Math.floor(w.length / 3))) return [cost, -w.length, -sc, w, j];
+    }
+    return null;
+  }
+  function knownWord(text, B) {
+    var p = B("t", text)[text];
+    return !!p && (text.length >= 3 || p[0] >= 1);
+  }
+  function tupleLess(a, b) {
+    for (var k = 0; k < a.length; k++) { if (a[k] < b[k]) return true; if (a[k] > b[k]) return false; }
+    return false;
+  }
+  function correct(part, lex, B, n) {
+    var fixed = part, covered = {};
+    suspicious(part, B, n).forEach(function (i) {
+      if (covered[i] || covered[i + 1]) return;
+      var best = null;
+      pairKeys(part[i], part[i + 1], lex, B).forEach(function (key) {
+        (B("pyp", key)[key] || []).forEach(function (cand) {
+          var a = align(part, i, key, cand, lex, B);
+          if (!a) return;
+          var orig = part.slice(a[4], a[4] + a[3].length);
+          if (-a[2] < 3 || -a[2] <= 3 * termDf(orig, B) || knownWord(orig, B)) return;
+          if (best === null || tupleLess(a, best)) best = a;
+        });
+      });
+      if (best) {
+        var w = best[3], j = best[4];
+        fixed = fixed.slice(0, j) + w + fixed.slice(j + w.length);
+        for (var c = j; c < j + w.length; c++) covered[c] = true;
+      }
+    });
+    return fixed;
+  }
+  function pinyinWords(run, lex, B) {
+    if (!/^[a-z]+$/.test(run)) return [];
+    var cands = [];
+    if (pinyinParse(run, lex._syl)) cands = cands.concat(B("py", run)[run] || []);
+    if (run.length <= 6 && (!cands.length || run.length <= 4)) {
+      (B("pyi", run)[run] || []).forEach(function (c) {
+        if (cands.every(function (d) { return c[0] !== d[0]; })) cands.push(c);
+      });
+    }
+    return cands.slice(0, 3);
+  }
+  function replaceFirst(s, a, b) { var i = s.indexOf(a); return i < 0 ? s : s.slice(0, i) + b + s.slice(i + a.length); }
+  function alt(text, w, B) { return { text: text, w: w, terms: phraseTerms(text, B) }; }
+  function understand(q, lex, B, n) {
+    var plan = firstPass(q, lex), concepts = [], shown = plan.norm;
+    plan.pieces.forEach(function (pc) {
+      var kind = pc[0], val = pc[1], alts;
+      if (kind === "syn") {
+        alts = [alt(val, W_SYN_KEY, B)].concat(lex.syn[val].map(function (e) { return alt(e, 1.0, B); }));
+        concepts.push({ text: val, alts: alts });
+      } else if (kind === "text") {
+        refineText(val, lex, B).forEach(function (part) {
+          var fixed = correct(part, lex, B, n);
+          if (fixed !== part) {
+            alts = [alt(fixed, 1.0, B), alt(part, W_TYPO_ORIG, B)];
+            shown = replaceFirst(shown, part, fixed);
+          } else alts = [alt(part, 1.0, B)];
+          concepts.push({ text: part, alts: alts });
+        });
+      } else {
+        alts = termDf(val, B) ? [alt(val, 1.0, B)] : [];
+        var words = pinyinWords(val, lex, B);
+        words.forEach(function (wc, k) { alts.push(alt(wc[0], k === 0 && !alts.length ? 1.0 : W_PINYIN_OTHER, B)); });
+        if (words.length && alts.length === words.length) shown = replaceFirst(shown, val, words[0][0]);
+        if (alts.length) concepts.push({ text: val, alts: alts });
+      }
+    });
+    if (concepts.some(function (c) { return c.text.length > 1; })) {
+      concepts = concepts.filter(function (c) { return c.text.length > 1 || c.alts.length > 1; });
+    }
+    plan.concepts = concepts;
+    plan.shown = shown !== plan.norm ? shown : "";
+    delete plan.pieces;
+    return plan;
+  }
+  function prepareLexicon(lex) {
+    var set = function (arr) { var o = {}; arr.forEach(function (x) { o[x] = 1; }); return o; };
+    lex._stopset = set(lex.stop);
+    lex._stop1 = set(lex.stop.filter(function (s) { return s.length === 1; }));
+    lex._stopmax = Math.max.apply(null, [1].concat(lex.stop.map(function (s) { return s.length; })));
+    lex._synmax = Math.max.apply(null, [1].concat(Object.keys(lex.syn).map(function (s) { return s.length; })));
+    lex._syl = set(lex.syl.split(" "));
+    return lex;
+  }
+
+  /* ---- loading ---- */
+  function nodeLoader(dir) {
+    var fs = require("fs"), path = require("path");
+    return function (name) { return Promise.resolve(fs.readFileSync(path.join(dir, name))); };
+  }
+  function urlLoader(base) {
+    return function (name) {
+      return fetch(base + name).then(function (r) {
+        if (!r.ok) throw new Error("search index: " + name + " " + r.status);
+        return r.arrayBuffer();
+      }).then(function (b) { return new Uint8Array(b); });
+    };
+  }
+  function gunzip(bytes) {
+    if (typeof process !== "undefined" && process.versions && process.versions.node) {
+      return Promise.resolve(require("zlib").gunzipSync(bytes).toString("utf8"));
+    }
+    var s = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(s).text();
+  }
+
+  function Searcher(opts) {
+    opts = opts || {};
+    this.load = opts.load || (opts.dir ? nodeLoader(opts.dir) : urlLoader(opts.base || "./"));
+    this.cache = {}; this.pending = {}; this.bytesRead = 0; this.files = 0;
+  }
+  Searcher.prototype.raw = function (name) {
+    var self = this;
+    return this.load(name).then(function (b) { self.bytesRead += b.length; self.files++; return b; });
+  };
+  Searcher.prototype.get = function (name) {
+    var self = this;
+    if (has(this.cache, name)) return Promise.resolve(this.cache[name]);
+    if (!this.pending[name]) {
+      this.pending[name] = this.raw(name).then(gunzip).then(function (t) {
+        self.cache[name] = JSON.parse(t); delete self.pending[name]; return self.cache[name];
+      });
+    }
+    return this.pending[name];
+  };
+  Searcher.prototype.ready = function () {
+    var self = this;
+    if (!this._ready) {
+      this._ready = this.raw("manifest.json").then(function (b) {
+        self.manifest = JSON.parse(new TextDecoder().decode(b)); self.n = self.manifest.n;
+        return self.get(self.manifest.lex);
+      }).then(function (lex) { self.lex = prepareLexicon(lex); return self; });
+    }
+    return this._ready;
+  };
+  Searcher.prototype.bucketName = function (fam, key) {
+    var f = this.manifest.fam[fam], b = fnv1a(fam === "t" ? termKey(key) : key) % f.b;
+    return [f.pages[Math.floor(b / f.s)], b % f.s, fam];
+  };
+  /* Synchronous bucket read from the cache; records what is missing. */
+  Searcher.prototype.syncBucket = function (missing) {
+    var self = this;
+    return function (fam, key) {
+      var loc = self.bucketName(fam, key), page = self.cache[loc[0]];
+      if (!page) { missing[loc[0]] = 1; return {}; }
+      var h = page[loc[1]];
+      if (!h) return {};
+      var name = fam + "-" + h + EXT;
+      if (!has(self.cache, name)) { missing[name] = 1; return {}; }
+      return self.cache[name];
+    };
+  };
+  Searcher.prototype.fetchAll = function (names) {
+    var self = this;
+    return Promise.all(names.map(function (n) { return self.get(n); }));
+  };
+  /* Run fn(B) until every bucket it read was loaded (each round fetches in parallel). */
+  Searcher.prototype.settle = function (fn) {
+    var self = this;
+    function round() {
+      var missing = {}, out = fn(self.syncBucket(missing)), names = Object.keys(missing);
+      if (!names.length) return Promise.resolve(out);
+      return self.fetchAll(names).then(round);
+    }
+    return round();
+  };
+  Searcher.prototype.prefetchKeys = function (q) {
+    var lex = this.lex, fp = firstPass(q, lex), keys = [];
+    function text(t) { bigrams(t).forEach(function (b) { keys.push(["t", b]); }); }
+    fp.pieces.forEach(function (pc) {
+      if (pc[0] === "latin") { keys.push(["t", pc[1]], ["py", pc[1]], ["pyi", pc[1]]); return; }
+      text(pc[1]);
+      if (pc[0] === "syn") lex.syn[pc[1]].forEach(function (e) { runs(normalize(e)).forEach(text); });
+      else for (var ch of pc[1]) keys.push(["chr", ch]);
+    });
+    if (fp.docnum) keys.push(["dn", fp.docnum]);
+    return keys;
+  };
+  /* Fetch the obvious buckets of a query in two parallel rounds (pages, then buckets). */
+  Searcher.prototype.prefetch = function (q) {
+    var self = this, keys = this.prefetchKeys(q);
+    var pages = keys.map(function (k) { return self.bucketName(k[0], k[1])[0]; });
+    return this.fetchAll(pages.filter(function (p, i) { return pages.indexOf(p) === i; })).then(function () {
+      var names = [];
+      keys.forEach(function (k) {
+        var loc = self.bucketName(k[0], k[1]), h = self.cache[loc[0]][loc[1]];
+        if (h && names.indexOf(k[0] + "-" + h + EXT) < 0) names.push(k[0] + "-" + h + EXT);
+      });
+      return self.fetchAll(names);
+    });
+  };
+  Searcher.prototype.understand = function (q) {
+    var self = this;
+    return this.ready().then(function () { return self.prefetch(q); }).then(function () {
+      return self.settle(function (B) { return understand(q, self.lex, B, self.n); });
+    });
+  };
+
+  /* ---- ranking (search_index/runtime.py) ---- */
+  Searcher.prototype.score = function (plan, B) {
+    var total = new Map(), matched = new Map(), n = this.n;
+    plan.concepts.forEach(function (c) {
+      var best = new Map();
+      c.alts.forEach(function (a) {
+        var acc = new Map();
+        a.terms.forEach(function (t) {
+          var p = B("t", t)[t];
+          if (!p) return;
+          var df = Math.floor((p.length - 1) / 2), idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)), doc = 0;
+          for (var k = 1; k < p.length; k += 2) {
+            doc += p[k]; var v = p[k + 1];
+            acc.set(doc, (acc.get(doc) || 0) + idf * ((v >> 1) / 255 + TITLE_BONUS * (v & 1)));
+          }
+        });
+        var norm = a.w / Math.sqrt(Math.max(a.terms.length, 1));
+        acc.forEach(function (s, doc) { s *= norm; if (s > (best.get(doc) || 0)) best.set(doc, s); });
+      });
+      best.forEach(function (s, doc) {
+        total.set(doc, (total.get(doc) || 0) + s); matched.set(doc, (matched.get(doc) || 0) + 1);
+      });
+    });
+    var nc = Math.max(plan.concepts.length, 1), cue = plan.cue ? this.manifest.kinds[plan.cue] : null, out = new Map();
+    total.forEach(function (s, doc) {
+      var r = matched.get(doc) / nc; s *= r * r;
+      if (cue && cue[0] <= doc && doc < cue[1]) s *= CUE_BOOST;
+      out.set(doc, s);
+    });
+    return out;
+  };
+  function titleFactor(plan, title) {
+    var t = normalize(title).replace(/ /g, "").replace(/^中华人民共和国/, "");
+    var texts = plan.concepts.map(function (c) { return c.alts.map(function (a) { return normalize(a.text).replace(/ /g, ""); }); });
+    if (!texts.length) return 1.0;
+    if (texts.length === 1 && texts[0].indexOf(t) >= 0) return EXACT_TITLE;
+    if (texts.every(function (alts) { return alts.some(function (x) { return x && t.indexOf(x) >= 0; }); })) return TITLE_HAS_ALL;
+    return 1.0;
+  }
+  function cmpRank(a, b) { return b[1] - a[1] || a[0] - b[0]; }
+  Searcher.prototype.docChunk = function (i) {
+    var d = this.manifest.docs, c = Math.floor(i / d.chunk), self = this;
+    return this.get(d.pages[Math.floor(c / d.s)]).then(function (page) { return self.get("d-" + page[c % d.s] + EXT); });
+  };
+  Searcher.prototype.doc = function (i) {
+    var chunk = this.manifest.docs.chunk;
+    return this.docChunk(i).then(function (recs) { return recs[i % chunk]; });
+  };
+  Searcher.prototype.filterSet = function (filters) {
+    var self = this, facets = Object.keys(filters || {});
+    if (!facets.length) return Promise.resolve(null);
+    return this.fetchAll(facets.map(function (f) { return self.manifest.facets[f]; })).then(function (tables) {
+      var allowed = null;
+      tables.forEach(function (table, k) {
+        var ids = new Set();
+        filters[facets[k]].forEach(function (v) {
+          var doc = 0; (table[v] || []).forEach(function (d) { doc += d; ids.add(doc); });
+        });
+        allowed = allowed === null ? ids : new Set(Array.from(allowed).filter(function (x) { return ids.has(x); }));
+      });
+      return allowed;
+    });
+  };
+  Searcher.prototype.rank = function (plan, filters, sort) {
+    var self = this, ranked, allowed;
+    return this.filterSet(filters).then(function (al) {
+      allowed = al;
+      return self.settle(function (B) { return self.score(plan, B); });
+    }).then(function (scores) {
+      ranked = [];
+      scores.forEach(function (s, d) { if (allowed === null || allowed.has(d)) ranked.push([d, round6(s)]); });
+      ranked.sort(cmpRank);
+      var head = ranked.slice(0, RERANK);
+      return Promise.all(head.map(function (x) { return self.doc(x[0]); })).then(function (recs) {
+        head = head.map(function (x, k) { return [x[0], round6(x[1] * titleFactor(plan, recs[k].t))]; });
+        ranked = head.sort(cmpRank).concat(ranked.slice(RERANK));
+        if (!plan.docnum) return [];
+        return self.settle(function (B) { return B("dn", plan.docnum)[plan.docnum] || []; });
+      });
+    }).then(function (hit) {
+      var exact = hit.filter(function (d) { return allowed === null || allowed.has(d); });
+      if (exact.length) {
+        ranked = exact.map(function (d) { return [d, Infinity]; }).concat(
+          ranked.filter(function (x) { return exact.indexOf(x[0]) < 0; }));
+      }
+      if (sort !== "date") return ranked;
+      return self.get(self.manifest.dates).then(function (dates) {
+        return ranked.sort(function (a, b) { return dates[b[0]] - dates[a[0]] || a[0] - b[0]; });
+      });
+    });
+  };
+  Searcher.prototype.search = function (q, opts) {
+    opts = opts || {};
+    var self = this, plan, ranked, offset = opts.offset || 0, limit = opts.limit === undefined ? 10 : opts.limit;
+    return this.understand(q).then(function (p) {
+      plan = p; return self.rank(plan, opts.filters, opts.sort || "relevance");
+    }).then(function (r) {
+      ranked = r;
+      return Promise.all(ranked.slice(offset, offset + limit).map(function (x) { return self.doc(x[0]); }));
+    }).then(function (recs) {
+      var out = {
+        total: ranked.length, plan: plan, shown: plan.shown,
+        notice: plan.shown ? "已为您显示“" + plan.shown + "”的结果，仍搜索“" + q + "”" : "",
+        results: recs.map(function (rec, k) {
+          var o = Object.assign({}, rec); o.score = ranked[offset + k][1]; o.n = ranked[offset + k][0]; return o;
+        })
+      };
+      if (!opts.facets) return out;
+      return self.facetCounts(ranked.map(function (x) { return x[0]; })).then(function (f) { out.facets = f; return out; });
+    });
+  };
+  Searcher.prototype.facetCounts = function (docs) {
+    var want = new Set(docs), names = Object.keys(this.manifest.facets).sort(byCode), self = this;
+    return this.fetchAll(names.map(function (f) { return self.manifest.facets[f]; })).then(function (tables) {
+      var out = {};
+      tables.forEach(function (table, k) {
+        var counts = [];
+        Object.keys(table).forEach(function (v) {
+          var doc = 0, c = 0;
+          table[v].forEach(function (d) { doc += d; if (want.has(doc)) c++; });
+          if (c) counts.push([v, c]);
+        });
+        counts.sort(function (a, b) { return b[1] - a[1] || byCode(a[0], b[0]); });
+        out[names[k]] = {}; counts.forEach(function (x) { out[names[k]][x[0]] = x[1]; });
+      });
+      return out;
+    });
+  };
+  Searcher.prototype.suggest = function (prefix, limit) {
+    var self = this, p = normalize(prefix || "").replace(/ /g, "");
+    limit = limit || 8;
+    if (!p) return Promise.resolve([]);
+    return this.ready().then(function () {
+      return self.settle(function (B) { return B("sug", p[0])[p[0]] || []; });
+    }).then(function (items) {
+      var out = [], ascii = /^[\x00-\x7f]*$/.test(p);
+      for (var k = 0; k < items.length && out.length < limit; k++) {
+        var it = items[k], hit = ascii ? it[2].startsWith(p) || it[3].startsWith(p) : it[0].startsWith(p);
+        if (hit && it[0] !== p && out.indexOf(it[0]) < 0) out.push(it[0]);
+      }
+      return out;
+    });
+  };
+  function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  function makeExcerpt(text, terms, size) {
+    var starts = [];
+    terms.forEach(function (t) {
+      var i = text.indexOf(t);
+      while (i >= 0 && starts.length < 200) { starts.push(i); i = text.indexOf(t, i + 1); }
+    });
+    var best = 0, bestN = 0;
+    Array.from(new Set(starts)).sort(function (a, b) { return a - b; }).forEach(function (s) {
+      var a = Math.max(0, s - 20), win = text.slice(a, a + size);
+      var n = terms.filter(function (t) { return win.indexOf(t) >= 0; }).length;
+      if (n > bestN) { best = a; bestN = n; }
+    });
+    var win = text.slice(best, best + size), out = "";
+    if (terms.length) {
+      var pat = new RegExp(terms.map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|"), "g");
+      var last = 0, m;
+      while ((m = pat.exec(win))) { out += esc(win.slice(last, m.index)) + "<mark>" + esc(m[0]) + "</mark>"; last = m.index + m[0].length; }
+      out += esc(win.slice(last));
+    } else out = esc(win);
+    return (best > 0 ? "…" : "") + out + (best + size < text.length ? "…" : "");
+  }
+  Searcher.prototype.excerpt = function (rec, plan, size) {
+    var terms = [];
+    plan.concepts.forEach(function (c) { c.alts.forEach(function (a) {
+      if (a.w >= 0.6) a.terms.forEach(function (t) { if (t.length >= 2 && terms.indexOf(t) < 0) terms.push(t); });
+    }); });
+    terms.sort(function (a, b) { return b.length - a.length || byCode(a, b); });
+    return this.get(rec.x).then(function (text) { return makeExcerpt(text.replace(/\n/g, " "), terms, size || 110); });
+  };
+
+  var api = {
+    Searcher: Searcher, normalize: normalize, bigrams: bigrams, fnv1a: fnv1a, docnumKey: docnumKey,
+    understandSync: understand, prepareLexicon: prepareLexicon, makeExcerpt: makeExcerpt, esc: esc
+  };
+  /* Default searcher for the page: index beside this script (data-index on the script tag). */
+  var shared = null;
+  api.searcher = function (base) {
+    if (!shared) {
+      var s = typeof document !== "undefined" && document.querySelector("script[data-tongda-search]");
+      shared = new Searcher({ base: base || (s && s.getAttribute("data-index")) || api.base || "./" });
+    }
+    return shared;
+  };
+  api.suggest = function (prefix, limit) { return api.searcher().suggest(prefix, limit); };
+  api.search = function (q, opts) { return api.searcher().search(q, opts); };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  else root.TongdaSearch = api;
+})(typeof self !== "undefined" ? self : this);

@@ -1,0 +1,111 @@
+"""Hash-named, gzip-compressed JSON files and bucketed families of them.
+
+A *family* maps keys to buckets (FNV-1a modulo a power of two); each bucket is one file
+named by the hash of its content, so a file is never rewritten with other content and
+a rebuild writes only the buckets whose content changed. Bucket names are listed in
+*pages* of :data:`PAGE_SIZE` names, themselves hash-named, so the manifest stays small
+however large the site grows.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from search_index.text import fnv1a
+
+#: Extension for our gzip files: not ``.gz`` so no server adds Content-Encoding to them.
+EXT = ".tdz"
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact, deterministic JSON bytes."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+class FileWriter:
+    """Writes hash-named files into ``out_dir``, skipping files that already exist.
+
+    Attributes:
+        written: names of the files written by this writer.
+        reused: names of the files that already existed with the same content.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.written: list[str] = []
+        self.reused: list[str] = []
+        self.bytes_written = 0
+
+    def put(self, obj: Any, prefix: str = "") -> str:
+        """Store ``obj`` as gzip JSON and return its file name (``<prefix><hash>.tdz``)."""
+        raw = dumps(obj)
+        name = prefix + hashlib.sha256(raw).hexdigest()[:12] + EXT
+        path = self.out_dir / name
+        if path.exists():
+            self.reused.append(name)
+            return name
+        data = gzip.compress(raw, compresslevel=9, mtime=0)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        self.written.append(name)
+        self.bytes_written += len(data)
+        return name
+
+
+def bucket_of(key: str, buckets: int) -> int:
+    """Bucket number of ``key`` in a family of ``buckets`` buckets."""
+    return fnv1a(key) % buckets
+
+
+def bucket_count(total_entries: int, per_bucket: int, minimum: int = 16) -> int:
+    """Smallest power of two giving at most ``per_bucket`` entries per bucket on average."""
+    n = minimum
+    while n * per_bucket < total_entries:
+        n *= 2
+    return n
+
+
+def page_size(buckets: int) -> int:
+    """Names per page: about the square root of the bucket count (at least 64).
+
+    So both the manifest (pages) and a page (names) grow as the square root of the site.
+    """
+    size = 64
+    while size * size < buckets:
+        size *= 2
+    return size
+
+
+def write_family(
+    writer: FileWriter, name: str, entries: dict[str, tuple[str, Any]], buckets: int
+) -> dict[str, Any]:
+    """Write a family and return its manifest entry.
+
+    Args:
+        writer: where files go.
+        name: family name, used as file-name prefix.
+        entries: ``entry name -> (bucket key, value)``.
+        buckets: number of buckets (a power of two).
+
+    Returns:
+        ``{"b": buckets, "s": page size, "pages": [page file names]}``; a page lists the
+        12-hex-digit hashes of its buckets ("" for an empty bucket): bucket ``i`` is the
+        file ``<name>-<hash>.tdz``.
+    """
+    grouped: list[dict[str, Any]] = [{} for _ in range(buckets)]
+    for entry, (key, value) in entries.items():
+        grouped[bucket_of(key, buckets)][entry] = value
+    hashes = [writer.put(g, name + "-")[len(name) + 1 : -len(EXT)] if g else "" for g in grouped]
+    size = page_size(buckets)
+    pages = [writer.put(hashes[i : i + size], "P" + name + "-") for i in range(0, buckets, size)]
+    return {"b": buckets, "s": size, "pages": pages}
+
+
+def read_file(path: Path) -> Any:
+    """Read one of our gzip JSON files."""
+    return json.loads(gzip.decompress(path.read_bytes()))
