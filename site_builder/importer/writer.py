@@ -18,6 +18,15 @@ try:
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Dumper = yaml.SafeDumper
 
+
+
+class _PlainDumper(_Dumper):  # type: ignore[misc, valid-type]
+    """Never write YAML anchors and aliases (``&id001``): editors read these files."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 POLICY_FOLDER = "policies"
 # Front-matter keys in the order a person reading the file expects them.
 FIELD_ORDER = (
@@ -34,7 +43,7 @@ def render(meta: dict[str, Any], body: str) -> str:
     """
     ordered = {k: meta[k] for k in FIELD_ORDER if meta.get(k) not in (None, [], "")}
     ordered.update({k: v for k, v in meta.items() if k not in ordered and v not in (None, [], "")})
-    front = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    front = yaml.dump(ordered, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False,
                       default_flow_style=False, width=1 << 20)
     return f"---\n{front}---\n{body}"
 

@@ -166,3 +166,10 @@ def test_dest_inside_src_is_refused(tmp_path: Path) -> None:
     shutil.copytree(LAWS, src)
     result = CliRunner().invoke(command, [str(src), str(src / "content")])
     assert result.exit_code == 2 and not (src / "content").exists()
+
+
+def test_front_matter_has_no_yaml_aliases(imported) -> None:
+    _, _, _, docs = imported
+    entry = docs["民法典/附则.md"]
+    assert entry.meta.written == entry.meta.published
+    assert "&id" not in entry.abs_path.read_text(encoding="utf-8")

@@ -65,3 +65,7 @@ def test_ids_are_ascii_short_and_depend_on_the_path() -> None:
     assert first != make_id(f"其他/{long_stem}(2001-07-03).md", long_stem, dt.date(2001, 7, 3))
     assert make_id("a/济南市12345市民服务热线条例.md", "济南市12345市民服务热线条例", None).startswith(
         "ji-nan-shi-12345-")
+
+
+def test_short_names_take_their_folder_into_the_id() -> None:
+    assert make_id("民法典/总则.md", "总则", None).startswith("min-fa-dian-zong-ze-")
