@@ -124,7 +124,7 @@ class Matcher:
         handle = self._dl.DataHandle(known)
         with self._engine.session() as session:
             raw = session.evaluate_many(rules, handle)
-        return [json.loads(r) if isinstance(r, str) else None for r in raw]
+        return [_decode(r) for r in raw]
 
     def _result(self, c: _Compiled, known: dict[str, Any], values: list[Any]) -> dict[str, Any]:
         conditions = []
@@ -149,6 +149,17 @@ class Matcher:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
         return value
+
+
+_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
+
+
+def _decode(raw: Any) -> Any:
+    # Conditions give true/false: skip the JSON parser for them (thousands per request).
+    if not isinstance(raw, str):
+        return None  # a per-item evaluation error
+    literal = _LITERALS.get(raw, _decode)
+    return json.loads(raw) if literal is _decode else literal
 
 
 def round_fen(value: float | None) -> int | None:
