@@ -51,11 +51,13 @@ def _print(report: ImportReport, dest: Path) -> None:
                 + (f"写入 {d['kept_by']}" if d["kept_by"] else "均未写入")
                 for n, d in report.duplicate_numbers.items()])
     _echo_list("已删除（源文件已不存在）", report.removed)
+    others = [p for p in report.ignored if not p.endswith("_index.md")]
+    _echo_list("忽略的非 Markdown 文件", others)
     click.echo(
         f"导入 {report.imported} 篇到 {dest}（写入 {report.written}，未变 {report.unchanged}），"
         f"跳过 {len(report.skipped)} 篇，警告 {len(report.warnings)} 条，"
         f"重复文号 {len(report.duplicate_numbers)} 个，标注被替代的旧版本 {report.superseded} 篇，"
-        f"忽略 {len(report.ignored)} 个 _index.md", err=True)
+        f"忽略 {len(report.ignored)} 个非文档文件（_index.md 等）", err=True)
 
 
 @click.command("import")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,6 +53,7 @@ class ImportReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    """Files that are not documents: ``_index.md`` section files and non-Markdown files."""
     warnings: list[tuple[str, str]] = field(default_factory=list)
     duplicate_numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
     """文号 → {files: [...], kept_by: the one file that got it, or None}."""
@@ -73,16 +74,22 @@ class ImportReport:
         }
 
 
-def discover(src: Path) -> Iterator[tuple[str, Path]]:
-    """Every ``.md`` file under ``src`` (hidden folders and files left out), sorted."""
+def discover(src: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+    """Markdown files under ``src`` and the other files (hidden ones left out), sorted."""
     found: list[tuple[str, Path]] = []
+    others: list[str] = []
     for root, dirs, files in os.walk(src):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            if name.endswith(".md") and not name.startswith("."):
-                path = Path(root, name)
-                found.append((normalise_rel(path.relative_to(src).as_posix()), path))
-    yield from sorted(found)
+            if name.startswith("."):
+                continue
+            path = Path(root, name)
+            rel = normalise_rel(path.relative_to(src).as_posix())
+            if name.endswith(".md"):
+                found.append((rel, path))
+            else:
+                others.append(rel)
+    return sorted(found), sorted(others)
 
 
 def _history(src: SourceText) -> list[str]:
@@ -279,7 +286,8 @@ def import_folder(src: Path, dest: Path, *, keep_header: bool = True, prune: boo
     if dest == src or src in dest.parents:
         raise ValueError("目标目录不能位于源目录之内（导入不得改动源目录）")
     report = ImportReport()
-    files = list(discover(src))
+    files, others = discover(src)
+    report.ignored.extend(others)
     records = _read_all(files, report, keep_header, progress)
     existing = scan_existing(dest)
     assign_ids(records, existing, dest)

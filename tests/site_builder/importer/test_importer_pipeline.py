@@ -156,9 +156,13 @@ def test_unreadable_files_are_listed_skipped_and_fail_the_command(tmp_path: Path
 
 
 def test_command_succeeds_and_summarises(tmp_path: Path) -> None:
-    result = CliRunner().invoke(command, [str(LAWS), str(tmp_path / "content")])
+    src = tmp_path / "src"
+    shutil.copytree(LAWS, src)
+    (src / "说明.txt").write_text("不是 Markdown\n", encoding="utf-8")
+    result = CliRunner().invoke(command, [str(src), str(tmp_path / "content")])
     assert result.exit_code == 0, result.output
     assert f"导入 {DOCS} 篇" in result.output and "跳过 0 篇" in result.output
+    assert "忽略的非 Markdown 文件（1）" in result.output and "说明.txt" in result.output
 
 
 def test_dest_inside_src_is_refused(tmp_path: Path) -> None:
