@@ -73,9 +73,10 @@ def command(src: Path, dest: Path, keep_header: bool, prune: bool,
             report_path: Path | None) -> None:
     """把 SRC 中的 Markdown 法规文档导入为 DEST/policies/ 下的政策文件。
 
-    标题取自第一个一级标题，类型、层级、发文机关由目录和标题推断，日期取自文件名和沿革行；
-    id 由源路径决定，重复导入结果不变。源目录不会被修改。无法读取的文件会列出并跳过，
-    此时退出码为 1。
+    \b
+    标题取自第一个一级标题，类型、层级、发文机关由目录和标题推断，
+    日期取自文件名和沿革行；id 由源路径决定，重复导入结果不变。
+    源目录不会被修改。无法读取的文件会列出并跳过，此时退出码为 1。
     """
     try:
         report = import_folder(src, dest, keep_header=keep_header, prune=prune,
