@@ -19,7 +19,7 @@
   }
 
   function snippet(el) {
-    const s = el.outerHTML.replace(/\s+/g, " ");
+    const s = el.outerHTML.replace(/ data-td-a11y-k="[^"]*"/g, "").replace(/\s+/g, " ");
     return s.length > 160 ? s.slice(0, 159) + "…" : s;
   }
 

@@ -59,15 +59,32 @@ def hint_from_html(fragment: str) -> str:
     return attr.group(1) if attr else ""
 
 
-def find_line(lines: tuple[str, ...], hint: str, prefer_heading: bool = False) -> tuple[int, str]:
-    """Return ``(line, searched_text)`` for the first line containing a candidate, or ``(0, "")``."""
+def body_start(lines: tuple[str, ...]) -> int:
+    """Index of the first line after the YAML front matter (0 when there is none)."""
+    if lines and lines[0].strip() == "---":
+        for i, line in enumerate(lines[1:], 1):
+            if line.strip() in ("---", "..."):
+                return i + 1
+    return 0
+
+
+def find_line(lines: tuple[str, ...], hint: str, prefer: str = "") -> tuple[int, str]:
+    """Return ``(line, searched_text)`` for the best line containing the hint, or ``(0, "")``.
+
+    The Markdown body is searched before the front matter (a table's first cell "材料"
+    should not match the ``materials:`` field); ``prefer`` (``heading`` or ``table``)
+    favours lines of that kind among the hits.
+    """
+    start = body_start(lines)
+    order = list(range(start, len(lines))) + list(range(start))
     for cand in _candidates(hint):
-        hits = [i for i, line in enumerate(lines, 1) if cand in line]
-        if prefer_heading:
-            headed = [i for i in hits if _HEADING.match(lines[i - 1]) or "<h" in lines[i - 1]]
-            hits = headed or hits
+        hits = [i for i in order if cand in lines[i]]
+        if prefer == "heading":
+            hits = [i for i in hits if _HEADING.match(lines[i]) or "<h" in lines[i]] or hits
+        elif prefer == "table":
+            hits = [i for i in hits if "|" in lines[i] or "<t" in lines[i]] or hits
         if hits:
-            return hits[0], cand
+            return hits[0] + 1, cand
     return 0, ""
 
 
@@ -95,8 +112,10 @@ class SourceMapper:
         elif not finding.hint:
             ref.how = "问题在整页（或主题模板），只给出文件"
         else:
-            heading = finding.rule.startswith("heading") or finding.rule == "single-h1"
-            line, searched = find_line(_lines(path), finding.hint, prefer_heading=heading)
+            prefer = "heading" if finding.rule.startswith("heading") or \
+                finding.rule == "single-h1" else "table" if finding.rule.startswith("table") \
+                else ""
+            line, searched = find_line(_lines(path), finding.hint, prefer)
             if line:
                 ref.line = line
                 ref.how = f"在源文件中搜索“{searched}”找到（HTML 不带行号）"

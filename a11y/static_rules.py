@@ -176,7 +176,8 @@ def _table_headers(doc: PageDoc) -> Iterator[Hit]:
             yield el, "数据表格没有表头单元格 <th>", first
 
 
-@rule("table-caption", "表格须有标题", "在表格前一行写“表：标题”，或在 HTML 表格里加 <caption>。",
+@rule("table-caption", "表格须有标题", "给表格加标题：HTML 表格写 <caption>表格标题</caption>；"
+      "Markdown 表格须由构建加上标题（caption 或 aria-labelledby 指向说明它的标题）。",
       "1.3.1", "moderate")
 def _table_caption(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("table"):

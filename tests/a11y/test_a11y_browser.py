@@ -1,0 +1,192 @@
+"""Browser helpers and checks in real headless Chromium (one browser for the module)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from a11y.axe import AxeRunner, find_axe
+from a11y.browser import (
+    browser_unavailable_reason,
+    element_screenshot,
+    serve_directory,
+    set_viewport,
+    start_chrome,
+)
+from a11y.browser_checks import BrowserChecker, BrowserOptions, Shots
+from a11y.site import DEFAULT_MODE, Mode, PageInfo
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(browser_unavailable_reason() is not None,
+                                 reason=f"optional component: {browser_unavailable_reason()}")]
+
+CSS = """body { font: 16px/1.6 sans-serif; color: #1a1a1a; background: #fff; margin: 0; }
+a:focus-visible, button:focus-visible { outline: 3px solid #b3261e; }
+html[data-mode="dark"] body { background: #000; color: #fff; }
+html[data-mode="dark"] a { color: #ffdd00; }
+.bar { position: fixed; top: 0; left: 0; right: 0; height: 400px; background: #fff; }
+"""
+TRAP_JS = """document.addEventListener("keydown", (e) => {
+  if (e.key === "Tab" && document.activeElement.id === "trap") e.preventDefault();
+});"""
+SKIP_JS = """document.getElementById("a").addEventListener("focus", () => {
+  document.getElementById("c").focus();
+});"""
+
+
+def html(body: str, script: str = "") -> str:
+    tag = f'<script src="{script}" defer></script>' if script else ""
+    return ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试</title>'
+            f'<link rel="stylesheet" href="/s.css">{tag}</head><body>'
+            f'<header>页头</header><main id="main"><h1>标题</h1>{body}</main>'
+            '<footer>页脚</footer></body></html>')
+
+
+PAGES = {
+    "ok/index.html": html('<p><a href="/x">第一个链接</a> <a href="/y">第二个链接</a></p>'),
+    "contrast/index.html": html('<p style="color:#c8c8c8">咨询电话：12345</p>'),
+    "trap/index.html": html('<a href="/1">前</a><button id="trap">陷阱</button><a href="/2">后</a>',
+                            "/trap.js"),
+    "skip/index.html": html('<a id="a" href="/1">一</a><a id="b" href="/2">二</a>'
+                            '<a id="c" href="/3">三</a>', "/skip.js"),
+    "nofocus/index.html": html('<a href="/1">有焦点样式</a> '
+                               '<a href="/2" style="outline:none">没有焦点样式</a>'),
+    "covered/index.html": html('<div class="bar"></div><p><a href="/1">被盖住</a></p>'),
+    "wide/index.html": html('<div style="width:900px">很宽的内容很宽的内容</div>'),
+    "clipped/index.html": html('<p style="height:20px;overflow:hidden;line-height:1.1">'
+                               '承诺办理时限：5个工作日</p>'),
+    "404.html": html("<p>页面不存在</p>"),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("a11y-browser")
+    for rel, text in PAGES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "s.css").write_text(CSS, encoding="utf-8")
+    (root / "trap.js").write_text(TRAP_JS, encoding="utf-8")
+    (root / "skip.js").write_text(SKIP_JS, encoding="utf-8")
+    (root / "data.json").write_text('{"a": 1}', encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with serve_directory(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[object]:
+    with start_chrome() as d:
+        yield d
+
+
+@pytest.fixture
+def checker(driver: object, base_url: str, tmp_path: Path) -> BrowserChecker:
+    return BrowserChecker(driver, base_url, AxeRunner(find_axe()),  # type: ignore[arg-type]
+                          BrowserOptions(), Shots(tmp_path / "shots"))
+
+
+def page(url: str) -> PageInfo:
+    return PageInfo(url + "index.html", url, "t")
+
+
+def rules(findings: list) -> set[str]:
+    return {f.rule for f in findings}
+
+
+def test_server_serves_files_types_and_the_sites_404(base_url: str) -> None:
+    with urllib.request.urlopen(base_url + "data.json") as resp:
+        assert resp.headers["Content-Type"] == "application/json"
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(base_url + "missing/")
+    assert err.value.code == 404 and "页面不存在" in err.value.read().decode()
+
+
+def test_server_adds_requested_headers(site: Path) -> None:
+    with serve_directory(site, headers={"Content-Security-Policy": "script-src 'self'"}) as url:
+        with urllib.request.urlopen(url + "ok/") as resp:
+            assert resp.headers["Content-Security-Policy"] == "script-src 'self'"
+
+
+def test_viewport_is_exact_and_screenshots_are_png(driver, base_url: str) -> None:
+    driver.get(base_url + "ok/")
+    set_viewport(driver, 320, 480)
+    assert driver.execute_script("return [innerWidth, innerHeight]") == [320, 480]
+    set_viewport(driver, 1280, 900)
+    png = element_screenshot(driver, "h1")
+    assert png is not None and png.startswith(b"\x89PNG")
+    assert element_screenshot(driver, "#nothing") is None
+
+
+def test_axe_is_the_pinned_release_and_speaks_chinese(driver, base_url: str) -> None:
+    axe_path = find_axe()
+    pinned = json.loads((axe_path.parent / "package.json").read_text())["version"]
+    runner = AxeRunner(axe_path)
+    driver.get(base_url + "contrast/")
+    result = runner.run(driver)
+    assert result["version"] == pinned
+    [finding] = AxeRunner.findings(result, "contrast/index.html", "default", "t")
+    assert finding.rule == "color-contrast" and "对比度" in finding.message
+    assert finding.hint.startswith("咨询电话")
+
+
+def test_a_good_page_passes_every_check(checker: BrowserChecker) -> None:
+    assert checker.check(page("ok/"), DEFAULT_MODE) == []
+
+
+def test_display_mode_attributes_are_applied(checker: BrowserChecker, driver) -> None:
+    checker.load(page("ok/"), Mode("dark", {"data-mode": "dark", "class": "a b"}))
+    assert driver.execute_script("return document.documentElement.getAttribute('data-mode')") \
+        == "dark"
+    assert driver.execute_script("return document.documentElement.className") == "a b"
+    assert driver.execute_script("return getComputedStyle(document.body).backgroundColor") \
+        == "rgb(0, 0, 0)"
+
+
+def test_contrast_failure_gets_a_screenshot(checker: BrowserChecker, tmp_path: Path) -> None:
+    [finding] = checker.check(page("contrast/"), DEFAULT_MODE)
+    assert finding.rule == "color-contrast" and finding.screenshot
+    assert (tmp_path / finding.screenshot).read_bytes().startswith(b"\x89PNG")
+
+
+def test_keyboard_trap_is_reported(checker: BrowserChecker) -> None:
+    found = checker.check(page("trap/"), DEFAULT_MODE)
+    traps = [f for f in found if f.rule == "keyboard-trap"]
+    assert traps and traps[0].selector == "#trap"
+
+
+def test_elements_focus_jumps_over_are_unreachable(checker: BrowserChecker) -> None:
+    found = checker.check(page("skip/"), DEFAULT_MODE)  # focus on #a jumps to #c
+    assert [f.selector for f in found if f.rule == "keyboard-unreachable"] == ["#a", "#b"]
+
+
+def test_focus_without_visible_change_is_reported(checker: BrowserChecker) -> None:
+    found = checker.check(page("nofocus/"), DEFAULT_MODE)
+    assert [f.snippet for f in found if f.rule == "focus-not-visible"] == [
+        '<a href="/2" style="outline:none">没有焦点样式</a>']
+
+
+def test_focus_covered_by_a_fixed_bar_is_reported(checker: BrowserChecker) -> None:
+    assert "focus-obscured" in rules(checker.check(page("covered/"), DEFAULT_MODE))
+
+
+def test_fixed_width_breaks_reflow_only(checker: BrowserChecker) -> None:
+    found = checker.check(page("wide/"), DEFAULT_MODE)
+    assert rules(found) == {"reflow-320"}
+    assert found[0].selector == "#main > div"
+
+
+def test_fixed_height_clips_at_200_percent_and_with_text_spacing(
+        checker: BrowserChecker) -> None:
+    found = checker.check(page("clipped/"), DEFAULT_MODE)
+    assert rules(found) == {"text-resize-200", "text-spacing"}
+    assert all(f.hint.startswith("承诺办理时限") for f in found)
