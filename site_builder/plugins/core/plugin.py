@@ -147,6 +147,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if self.corpus is None:
             return context
         corpus = self.corpus
+        self._tick()
         context["td"] = self._site_context()
         if (entry := corpus.by_path.get(page.file.src_uri)) is not None:
             context.update(page_context(entry, corpus))
@@ -190,8 +191,9 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if self.config.build_progress and total > 200:
             from tqdm import tqdm
 
-            self._progress = tqdm(total=total, desc="生成页面", unit="页", file=sys.stderr,
-                                  mininterval=1.0, leave=False)
+            # Each page is counted twice: once read and rendered, once written.
+            self._progress = tqdm(total=2 * total, desc="生成页面（读取、写出）", unit="步",
+                                  file=sys.stderr, mininterval=1.0, leave=False)
 
     def _tick(self) -> None:
         if self._progress is not None:
