@@ -144,6 +144,7 @@ class Fact(_Strict):
         unit: Unit shown beside the input (元, 人, 年, 岁); money is entered in 元.
         verifiable: Whether the fact can be checked against shared government data.
         options: Allowed values of a ``string`` or ``list`` fact.
+        option_labels: What people see for coded options (``390102`` → 滨江区).
         min: Smallest allowed value of a numeric fact.
         max: Largest allowed value of a numeric fact (defaults keep arithmetic exact).
         help: A hint shown under the input.
@@ -155,6 +156,7 @@ class Fact(_Strict):
     unit: str | None = None
     verifiable: bool = False
     options: list[str] | None = None
+    option_labels: dict[str, str] | None = None
     min: int | float | None = None
     max: int | float | None = None
     help: str | None = None
@@ -166,6 +168,8 @@ class Fact(_Strict):
             raise ValueError(f"事实 {self.name}: 只有数字类事实可以设置 min/max")
         if self.options is not None and self.type not in ("string", "list"):
             raise ValueError(f"事实 {self.name}: 只有 string 或 list 类事实可以设置 options")
+        if self.option_labels and set(self.option_labels) - set(self.options or []):
+            raise ValueError(f"事实 {self.name}: option_labels 只能为 options 中的取值命名")
         if numeric and abs(self.upper) > EXACT_LIMIT:
             raise ValueError(f"事实 {self.name}: max 不能超过 2**53")
         return self
@@ -218,6 +222,7 @@ class _Typed:
     kind: str
     bound: float = 0.0
     options: tuple[str, ...] | None = None
+    literal: bool = False
 
 
 class _Checker:
@@ -239,14 +244,14 @@ class _Checker:
         if isinstance(node, (int, float)):
             return _Typed(_NUM, abs(float(node)))
         if isinstance(node, str):
-            return _Typed(_STR, options=(node,))
+            return _Typed(_STR, options=(node,), literal=True)
         if node is None:
             return self.fail("不能使用 null 常量")
         if isinstance(node, list):
             items = [self.visit(x) for x in node]
             if any(t.kind != _STR for t in items):
                 return self.fail("列表常量只能包含字符串")
-            return _Typed(_LIST, options=tuple(node))
+            return _Typed(_LIST, options=tuple(node), literal=True)
         (op, args), = node.items()
         args = args if isinstance(args, list) else [args]
         if op == "var":
@@ -308,7 +313,8 @@ class _Checker:
     def _options_cover(self, a: _Typed, b: _Typed) -> None:
         # A constant outside a fact's options can never match: almost always a typo.
         for fact_side, const_side in ((a, b), (b, a)):
-            if fact_side.options and const_side.options and len(fact_side.options) > 1:
+            if fact_side.options and const_side.options and not fact_side.literal \
+                    and const_side.literal:
                 missing = [v for v in const_side.options if v not in fact_side.options]
                 if missing:
                     self.fail(f"取值 {'、'.join(missing)} 不在事实的可选值中："
@@ -317,8 +323,7 @@ class _Checker:
     def _in(self, needle: _Typed, hay: _Typed) -> _Typed:
         if needle.kind != _STR or hay.kind not in (_LIST, _STR):
             return self.fail(f"运算 'in' 需要 字符串 in 列表（或字符串），却是 {needle.kind} in {hay.kind}")
-        self._options_cover(needle, hay) if needle.options and len(needle.options) > 1 \
-            else self._options_cover(hay, needle)
+        self._options_cover(needle, hay)
         return _Typed(_BOOL)
 
     def _if(self, t: list[_Typed]) -> _Typed:

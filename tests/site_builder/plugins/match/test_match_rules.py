@@ -83,3 +83,10 @@ def test_list_and_option_facts_check_their_values() -> None:
     assert profile_problems({"tags": "高新技术企业"}, known)
     assert profile_problems({"industry": "不存在的行业"}, known)
     assert profile_problems({"nonsense": 1}, known)[0][0] == "nonsense"
+
+
+def test_a_fact_may_be_tested_against_a_list_of_its_options() -> None:
+    fine = rule({"in": [{"var": "industry"}, ["制造业", "建筑业"]]})
+    assert check_rules("enterprise", [fine], None, [], FACTS) == []
+    typo = rule({"in": [{"var": "industry"}, ["制造", "建筑业"]]})
+    assert "取值 制造 不在事实的可选值中" in check_rules("enterprise", [typo], None, [], FACTS)[0].message
