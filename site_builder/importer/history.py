@@ -27,6 +27,7 @@ _EVENT_KINDS = {
     "修订": "amended", "修正": "amended", "修改": "amended",
 }
 _QUOTED = re.compile(r"《[^《》]*》")
+_AMENDING_TITLE = re.compile(r"通过的?《[^》]*(?:修正案|修改)")
 
 _NUM = r"(?:[0-9０-９]+|[一二三四五六七八九十百千零〇]+)"
 _ORDER_NUMBER = re.compile(rf"[\u4e00-\u9fff、]+第{_NUM}号令?")
@@ -69,7 +70,11 @@ def _strip_quotes(text: str) -> str:
 def event_kind(piece: str) -> str:
     """Return the kind of the event a piece of history text describes."""
     words = _EVENT_RE.findall(_strip_quotes(piece))
-    return _EVENT_KINDS[words[-1]] if words else "other"
+    kind = _EVENT_KINDS[words[-1]] if words else "other"
+    if kind == "adopted" and _AMENDING_TITLE.search(piece):
+        # "…会议通过的《中华人民共和国宪法修正案》": adopting an amendment amends the text.
+        return "amended"
+    return kind
 
 
 def join_lines(lines: list[str]) -> list[tuple[str, str]]:

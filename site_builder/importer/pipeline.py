@@ -8,16 +8,16 @@ files written, each only when its text changed. The source folder is only ever r
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .history import Dates, Event, infer_dates, number_candidates, parse_events
+from .history import infer_dates, number_candidates, parse_events
 from .ids import make_id
 from .infer import UNKNOWN_ISSUER, classify
 from .reader import INFO_END, ReadProblem, SourceText, normalise_rel, read_source
+from .records import ImportReport, Record
+from .relations import choose_numbers, link_amendments, link_versions
 from .writer import POLICY_FOLDER, Existing, render, scan_existing, write_if_changed
 
 T = TypeVar("T")
@@ -28,50 +28,6 @@ IGNORED_NAMES = ("_index.md",)
 
 def _no_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
     return items
-
-
-@dataclass
-class Record:
-    """One source document on its way to becoming a policy."""
-
-    src: SourceText
-    events: list[Event]
-    dates: Dates
-    meta: dict[str, Any]
-    numbers: list[str]
-    id: str = ""
-    path: Path | None = None
-
-
-@dataclass
-class ImportReport:
-    """What an import did: counts, skipped files with reasons, warnings."""
-
-    imported: int = 0
-    written: int = 0
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    """Files that are not documents: ``_index.md`` section files and non-Markdown files."""
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    duplicate_numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """文号 → {files: [...], kept_by: the one file that got it, or None}."""
-    superseded: int = 0
-
-    def warn(self, path: str, message: str) -> None:
-        self.warnings.append((path, message))
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form (for ``--report``)."""
-        return {
-            "imported": self.imported, "written": self.written, "unchanged": self.unchanged,
-            "removed": self.removed, "superseded": self.superseded,
-            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
-            "ignored": self.ignored,
-            "warnings": [{"path": p, "message": m} for p, m in self.warnings],
-            "duplicate_numbers": self.duplicate_numbers,
-        }
 
 
 def discover(src: Path) -> tuple[list[tuple[str, Path]], list[str]]:
@@ -174,75 +130,6 @@ def assign_ids(records: list[Record], existing: Existing, dest: Path) -> None:
         taken.add(candidate)
 
 
-def link_versions(records: list[Record], report: ImportReport) -> None:
-    """The newest dated version of a title supersedes the older ones."""
-    groups: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        groups[record.meta["title"]].append(record)
-    for title, group in sorted(groups.items()):
-        if len(group) < 2:
-            continue
-        dated = [r for r in group if r.dates.published]
-        for record in group:
-            if not record.dates.published:
-                report.warn(record.src.rel, f"“{title}”有多个版本，但此文件没有日期，无法排序")
-        if len(dated) < 2:
-            continue
-        dated.sort(key=lambda r: (r.dates.published, r.src.rel))
-        newest = dated[-1]
-        ties = [r for r in dated if r.dates.published == newest.dates.published]
-        if len(ties) > 1:
-            paths = "、".join(r.src.rel for r in ties)
-            report.warn(newest.src.rel, f"同名同日期的版本：{paths}；未标注替代关系")
-            continue
-        older = [r for r in dated if r is not newest]
-        newest.meta["supersedes"] = sorted(r.id for r in older)
-        report.superseded += len(older)
-
-
-def choose_numbers(records: list[Record], existing: Existing, report: ImportReport) -> None:
-    """Give each record the likeliest 文号 that no other document claims.
-
-    A number that several files name (a 决定 amending many regulations, two copies of one
-    law) would be a duplicate-文号 error in the content model. When all those files are
-    versions of one title, the newest version keeps it (it is the one people cite);
-    otherwise no file gets it. Either way it stays in ``history`` and is reported.
-    """
-    ours = {r.src.rel for r in records}
-    claims: dict[str, list[Record]] = defaultdict(list)
-    for record in records:
-        for number in record.numbers:
-            claims[number].append(record)
-    foreign = {n for n, (source, _) in existing.numbers.items() if source not in ours}
-    owner: dict[str, Record | None] = {}
-    for number, claimants in claims.items():
-        if number in foreign:
-            owner[number] = None
-        elif len(claimants) == 1 or len({r.meta["title"] for r in claimants}) == 1:
-            owner[number] = max(claimants, key=_version_key)
-        else:
-            owner[number] = None
-    for record in records:
-        for number in record.numbers:
-            if owner[number] is record:
-                record.meta["doc_number"] = number
-                break
-    for number, claimants in sorted(claims.items()):
-        if len(claimants) > 1:
-            kept = owner[number]
-            report.duplicate_numbers[number] = {
-                "files": sorted(r.src.rel for r in claimants),
-                "kept_by": kept.src.rel if kept and kept.meta.get("doc_number") == number else None,
-            }
-    for number in sorted(foreign & set(claims)):
-        report.warn(existing.numbers[number][1], f"文号“{number}”已被目标目录中的其他文档使用")
-
-
-def _version_key(record: Record) -> tuple[Any, ...]:
-    published = record.dates.published
-    return (published.toordinal() if published else 0, record.src.rel)
-
-
 def _write_all(records: list[Record], report: ImportReport,
                progress: Progress[Record]) -> None:
     for record in progress(records, "写入", len(records)):
@@ -292,6 +179,7 @@ def import_folder(src: Path, dest: Path, *, keep_header: bool = True, prune: boo
     existing = scan_existing(dest)
     assign_ids(records, existing, dest)
     link_versions(records, report)
+    link_amendments(records)
     choose_numbers(records, existing, report)
     _write_all(records, report, progress)
     if prune:

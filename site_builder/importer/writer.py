@@ -31,7 +31,7 @@ POLICY_FOLDER = "policies"
 # Front-matter keys in the order a person reading the file expects them.
 FIELD_ORDER = (
     "id", "kind", "title", "doc_type", "level", "issuer", "region", "doc_number", "written",
-    "published", "effective", "tags", "supersedes", "history", "source",
+    "published", "effective", "tags", "supersedes", "amends", "history", "source",
 )
 
 

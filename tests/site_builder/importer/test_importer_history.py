@@ -133,3 +133,11 @@ def test_date_wrapped_onto_the_next_line() -> None:
              "日山东省第十二届人民代表大会常务委员会第十次会议批准"]
     assert [(e.date, e.kind) for e in parse_events(lines)] == [
         (D(2014, 7, 23), "adopted"), (D(2014, 9, 26), "adopted")]
+
+
+def test_adopting_an_amendment_is_an_amendment() -> None:
+    lines = ["1982年12月4日 全国人民代表大会公告公布施行",
+             "2018年3月11日 第十三届全国人民代表大会第一次会议通过的《中华人民共和国宪法修正案》"]
+    events = parse_events(lines)
+    assert events[-1].kind == "amended"
+    assert infer_dates(events, None).published == D(2018, 3, 11)
