@@ -17,8 +17,8 @@ from .cache import ClipCache, clip_key
 from .engine import SpeechEngine
 from .normalise import normalise, split_sentences
 from .segment import Block
-from .synth import Job, synthesise_all
-from .timing import encode_mp3, join, to_json, to_vtt
+from .synth import Job, PageJob, run_all
+from .timing import layout, to_json, to_vtt
 
 log = logging.getLogger("mkdocs.plugins.tongda.audio")
 
@@ -124,8 +124,12 @@ class AudioBuilder:
         """Forget recorded pages (``mkdocs serve`` rebuilds)."""
         self.pages.clear()
 
+    def _page_key(self, plan: PagePlan) -> str:
+        parts = [self.identity, str(self.gap_ms), str(self.compression)]
+        return hashlib.sha256("|".join(parts + [it.key for it in plan.items]).encode()).hexdigest()
+
     def build(self, out_dir: Path) -> AudioStats:
-        """Synthesise missing clips and write every page's files under ``out_dir``."""
+        """Synthesise missing clips, encode changed pages, write every page's files."""
         started = time.perf_counter()
         stats = AudioStats()
         needed: dict[str, tuple[str, ...]] = {}
@@ -134,38 +138,37 @@ class AudioBuilder:
                 needed.setdefault(item.key, tuple(item.spoken))
                 stats.characters += sum(len(s) for s in item.spoken)
         missing = [Job(k, s) for k, s in needed.items() if not self.cache.has(k)]
+        page_keys = {name: self._page_key(plan) for name, plan in self.pages.items()}
+        encode = [
+            PageJob(page_keys[name], tuple(it.key for it in plan.items), self.gap_ms,
+                    self.compression)
+            for name, plan in self.pages.items()
+            if not self.cache.page_path(page_keys[name]).exists()
+        ]
         stats.cached = len(needed) - len(missing)
-        stats.synthesised = synthesise_all(
-            missing, self.engine, self.cache, self.workers, self.progress
+        stats.synthesised = run_all(
+            missing, encode, self.engine, self.cache, self.workers, self.progress
         )
-        for plan in self.pages.values():
-            size, seconds = self._write_page(plan, out_dir)
+        for name, plan in self.pages.items():
+            size, seconds = self._write_page(plan, page_keys[name], out_dir)
             stats.pages += 1
             stats.bytes += size
             stats.seconds += seconds
         stats.elapsed = time.perf_counter() - started
         return stats
 
-    def _write_page(self, plan: PagePlan, out_dir: Path) -> tuple[int, float]:
+    def _write_page(self, plan: PagePlan, page_key: str, out_dir: Path) -> tuple[int, float]:
         rate = self.cache.sample_rate
-        clips = [
-            (it.block.id, it.block.text, it.sentences, self.cache.get(it.key)) for it in plan.items
+        items = [
+            (it.block.id, it.block.text, it.sentences, self.cache.lengths(it.key))
+            for it in plan.items
         ]
-        samples, cues = join(clips, rate, self.gap_ms)
-        page_key = hashlib.sha256(
-            "|".join([self.identity, str(self.gap_ms), str(self.compression)]
-                     + [it.key for it in plan.items]).encode()
-        ).hexdigest()
-        cached = self.cache.page_path(page_key)
-        if cached.exists():
-            mp3 = cached.read_bytes()
-        else:
-            mp3 = encode_mp3(samples, rate, self.compression)
-            self.cache.put_page(page_key, mp3)
+        cues, total = layout(items, rate, self.gap_ms)
+        mp3 = self.cache.page_path(page_key).read_bytes()
         base = out_dir / plan.name
         base.parent.mkdir(parents=True, exist_ok=True)
         base.with_suffix(".mp3").write_bytes(mp3)
-        duration = samples.shape[0] / rate
+        duration = total / rate
         base.with_suffix(".vtt").write_text(to_vtt(cues), "utf-8")
         meta = {"page": plan.url, "title": plan.title, "audio": Path(plan.name).name + ".mp3",
                 "engine": self.identity, "sample_rate": rate}

@@ -90,6 +90,11 @@ class ClipCache:
         meta = json.loads(path.with_suffix(".json").read_text("utf-8"))
         return Clip(np.asarray(samples, dtype=np.int16).reshape(-1), list(meta["sentence_samples"]))
 
+    def lengths(self, key: str) -> list[int]:
+        """Samples per sentence of a stored clip, from its sidecar (no audio decoding)."""
+        sidecar = self._clip_path(key).with_suffix(".json")
+        return list(json.loads(sidecar.read_text("utf-8"))["sentence_samples"])
+
     def put(self, key: str, clip: Clip, sentences: list[str]) -> None:
         """Store a clip; the sidecar is written last so :meth:`has` never sees half a clip."""
         import io

@@ -1,9 +1,14 @@
-"""Synthesise missing clips in parallel, with a progress bar and an ETA.
+"""Synthesise missing clips and encode pages in parallel, with a progress bar and an ETA.
 
 Each worker process owns one engine: eSpeak NG can be initialised only once per process and
 keeps global state, so workers are started with ``spawn`` (a forked copy of a process that
-already initialised eSpeak would share that state). Workers write clips straight into the
-cache and return only their key, which keeps the pipe traffic small.
+already initialised eSpeak would share that state). Workers write clips and encoded pages
+straight into the cache and return only keys, which keeps the pipe traffic small.
+
+Two phases share one pool: first every missing clip, then every page whose MP3 is not cached
+(MP3 encoding, not synthesis, is the expensive part: eSpeak NG speaks ~1000x real time,
+LAME encodes ~150x). By default the pool has two processes per core, because a pyttsx3
+utterance spends most of its wall time in the driver's 10 ms polling sleep.
 """
 
 from __future__ import annotations
@@ -11,14 +16,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .cache import Clip, ClipCache
 from .engine import SpeechEngine
+from .timing import concat, encode_mp3
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,16 @@ class Job:
 
     key: str
     sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page MP3 to encode from cached clips."""
+
+    page_key: str
+    clip_keys: tuple[str, ...]
+    gap_ms: int
+    compression: float
 
 
 def synthesise_clip(engine: SpeechEngine, sentences: Iterable[str]) -> Clip:
@@ -41,7 +58,7 @@ def synthesise_clip(engine: SpeechEngine, sentences: Iterable[str]) -> Clip:
     return Clip(joined.astype(np.int16, copy=False), lengths)
 
 
-_worker: dict[str, object] = {}
+_worker: dict[str, Any] = {}
 
 
 def _init_worker(engine: SpeechEngine, cache: ClipCache) -> None:
@@ -50,11 +67,16 @@ def _init_worker(engine: SpeechEngine, cache: ClipCache) -> None:
 
 
 def _run_job(job: Job) -> str:
-    engine = _worker["engine"]
-    cache = _worker["cache"]
-    assert isinstance(engine, SpeechEngine) and isinstance(cache, ClipCache)
+    engine, cache = _worker["engine"], _worker["cache"]
     cache.put(job.key, synthesise_clip(engine, job.sentences), list(job.sentences))
     return job.key
+
+
+def _run_page(job: PageJob) -> str:
+    cache: ClipCache = _worker["cache"]
+    samples = concat([cache.get(k) for k in job.clip_keys], cache.sample_rate, job.gap_ms)
+    cache.put_page(job.page_key, encode_mp3(samples, cache.sample_rate, job.compression))
+    return job.page_key
 
 
 def default_jobs() -> int:
@@ -65,48 +87,59 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def synthesise_all(
+def _drain(futures: list[Future[str]], tick: Callable[[], None]) -> None:
+    for future in as_completed(futures):
+        future.result()
+        tick()
+
+
+def run_all(
     jobs: list[Job],
+    pages: list[PageJob],
     engine: SpeechEngine,
     cache: ClipCache,
     workers: int = 0,
     progress: bool = True,
 ) -> int:
-    """Synthesise ``jobs`` into ``cache``.
+    """Synthesise ``jobs`` into ``cache``, then encode ``pages``.
 
     Args:
         jobs: Clips to make (already known to be missing).
+        pages: Page MP3s to encode (already known to be missing); their clips must be in
+            ``cache`` once ``jobs`` are done.
         engine: Engine to use (pickled into each worker).
-        cache: Where clips go.
-        workers: Processes; 0 means one per core. With one worker, or fewer jobs than
-            would repay starting processes, synthesis runs in this process.
-        progress: Show a tqdm bar (clips done, rate, ETA) on stderr.
+        cache: Where clips and pages go.
+        workers: Processes; 0 means two per core. With one worker, or too little work to
+            repay starting processes, everything runs in this process.
+        progress: Show a tqdm bar (items done, rate, ETA) on stderr.
 
     Returns:
         Number of clips synthesised.
     """
-    if not jobs:
+    if not jobs and not pages:
         return 0
     from tqdm import tqdm
 
-    workers = workers or default_jobs()
-    bar = tqdm(
-        total=len(jobs), desc="audio", unit="clip", disable=not progress,
-        file=sys.stderr, dynamic_ncols=True, leave=False,
-    )
+    workers = workers or 2 * default_jobs()
+    bar = tqdm(total=len(jobs) + len(pages), desc="audio", unit="item", disable=not progress,
+               file=sys.stderr, dynamic_ncols=True, leave=False)
+    tick: Callable[[], None] = lambda: bar.update(1)  # noqa: E731
     try:
-        if workers == 1 or len(jobs) < 4 * workers:
+        if workers == 1 or len(jobs) + 8 * len(pages) < 4 * workers:
             _init_worker(engine, cache)
             for job in jobs:
                 _run_job(job)
-                bar.update(1)
+                tick()
+            for page in pages:
+                _run_page(page)
+                tick()
             return len(jobs)
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, context, _init_worker, (engine, cache)) as pool:
-            futures = [pool.submit(_run_job, job) for job in jobs]
-            for future in as_completed(futures):
-                future.result()
-                bar.update(1)
+            _drain([pool.submit(_run_job, job) for job in jobs], tick)
+            # Biggest pages first, so one long page does not finish last alone.
+            ordered = sorted(pages, key=lambda p: -len(p.clip_keys))
+            _drain([pool.submit(_run_page, page) for page in ordered], tick)
         return len(jobs)
     finally:
         bar.close()

@@ -36,38 +36,49 @@ class Cue:
     sentences: list[Sentence] = field(default_factory=list)
 
 
-def join(
-    clips: list[tuple[str, str, list[str], Clip]], sample_rate: int, gap_ms: int = 250
-) -> tuple[np.ndarray, list[Cue]]:
-    """Concatenate clips with a short silence between blocks.
+def gap_samples(sample_rate: int, gap_ms: int) -> int:
+    """Samples of silence between two blocks."""
+    return int(sample_rate * gap_ms / 1000)
+
+
+def layout(
+    items: list[tuple[str, str, list[str], list[int]]], sample_rate: int, gap_ms: int = 250
+) -> tuple[list[Cue], int]:
+    """Place blocks on the page track from their lengths alone (no audio needed).
 
     Args:
-        clips: ``(block id, block text, displayed sentences, clip)`` in reading order.
+        items: ``(block id, block text, displayed sentences, samples per sentence)`` in
+            reading order.
         sample_rate: Samples per second.
-        gap_ms: Silence after each block (not part of any cue).
+        gap_ms: Silence after each block but the last (not part of any cue).
 
     Returns:
-        The page's samples and one cue per block.
+        One cue per block, and the track's length in samples.
     """
-    gap = np.zeros(int(sample_rate * gap_ms / 1000), dtype=np.int16)
-    parts: list[np.ndarray] = []
+    gap = gap_samples(sample_rate, gap_ms)
     cues: list[Cue] = []
     pos = 0
-    for index, (block_id, text, sentences, clip) in enumerate(clips):
+    for index, (block_id, text, sentences, lengths) in enumerate(items):
         start = pos
         sents: list[Sentence] = []
-        spos = pos
-        for s_text, n in zip(sentences, clip.sentence_samples):
-            sents.append(Sentence(spos / sample_rate, (spos + n) / sample_rate, s_text))
-            spos += n
-        parts.append(clip.samples)
-        pos += clip.length
+        for s_text, n in zip(sentences, lengths):
+            sents.append(Sentence(pos / sample_rate, (pos + n) / sample_rate, s_text))
+            pos += n
         cues.append(Cue(block_id, start / sample_rate, pos / sample_rate, text, sents))
+        if index < len(items) - 1:
+            pos += gap
+    return cues, pos
+
+
+def concat(clips: list[Clip], sample_rate: int, gap_ms: int = 250) -> np.ndarray:
+    """The page track: clips in order with the same silences :func:`layout` assumes."""
+    gap = np.zeros(gap_samples(sample_rate, gap_ms), dtype=np.int16)
+    parts: list[np.ndarray] = []
+    for index, clip in enumerate(clips):
+        parts.append(clip.samples)
         if index < len(clips) - 1:
             parts.append(gap)
-            pos += gap.shape[0]
-    samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
-    return samples, cues
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
 
 
 def encode_mp3(samples: np.ndarray, sample_rate: int, compression: float = 0.9) -> bytes:

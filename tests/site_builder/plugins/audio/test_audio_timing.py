@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from site_builder.plugins.audio.cache import Clip
-from site_builder.plugins.audio.timing import join, to_json, to_vtt
+from site_builder.plugins.audio.timing import concat, layout, to_json, to_vtt
 
 pytestmark = pytest.mark.unit
 
@@ -18,17 +18,20 @@ def _clip(*lengths: int) -> Clip:
 
 
 def test_join_offsets_are_sample_exact() -> None:
-    samples, cues = join(
-        [("a", "甲。乙。", ["甲。", "乙。"], _clip(1000, 500)), ("b", "丙", ["丙"], _clip(2000))],
+    clips = [_clip(1000, 500), _clip(2000)]
+    cues, total = layout(
+        [("a", "甲。乙。", ["甲。", "乙。"], [1000, 500]), ("b", "丙", ["丙"], [2000])],
         sample_rate=1000, gap_ms=250,
     )
-    assert samples.shape[0] == 1000 + 500 + 250 + 2000
+    samples = concat(clips, 1000, 250)
+    assert samples.shape[0] == total == 1000 + 500 + 250 + 2000
+    assert samples[1500:1750].max() == 0 and samples[1750] == 1  # the gap is silence
     assert [(c.id, c.start, c.end) for c in cues] == [("a", 0.0, 1.5), ("b", 1.75, 3.75)]
     assert [(s.start, s.end, s.text) for s in cues[0].sentences] == [(0.0, 1.0, "甲。"), (1.0, 1.5, "乙。")]
 
 
 def test_vtt_cues_carry_ids_and_json_payload() -> None:
-    _, cues = join([("td-p-1", "a --> b", ["a --> b"], _clip(1500))], 1000)
+    cues, _ = layout([("td-p-1", "a --> b", ["a --> b"], [1500])], 1000)
     vtt = to_vtt(cues)
     lines = vtt.splitlines()
     assert lines[0].startswith("WEBVTT")
