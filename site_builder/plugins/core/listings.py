@@ -136,8 +136,10 @@ def _unique_slugs(values: list[str], facet: str) -> dict[str, str]:
 
 def _a_to_z(corpus: Corpus) -> list[Listing]:
     letters: dict[str, list[str]] = defaultdict(list)
-    for entry in sorted(corpus.documents.values(), key=lambda e: lazy_pinyin(e.meta.title)):
-        letters[initial(entry.meta.title)].append(entry.id)
+    keyed = [(lazy_pinyin(e.meta.title), e) for e in corpus.documents.values()]
+    for syllables, entry in sorted(keyed, key=lambda pair: (pair[0], pair[1].id)):
+        first = syllables[0][:1].upper() if syllables else ""
+        letters[first if "A" <= first <= "Z" else "#"].append(entry.id)
     order = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + ["#"]
     groups = [{"label": L, "url": f"a-z/{'other' if L == '#' else L.lower()}/",
                "count": len(letters[L])} for L in order if letters.get(L)]
