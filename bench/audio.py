@@ -114,7 +114,7 @@ def bench_cli(spoken: str, env: dict[str, str], voice: str, tmp: Path) -> dict[s
                    capture_output=True)
     wall, cpu = time.perf_counter() - wall0, cpu_children() - cpu0
     version = subprocess.run(["espeak-ng", "--version"], env={**os.environ, **env},
-                             capture_output=True, text=True).stdout.split(":")[1].split()[0]
+                             capture_output=True, text=True, check=True).stdout.split(":")[1].split()[0]
     import soundfile as sf
 
     seconds = sf.info(str(tmp / "cli.wav")).duration
@@ -133,8 +133,8 @@ def main() -> int:
     if not CORPUS.exists():
         print(f"corpus not found: {CORPUS}", file=sys.stderr)
         return 2
-    from site_builder.plugins.audio.normalise import normalise, split_sentences
     from site_builder.plugins.audio.engine import locate_espeak
+    from site_builder.plugins.audio.normalise import normalise, split_sentences
 
     paragraphs = corpus_paragraphs(args.chars)
     spoken = "\n".join(normalise(s) for p in paragraphs for s in (split_sentences(p) or [p]))
@@ -166,14 +166,18 @@ def render(pipe: dict[str, Any], clis: list[dict[str, Any]], paragraphs: int) ->
     lines = [
         "# Audio benchmark (issue 7)",
         "",
-        "Measured with `.venv/bin/python bench/audio.py --write docs/benchmarks-audio.md` on "
-        f"{platform.machine()} with {cores} cores shared with other jobs (load average "
-        f"{load:.1f} at the end of the run), {time.strftime('%Y-%m-%d %H:%M')}. On a shared box "
-        "wall times swing; **chars per CPU second** is the steadier figure (it is chars/s/core "
-        "when a core is fully ours).",
-        f"Text: {chars:,} spoken characters in {paragraphs} paragraphs of "
-        "/work/shared/corpus/laws/社会法, normalised (numbers, dates, 文号) as the pipeline "
-        "speaks them; the CLI gets exactly that text, one sentence a line.",
+        (
+            "Measured with `.venv/bin/python bench/audio.py --write docs/benchmarks-audio.md` on "
+            f"{platform.machine()} with {cores} cores shared with other jobs (load average "
+            f"{load:.1f} at the end of the run), {time.strftime('%Y-%m-%d %H:%M')}. On a shared "
+            "box wall times swing; **chars per CPU second** is the steadier figure (it is "
+            "chars/s/core when a core is fully ours)."
+        ),
+        (
+            f"Text: {chars:,} spoken characters in {paragraphs} paragraphs of "
+            "/work/shared/corpus/laws/社会法, normalised (numbers, dates, 文号) as the pipeline "
+            "speaks them; the CLI gets exactly that text, one sentence a line."
+        ),
         "",
         "| what | wall s | CPU s | chars/s/core (wall) | chars per CPU s | speech |",
         "|---|---:|---:|---:|---:|---:|",
@@ -189,19 +193,28 @@ def render(pipe: dict[str, Any], clis: list[dict[str, Any]], paragraphs: int) ->
                           cli["chars"], cli["wall"], cli["cpu"], 1, cli["speech_s"]))
     lines += [
         "",
-        f"- Engine: {pipe['identity']}. Synthesis against the CLI limit (same library and voice, "
-        f"per CPU second): {(chars / pipe['synth_cpu']) / clis[0]['chars_per_cpu_s']:.0%}; the "
-        "whole pipeline including MP3: "
-        f"{(chars / pipe['cpu']) / clis[0]['chars_per_cpu_s']:.0%}.",
-        f"- MP3 (mono 22,050 Hz, soundfile/LAME average bitrate, compression 0.9): "
-        f"**{pipe['bytes_per_min'] / 1000:,.0f} kB per minute of speech** "
-        f"({pipe['mp3_bytes'] / 1e6:.2f} MB for {pipe['speech_s'] / 60:.1f} min).",
-        f"- Rebuild with no text change: {pipe['warm_wall']:.2f} s wall, {pipe['warm_synth']} "
-        "clips synthesised, no page re-encoded (pages are cached by the keys of their clips).",
-        "- Where the time goes: eSpeak NG itself speaks about a thousand times faster than real "
-        "time; MP3 encoding (about 150x real time) is most of the CPU, and pyttsx3's driver "
-        "polls every 10 ms per utterance (one per sentence, for exact sentence timing), which "
-        "costs wall time but little CPU; hence two processes per core.",
+        (
+            f"- Engine: {pipe['identity']}. Synthesis against the CLI limit (same library and "
+            f"voice, per CPU second): "
+            f"{(chars / pipe['synth_cpu']) / clis[0]['chars_per_cpu_s']:.0%}; the whole "
+            f"pipeline including MP3: {(chars / pipe['cpu']) / clis[0]['chars_per_cpu_s']:.0%}."
+        ),
+        (
+            "- MP3 (mono 22,050 Hz, soundfile/LAME average bitrate, compression 0.9): "
+            f"**{pipe['bytes_per_min'] / 1000:,.0f} kB per minute of speech** "
+            f"({pipe['mp3_bytes'] / 1e6:.2f} MB for {pipe['speech_s'] / 60:.1f} min)."
+        ),
+        (
+            f"- Rebuild with no text change: {pipe['warm_wall']:.2f} s wall, "
+            f"{pipe['warm_synth']} clips synthesised, no page re-encoded (pages are cached by "
+            "the keys of their clips)."
+        ),
+        (
+            "- Where the time goes: eSpeak NG itself speaks about a thousand times faster than "
+            "real time; MP3 encoding (about 150x real time) is most of the CPU, and pyttsx3's "
+            "driver polls every 10 ms per utterance (one per sentence, for exact sentence "
+            "timing), which costs wall time but little CPU; hence two processes per core."
+        ),
         "",
     ]
     return "\n".join(lines)

@@ -61,8 +61,7 @@ class PagePlan:
 def page_audio_name(url: str) -> str:
     """``services/id-card/`` → ``services/id-card``; the home page is ``index``."""
     name = url.strip("/")
-    if name.endswith(".html"):
-        name = name[: -len(".html")]
+    name = name.removesuffix(".html")
     return name or "index"
 
 

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .segment import Block, SegmentedPage, segment
-
 import themes.tongda
+
+from .segment import Block, SegmentedPage, segment
 
 COMPONENT_DIR = Path(themes.tongda.__file__).resolve().parent / "components" / "player"
 SNIPPET_CHARS = 16
 
-_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
-_ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.S | re.I)
-_H1_END = re.compile(r"</h1\s*>", re.I)
+_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.DOTALL | re.IGNORECASE)
+_ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.DOTALL | re.IGNORECASE)
+_H1_END = re.compile(r"</h1\s*>", re.IGNORECASE)
 
 
 @cache

@@ -123,7 +123,7 @@ def run_all(
     workers = workers or 2 * default_jobs()
     bar = tqdm(total=len(jobs) + len(pages), desc="audio", unit="item", disable=not progress,
                file=sys.stderr, dynamic_ncols=True, leave=False)
-    tick: Callable[[], None] = lambda: bar.update(1)  # noqa: E731
+    tick: Callable[[], None] = lambda: bar.update(1)
     try:
         if workers == 1 or len(jobs) + 8 * len(pages) < 4 * workers:
             _init_worker(engine, cache)

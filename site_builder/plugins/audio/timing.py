@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ def encode_mp3(samples: np.ndarray, sample_rate: int, compression: float = 0.9) 
 
 
 def _stamp(seconds: float) -> str:
-    ms = int(round(seconds * 1000))
+    ms = round(seconds * 1000)
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
     s, ms = divmod(rest, 1000)
@@ -123,9 +124,14 @@ def to_vtt(cues: list[Cue]) -> str:
 
 def to_json(cues: list[Cue], duration: float, **meta: object) -> str:
     """The same timing map as JSON, with ``duration`` and page metadata."""
-    data = {**meta, "duration": round(duration, 3), "cues": [asdict(c) for c in cues]}
-    for cue in data["cues"]:
-        cue["start"], cue["end"] = round(cue["start"], 3), round(cue["end"], 3)
-        for s in cue["sentences"]:
-            s["start"], s["end"] = round(s["start"], 3), round(s["end"], 3)
+    rounded: list[dict[str, Any]] = []
+    for cue in cues:
+        item = asdict(cue)
+        item["start"], item["end"] = round(cue.start, 3), round(cue.end, 3)
+        item["sentences"] = [
+            {"start": round(s.start, 3), "end": round(s.end, 3), "text": s.text}
+            for s in cue.sentences
+        ]
+        rounded.append(item)
+    data = {**meta, "duration": round(duration, 3), "cues": rounded}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
