@@ -49,9 +49,10 @@ def make_id(rel: str, stem: str, date: dt.date | None, hash_length: int = 8) -> 
         date: The version date from the file name, if any.
         hash_length: Hex digits of the path hash (longer only to break a collision).
     """
-    if len(stem) <= 3 and "/" in rel:
+    folder = rel.rsplit("/", 2)[-2] if "/" in rel else ""
+    if len(stem) <= 3 and folder and folder != stem:
         # 民法典/总则.md: a short name means little alone; add its folder's name.
-        stem = rel.rsplit("/", 2)[-2] + stem
+        stem = folder + stem
     parts = [slug(stem)]
     if date:
         parts.append(date.strftime("%Y%m%d"))

@@ -69,3 +69,5 @@ def test_ids_are_ascii_short_and_depend_on_the_path() -> None:
 
 def test_short_names_take_their_folder_into_the_id() -> None:
     assert make_id("民法典/总则.md", "总则", None).startswith("min-fa-dian-zong-ze-")
+    assert make_id("刑法/刑法.md", "刑法", None).startswith("xing-fa-")
+    assert not make_id("刑法/刑法.md", "刑法", None).startswith("xing-fa-xing-fa")
