@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import click
 
+from site_builder.errors import BuildError
+
 from .common import config_file_option, fail_on_tongda_errors, load, site_dir_option
 
 
+class _HideContentErrors(logging.Filter):
+    """MkDocs logs a plugin's error; ``tongda`` prints content errors itself, once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # Also MkDocs' lines naming the temporary build folder, which would only confuse.
+        return not str(record.msg).startswith(
+            ("内容有 ", "Cleaning site directory", "Building documentation to directory"))
+
+
 def run_build(config_file: str | None, site_dir: str | None = None, **overrides: object) -> str:
-    """Build once; return the site folder. Raises ``BuildError`` on content errors."""
+    """Build once; return the site folder.
+
+    Raises:
+        BuildError: the build failed; its message lists every content error, if that was
+            the cause, as ``path:line: field: message``. The previous site is untouched.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, BuildError as MkDocsBuildError
 
-    from site_builder.errors import BuildError
-
     config = load(config_file, site_dir=site_dir, **overrides)
+    hide = _HideContentErrors()
+    logging.getLogger("mkdocs.commands.build").addFilter(hide)
     try:
         build(config)
     except (Abort, MkDocsBuildError) as exc:
+        plugin = config.plugins.get("tongda")
+        corpus = getattr(plugin, "corpus", None)
+        if corpus is not None and corpus.errors:
+            lines = "\n".join(e.format() for e in corpus.errors)
+            raise BuildError(f"内容有 {len(corpus.errors)} 处错误，未生成网站，原网站保持不变：\n{lines}") from None
         raise BuildError(f"构建失败，原网站保持不变：{exc}") from None
+    finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(hide)
     return str(config.site_dir)
 
 
