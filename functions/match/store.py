@@ -8,8 +8,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text,
-                        func, insert, select)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Engine
 
 from functions.runtime import audit
@@ -69,7 +80,7 @@ class MatchStore:
         if row is None:
             return None
         created = row["created_at"]
-        created = created if created.tzinfo else created.replace(tzinfo=dt.timezone.utc)
+        created = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
         document = json.loads(row["document"]) if with_document else None
         return StoredRuleset(int(row["revision"]), row["digest"], created,
                              int(row["policy_count"]), document)
@@ -77,7 +88,7 @@ class MatchStore:
     def publish(self, document: dict[str, Any], *, actor: str) -> StoredRuleset:
         """Store a new revision and audit it, in one transaction."""
         digest = digest_of(document)
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         count = len(document.get("policies", []))
         with self.engine.begin() as conn:
             revision = int(conn.execute(insert(rulesets).values(

@@ -14,8 +14,19 @@ import threading
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import (BigInteger, Column, DateTime, Integer, MetaData, String, Table, Text,
-                        insert, select, text)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 
 from .db import Migration, create_tables
@@ -87,7 +98,7 @@ def append(conn: Connection, *, actor: str, function: str, action: str, target: 
             # Serialise appenders across processes so the chain stays linear.
             conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
         prev = conn.scalar(select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1))
-        row = {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds"),
+        row = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
                "actor": actor, "function": function, "action": action, "target": target,
                "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)}
         prev = prev or _GENESIS
@@ -112,8 +123,8 @@ def entries(engine: Engine, *, function: str | None = None, after: int = 0,
 def _utc(value: dt.datetime) -> dt.datetime:
     # SQLite returns naive datetimes; every stored time is UTC.
     if value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
 
 
 def verify(engine: Engine) -> tuple[bool, int | None]:

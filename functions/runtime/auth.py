@@ -54,7 +54,7 @@ def create_token(engine: Engine, name: str, roles: list[str]) -> str:
     with engine.begin() as conn:
         conn.execute(insert(staff_tokens).values(
             token_hash=_hash(token), name=name, roles=" ".join(sorted(set(roles))),
-            created_at=dt.datetime.now(dt.timezone.utc)))
+            created_at=dt.datetime.now(dt.UTC)))
     return token
 
 
@@ -62,7 +62,7 @@ def revoke_token(engine: Engine, token: str) -> None:
     """Revoke a token; later requests with it get 401."""
     with engine.begin() as conn:
         conn.execute(update(staff_tokens).where(staff_tokens.c.token_hash == _hash(token))
-                     .values(revoked_at=dt.datetime.now(dt.timezone.utc)))
+                     .values(revoked_at=dt.datetime.now(dt.UTC)))
 
 
 def authenticate(engine: Engine, header: str | None) -> Staff:

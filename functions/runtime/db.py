@@ -14,8 +14,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import (Column, DateTime, MetaData, String, Table, create_engine, event,
-                        insert, select)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -87,7 +96,7 @@ def migrate(engine: Engine, namespace: str, migrations: Sequence[Migration]) -> 
                 with engine.begin() as conn:
                     conn.execute(insert(schema_migrations).values(
                         namespace=namespace, id=migration.id,
-                        applied_at=dt.datetime.now(dt.timezone.utc)))
+                        applied_at=dt.datetime.now(dt.UTC)))
                     migration.apply(conn)
             except IntegrityError:
                 continue  # another process applied it first (its row rolled ours back)

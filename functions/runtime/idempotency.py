@@ -16,8 +16,19 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, delete,
-                        insert, select, update)
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from .db import Migration, create_tables
@@ -61,7 +72,7 @@ async def idempotent(request: Request, create: Callable[[], Awaitable[JSONRespon
     runtime = request.app.state.runtime
     scope = runtime.name
     digest = await request_hash(request)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     replay = _claim(runtime, scope, key, digest, now)
     if replay is not None:
         return replay
@@ -99,7 +110,7 @@ def _claim(runtime: Any, scope: str, key: str, digest: str, now: dt.datetime) ->
             if row is None:
                 continue  # released between our insert and read: try again
             created = row["created_at"]
-            created = created if created.tzinfo else created.replace(tzinfo=dt.timezone.utc)
+            created = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
             if (now - created).total_seconds() > runtime.settings.idempotency_ttl:
                 conn.execute(delete(idempotency_keys).where(_row(scope, key)))
                 continue
