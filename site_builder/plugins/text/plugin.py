@@ -1,0 +1,55 @@
+"""``tongda-text``: every page also as plain-text HTML under ``text/`` (纯文本).
+
+The theme links each page to its plain-text twin (and names it ``rel="alternate"``) when
+this plugin is on. Pages are converted from their final HTML (``on_post_page``, after the
+other plugins), so what other plugins add to the content shows too, minus controls and media.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from .config import TextConfig
+from .converter import LinkRewriter, PageRef, PlainTextPage
+
+log = logging.getLogger("mkdocs.plugins.tongda.text")
+
+
+class TextPlugin(BasePlugin[TextConfig]):
+    """MkDocs entry point ``tongda-text``."""
+
+    def __init__(self) -> None:
+        self.converter: PlainTextPage | None = None
+        self.written = 0
+
+    @event_priority(-100)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Know every page (generated ones included) before any is written."""
+        if self.config.enabled:
+            pages = [f.dest_uri for f in files.documentation_pages()]
+            rewriter = LinkRewriter(pages, self.config.text_dir)
+            self.converter = PlainTextPage(rewriter, self.config.text_drop_classes,
+                                           self.config.text_label)
+            self.written = 0
+        return files
+
+    @event_priority(-90)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.converter is None:
+            return output
+        text = self.converter.convert(output, PageRef(page.file.dest_uri))
+        dest = Path(config.site_dir) / self.config.text_dir / page.file.dest_uri
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8")
+        self.written += 1
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.converter is not None:
+            log.info("纯文本页面：%d 个，位于 %s/", self.written, self.config.text_dir)
