@@ -8,6 +8,7 @@ used and tested without MkDocs.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,15 @@ from a11y.axe import AXE_EXTRA_RULES, AXE_TAGS, AxeRunner, find_axe
 from a11y.browser_checks import BrowserChecker, BrowserOptions, Shots
 from a11y.findings import Finding, Waiver, apply_waivers
 from a11y.report import Report
-from a11y.site import DEFAULT_EXCLUDE, DEFAULT_MODE, Mode, PageInfo, choose_browser_pages
+from a11y.site import (
+    DEFAULT_EXCLUDE,
+    DEFAULT_MODE,
+    Mode,
+    PageInfo,
+    choose_browser_pages,
+    iter_pages,
+    page_url,
+)
 from a11y.source_map import SourceMapper
 from a11y.static_check import StaticChecker
 from a11y.static_rules import VAGUE_LINK_TEXTS
@@ -49,6 +58,7 @@ class Settings:
     axe_locale: str = "zh_CN"
     axe_tags: list[str] = field(default_factory=lambda: list(AXE_TAGS))
     axe_rules: list[str] = field(default_factory=lambda: list(AXE_EXTRA_RULES))
+    only: list[str] = field(default_factory=list)
     report_dir: Path | None = None
     report_json: Path | None = None
     screenshots: int = 300
@@ -63,7 +73,10 @@ def run(settings: Settings, progress: Progress | None = None) -> Report:
     checker = StaticChecker(site_hosts=settings.site_hosts, docs_dir=settings.docs_dir,
                             skip_rules=settings.skip_rules,
                             vague_link_texts=settings.vague_link_texts)
-    static = checker.check_site(settings.site_dir, settings.exclude)
+    pages = iter_pages(settings.site_dir, settings.exclude)
+    if settings.only:
+        pages = [p for p in pages if _matches(p, settings.only)]
+    static = checker.check_site(settings.site_dir, pages=pages)
     report.findings += static.findings
     report.stats.update(pages=len(static.pages), static_seconds=round(static.seconds, 3),
                         static_checks=static.checks)
@@ -76,14 +89,23 @@ def run(settings: Settings, progress: Progress | None = None) -> Report:
     return report
 
 
+def _matches(path: str, patterns: list[str]) -> bool:
+    url = page_url(path)
+    return any(fnmatch.fnmatch(path, pat) or fnmatch.fnmatch(url, pat) or
+               fnmatch.fnmatch(url, pat.rstrip("/") + "/") for pat in patterns)
+
+
 def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: list[Finding],
                   report: Report, say: Progress) -> list[Finding]:
     from a11y.browser import serve_directory, start_chrome
 
     axe = AxeRunner(find_axe(str(settings.axe_path) if settings.axe_path else None),
                     tuple(settings.axe_tags), tuple(settings.axe_rules), settings.axe_locale)
-    reps, sample = choose_browser_pages(pages, settings.sample_size, settings.everything,
-                                        settings.sample_seed)
+    if settings.only:  # pages named on the command line: each in every mode
+        reps, sample = list(pages), []
+    else:
+        reps, sample = choose_browser_pages(pages, settings.sample_size, settings.everything,
+                                            settings.sample_seed)
     by_page: dict[str, list[Finding]] = {}
     for finding in static_findings:
         by_page.setdefault(finding.page, []).append(finding)

@@ -37,12 +37,14 @@ def _print_violations(violations: list[Finding]) -> None:
               help="mkdocs.yml（默认：当前目录下的 mkdocs.yml，如有）")
 @click.option("--all", "everything", is_flag=True,
               help="浏览器检查所有内容页面，而不只是每个模板一页加抽样")
+@click.option("--page", "only", multiple=True, metavar="GLOB",
+              help="只检查这些页面（路径或网址通配符，可重复），浏览器检查覆盖每种显示模式")
 @click.option("--no-browser", is_flag=True, help="只运行静态规则（不启动浏览器）")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path),
               help="报告目录（默认：SITE_DIR/report/a11y，JSON 在 SITE_DIR/report/a11y.json）")
 @click.option("-q", "--quiet", is_flag=True, help="只输出一行总结")
 def command(site_dir: Path | None, config_file: Path | None, everything: bool,
-            no_browser: bool, report_dir: Path | None, quiet: bool) -> None:
+            only: tuple[str, ...], no_browser: bool, report_dir: Path | None, quiet: bool) -> None:
     """检查已构建站点的无障碍（静态规则 + 真实浏览器中的 axe-core、键盘、重排、放大、间距）。
 
     SITE_DIR 默认为 mkdocs.yml 的 site_dir，再默认 site/。有任何未豁免的问题时退出码为 1。
@@ -69,6 +71,7 @@ def command(site_dir: Path | None, config_file: Path | None, everything: bool,
         settings = build_settings(cfg, site_dir=site, docs_dir=docs if docs.is_dir() else None,
                                   site_url=raw.get("site_url"), project_dir=project,
                                   everything=everything, browser=False if no_browser else None)
+        settings.only = list(only)
         if report_dir is not None:
             settings.report_dir = report_dir
             settings.report_json = report_dir / "a11y.json"

@@ -40,4 +40,4 @@ class A11yPlugin(BasePlugin[A11yConfig]):
         if len(report.violations) > MAX_LOGGED:
             log.warning("无障碍: 另有 %d 处问题，见 %s", len(report.violations) - MAX_LOGGED,
                         settings.report_dir)
-        log.info(report.summary_line())
+        log.info("静态规则（完整检查请运行 tongda a11y）：%s", report.summary_line())
