@@ -25,13 +25,13 @@ from search_index import vocab as vocab_mod
 from search_index.text import normalize, term_key
 
 #: Field weights and length normalisation (BM25F); baked into each posting's impact.
-WEIGHTS = {"title": 10.0, "meta": 6.0, "head": 3.0, "body": 1.0}
+WEIGHTS = {"title": 3.0, "meta": 6.0, "head": 3.0, "body": 1.0}
 B = {"title": 0.75, "meta": 0.0, "head": 0.3, "body": 0.75}
 K1 = 1.2
-DOC_CHUNK = 32
+DOC_CHUNK = 8
 EXCERPT_CHARS = 12000
-#: Target number of postings per term bucket (about 5-8 KB gzipped).
-POSTINGS_PER_BUCKET = 1500
+#: Target number of postings per term bucket (about 2-3 KB gzipped).
+POSTINGS_PER_BUCKET = 600
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from search_index.text import CJK_RE, bigrams, docnum_key, normalize, runs
+from search_index.text import CJK_RE, bigrams, docnum_keys, normalize, runs
 
 #: A bigram is a real word when jieba cut it as a word in this share of its documents.
 WORD_SHARE = 0.2
@@ -89,7 +89,7 @@ def first_pass(q: str, lex: dict) -> dict[str, Any]:
         if any(w and w in compact for w in lex["cues"][kind]):
             cue = kind
             break
-    return {"q": q, "norm": norm, "docnum": docnum_key(q), "cue": cue, "pieces": pieces}
+    return {"q": q, "norm": norm, "docnum": docnum_keys(q), "cue": cue, "pieces": pieces}
 
 
 def text_terms(text: str, bucket: Bucket) -> list[str]:
@@ -261,7 +261,8 @@ def _alt(text: str, weight: float, bucket: Bucket) -> dict[str, Any]:
     return {"text": text, "w": weight, "terms": phrase_terms(text, bucket)}
 
 
-def understand(q: str, lex: dict, bucket: Bucket, n_docs: int) -> dict[str, Any]:
+def understand(q: str, lex: dict, bucket: Bucket, n_docs: int,
+               literal: bool = False) -> dict[str, Any]:
     """Turn a query into a plan: concepts with weighted alternatives, cue, notice.
 
     Args:
@@ -269,6 +270,7 @@ def understand(q: str, lex: dict, bucket: Bucket, n_docs: int) -> dict[str, Any]
         lex: the lexicon (see :func:`prepare_lexicon`).
         bucket: ``bucket(family, key) -> dict`` reading the index.
         n_docs: documents in the index.
+        literal: search the words as typed (no typo correction): "仍搜索…".
     """
     plan = first_pass(q, lex)
     concepts: list[dict[str, Any]] = []
@@ -280,7 +282,7 @@ def understand(q: str, lex: dict, bucket: Bucket, n_docs: int) -> dict[str, Any]
             concepts.append({"text": val, "alts": alts})
         elif kind == "text":
             for part in refine_text(val, lex, bucket):
-                fixed = correct(part, lex, bucket, n_docs)
+                fixed = part if literal else correct(part, lex, bucket, n_docs)
                 if fixed != part:
                     alts = [_alt(fixed, 1.0, bucket), _alt(part, W_TYPO_ORIG, bucket)]
                     shown = shown.replace(part, fixed, 1)

@@ -18,10 +18,10 @@ from typing import Any, Callable
 
 from search_index.query import prepare_lexicon, understand
 from search_index.store import EXT
-from search_index.text import fnv1a, normalize, term_key
+from search_index.text import fnv1a, normalize, runs, term_key
 
 TITLE_BONUS = 1.0
-CUE_BOOST = 1.5
+CUE_BOOST = 2.0
 RERANK = 20
 EXACT_TITLE = 2.0
 TITLE_HAS_ALL = 1.5
@@ -86,9 +86,9 @@ class Searcher:
         return self.get(f"d-{h}{EXT}")[i % d["chunk"]]
 
     # -- query -----------------------------------------------------------------------------
-    def understand(self, q: str) -> dict[str, Any]:
+    def understand(self, q: str, literal: bool = False) -> dict[str, Any]:
         """The query plan (concepts, alternatives, terms, cue, notice)."""
-        return understand(q, self.lex, self.bucket, self.n)
+        return understand(q, self.lex, self.bucket, self.n, literal)
 
     def _score(self, plan: dict[str, Any]) -> dict[int, float]:
         total: dict[int, float] = {}
@@ -128,15 +128,21 @@ class Searcher:
         return out
 
     def _title_factor(self, plan: dict[str, Any], title: str) -> float:
+        """Rerank factor from the title: exact title, all concepts in it, and coverage.
+
+        Coverage (the share of the title the query spells out) prefers 消防法 to
+        山东省消防条例 for 消防: the shorter title is the more specific answer.
+        """
         t = TITLE_PREFIX.sub("", normalize(title).replace(" ", ""))
         texts = [[normalize(a["text"]).replace(" ", "") for a in c["alts"]] for c in plan["concepts"]]
-        if not texts:
+        if not texts or not t:
             return 1.0
         if len(texts) == 1 and t in texts[0]:
             return EXACT_TITLE
-        if all(any(x and x in t for x in alts) for alts in texts):
-            return TITLE_HAS_ALL
-        return 1.0
+        found = [max((len(x) for x in alts if x and x in t), default=0) for alts in texts]
+        if not all(found):
+            return 1.0
+        return TITLE_HAS_ALL * (1 + 0.5 * min(1.0, sum(found) / len(t)))
 
     def _filter(self, filters: dict[str, list[str]] | None) -> set[int] | None:
         if not filters:
@@ -171,7 +177,7 @@ class Searcher:
 
     def search(self, q: str, *, filters: dict[str, list[str]] | None = None,
                sort: str = "relevance", offset: int = 0, limit: int = 10,
-               facets: bool = False) -> dict[str, Any]:
+               facets: bool = False, literal: bool = False) -> dict[str, Any]:
         """Search. Returns ``{total, results, notice, shown, plan[, facets]}``.
 
         Args:
@@ -181,8 +187,9 @@ class Searcher:
             offset: results to skip.
             limit: results to return.
             facets: also count facet values over all matching documents.
+            literal: no typo correction (the notice's "仍搜索" link).
         """
-        plan = self.understand(q)
+        plan = self.understand(q, literal)
         ranked = self.rank(plan, filters, sort)
         results = []
         for doc, score in ranked[offset:offset + limit]:
@@ -208,9 +215,11 @@ class Searcher:
                 for d, s in ranked[:RERANK]]
         ranked = sorted(head, key=lambda x: (-x[1], x[0])) + ranked[RERANK:]
         exact: list[int] = []
-        if plan["docnum"]:
-            hit = self.bucket("dn", plan["docnum"]).get(plan["docnum"], [])
+        for key in plan["docnum"]:
+            hit = self.bucket("dn", key).get(key, [])
             exact = [d for d in hit if allowed is None or d in allowed]
+            if hit:
+                break
         if exact:
             ranked = [(d, math.inf) for d in exact] + [x for x in ranked if x[0] not in exact]
         if sort == "date":
@@ -237,7 +246,8 @@ class Searcher:
         """An HTML-escaped passage of the document with the query's terms in ``<mark>``."""
         text = self.get(rec["x"]).replace("\n", " ")
         terms = sorted({t for c in plan["concepts"] for a in c["alts"] if a["w"] >= 0.6
-                        for t in a["terms"] if len(t) >= 2}, key=lambda t: (-len(t), t))
+                        for t in a["terms"] + runs(normalize(a["text"])) if len(t) >= 2},
+                       key=lambda t: (-len(t), t))
         return make_excerpt(text, terms, size)
 
 
@@ -264,4 +274,5 @@ def make_excerpt(text: str, terms: list[str], size: int) -> str:
         out.append(html.escape(win[last:m.start()]) + "<mark>" + html.escape(m.group()) + "</mark>")
         last = m.end()
     out.append(html.escape(win[last:]))
-    return ("…" if best > 0 else "") + "".join(out) + ("…" if best + size < len(text) else "")
+    body = "".join(out).replace("</mark><mark>", "")
+    return ("…" if best > 0 else "") + body + ("…" if best + size < len(text) else "")

@@ -41,20 +41,30 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def docnum_key(text: str) -> str | None:
-    """Canonical form of the first document number in ``text``, or None.
+def docnum_keys(text: str) -> list[str]:
+    """Canonical forms of the document number in ``text``, longest issuer first.
 
     ``国办函[2018]71号``, ``国办函（2018）第71号`` and ``国办函〔2018〕71号`` all give
-    ``国办函〔2018〕71号``, so a lookup table answers any of the spellings exactly.
+    ``国办函〔2018〕71号``, so a lookup table answers any spelling exactly. Words typed
+    before the number without a space (查国办函…) cannot be told from the issuer, so the
+    runtime tries each shorter issuer too.
     """
-    t = unicodedata.normalize("NFKC", text).replace(" ", "")
+    t = unicodedata.normalize("NFKC", text)
     m = DOCNUM_RE.search(t)
     if m:
-        return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
-    m = ORDER_RE.search(t)
-    if m:
-        return f"{m.group(1)}第{m.group(2)}号"
-    return None
+        head, tail = m.group(1), f"〔{m.group(2)}〕{m.group(3)}号"
+    else:
+        m = ORDER_RE.search(t)
+        if not m:
+            return []
+        head, tail = m.group(1), f"第{m.group(2)}号"
+    return [head[i:] + tail for i in range(0, max(1, len(head) - 1))]
+
+
+def docnum_key(text: str) -> str | None:
+    """The canonical document number in ``text`` (longest reading), or None."""
+    keys = docnum_keys(text)
+    return keys[0] if keys else None
 
 
 def fnv1a(key: str) -> int:

@@ -75,7 +75,7 @@ def write_families(writer: FileWriter, vocab: Vocabulary, n_docs: int) -> dict[s
     fam: dict[str, Any] = {}
     for name, table in (("py", py), ("pyi", pyi), ("pyp", pyp)):
         entries = {k: (k, v) for k, v in table.items()}
-        fam[name] = write_family(writer, name, entries, bucket_count(len(entries), 400))
+        fam[name] = write_family(writer, name, entries, bucket_count(len(entries), 100))
     chr_entries = {}
     for cp in range(0x4E00, 0xA000):
         ch = chr(cp)

@@ -8,7 +8,7 @@
   var DOCNUM = /([\u4e00-\u9fff]{1,12})\s*[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*第?\s*(\d{1,5})\s*号/;
   var ORDER = /([\u4e00-\u9fff]{1,16}令)\s*第?\s*(\d{1,5})\s*号/;
   var EXT = ".tdz", WORD_SHARE = 0.2, W_SYN_KEY = 0.6, W_TYPO_ORIG = 0.3, W_PINYIN_OTHER = 0.5;
-  var TITLE_BONUS = 1.0, CUE_BOOST = 1.5, RERANK = 20, EXACT_TITLE = 2.0, TITLE_HAS_ALL = 1.5;
+  var TITLE_BONUS = 1.0, CUE_BOOST = 2.0, RERANK = 20, EXACT_TITLE = 2.0, TITLE_HAS_ALL = 1.5;
 
   function normalize(t) { return t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim(); }
   function runs(t) { return t.match(RUN) || []; }
@@ -23,12 +23,18 @@
     return h;
   }
   function termKey(t) { return t && isCjk(t[0]) ? t.slice(0, 2) : t; }
-  function docnumKey(text) {
-    var t = text.normalize("NFKC").replace(/ /g, ""), m = DOCNUM.exec(t);
-    if (m) return m[1] + "〔" + m[2] + "〕" + m[3] + "号";
-    m = ORDER.exec(t);
-    return m ? m[1] + "第" + m[2] + "号" : null;
+  function docnumKeys(text) {
+    var t = text.normalize("NFKC"), m = DOCNUM.exec(t), head, tail, out = [];
+    if (m) { head = m[1]; tail = "〔" + m[2] + "〕" + m[3] + "号"; }
+    else {
+      m = ORDER.exec(t);
+      if (!m) return out;
+      head = m[1]; tail = "第" + m[2] + "号";
+    }
+    for (var i = 0; i < Math.max(1, head.length - 1); i++) out.push(head.slice(i) + tail);
+    return out;
   }
+  function cpLen(s) { return Array.from(s).length; }
   function round6(x) { return Math.floor(x * 1e6 + 0.5) / 1e6; }
   function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   function byCode(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
@@ -74,7 +80,7 @@
     for (var k = 0; k < kinds.length && !cue; k++) {
       if (lex.cues[kinds[k]].some(function (w) { return w && compact.indexOf(w) >= 0; })) cue = kinds[k];
     }
-    return { q: q, norm: norm, docnum: docnumKey(q), cue: cue, pieces: pieces };
+    return { q: q, norm: norm, docnum: docnumKeys(q), cue: cue, pieces: pieces };
   }
   function textTerms(text, B) {
     if (text.length === 1) return [text];
@@ -204,7 +210,7 @@
   }
   function replaceFirst(s, a, b) { var i = s.indexOf(a); return i < 0 ? s : s.slice(0, i) + b + s.slice(i + a.length); }
   function alt(text, w, B) { return { text: text, w: w, terms: phraseTerms(text, B) }; }
-  function understand(q, lex, B, n) {
+  function understand(q, lex, B, n, literal) {
     var plan = firstPass(q, lex), concepts = [], shown = plan.norm;
     plan.pieces.forEach(function (pc) {
       var kind = pc[0], val = pc[1], alts;
@@ -213,7 +219,7 @@
         concepts.push({ text: val, alts: alts });
       } else if (kind === "text") {
         refineText(val, lex, B).forEach(function (part) {
-          var fixed = correct(part, lex, B, n);
+          var fixed = literal ? part : correct(part, lex, B, n);
           if (fixed !== part) {
             alts = [alt(fixed, 1.0, B), alt(part, W_TYPO_ORIG, B)];
             shown = replaceFirst(shown, part, fixed);
@@ -336,7 +342,7 @@
       if (pc[0] === "syn") lex.syn[pc[1]].forEach(function (e) { runs(normalize(e)).forEach(text); });
       else for (var ch of pc[1]) keys.push(["chr", ch]);
     });
-    if (fp.docnum) keys.push(["dn", fp.docnum]);
+    fp.docnum.forEach(function (k) { keys.push(["dn", k]); });
     return keys;
   };
   /* Fetch the obvious buckets of a query in two parallel rounds (pages, then buckets). */
@@ -352,10 +358,10 @@
       return self.fetchAll(names);
     });
   };
-  Searcher.prototype.understand = function (q) {
+  Searcher.prototype.understand = function (q, literal) {
     var self = this;
     return this.ready().then(function () { return self.prefetch(q); }).then(function () {
-      return self.settle(function (B) { return understand(q, self.lex, B, self.n); });
+      return self.settle(function (B) { return understand(q, self.lex, B, self.n, !!literal); });
     });
   };
 
@@ -393,10 +399,14 @@
   function titleFactor(plan, title) {
     var t = normalize(title).replace(/ /g, "").replace(/^中华人民共和国/, "");
     var texts = plan.concepts.map(function (c) { return c.alts.map(function (a) { return normalize(a.text).replace(/ /g, ""); }); });
-    if (!texts.length) return 1.0;
+    if (!texts.length || !t) return 1.0;
     if (texts.length === 1 && texts[0].indexOf(t) >= 0) return EXACT_TITLE;
-    if (texts.every(function (alts) { return alts.some(function (x) { return x && t.indexOf(x) >= 0; }); })) return TITLE_HAS_ALL;
-    return 1.0;
+    var found = texts.map(function (alts) {
+      return alts.reduce(function (m, x) { return x && t.indexOf(x) >= 0 && cpLen(x) > m ? cpLen(x) : m; }, 0);
+    });
+    if (!found.every(function (f) { return f > 0; })) return 1.0;
+    var sum = found.reduce(function (a, b) { return a + b; }, 0);
+    return TITLE_HAS_ALL * (1 + 0.5 * Math.min(1.0, sum / cpLen(t)));
   }
   function cmpRank(a, b) { return b[1] - a[1] || a[0] - b[0]; }
   Searcher.prototype.docChunk = function (i) {
@@ -435,8 +445,13 @@
       return Promise.all(head.map(function (x) { return self.doc(x[0]); })).then(function (recs) {
         head = head.map(function (x, k) { return [x[0], round6(x[1] * titleFactor(plan, recs[k].t))]; });
         ranked = head.sort(cmpRank).concat(ranked.slice(RERANK));
-        if (!plan.docnum) return [];
-        return self.settle(function (B) { return B("dn", plan.docnum)[plan.docnum] || []; });
+        return self.settle(function (B) {
+          for (var k = 0; k < plan.docnum.length; k++) {
+            var hit = B("dn", plan.docnum[k])[plan.docnum[k]];
+            if (hit) return hit;
+          }
+          return [];
+        });
       });
     }).then(function (hit) {
       var exact = hit.filter(function (d) { return allowed === null || allowed.has(d); });
@@ -453,7 +468,7 @@
   Searcher.prototype.search = function (q, opts) {
     opts = opts || {};
     var self = this, plan, ranked, offset = opts.offset || 0, limit = opts.limit === undefined ? 10 : opts.limit;
-    return this.understand(q).then(function (p) {
+    return this.understand(q, opts.literal).then(function (p) {
       plan = p; return self.rank(plan, opts.filters, opts.sort || "relevance");
     }).then(function (r) {
       ranked = r;
@@ -522,30 +537,125 @@
       while ((m = pat.exec(win))) { out += esc(win.slice(last, m.index)) + "<mark>" + esc(m[0]) + "</mark>"; last = m.index + m[0].length; }
       out += esc(win.slice(last));
     } else out = esc(win);
-    return (best > 0 ? "…" : "") + out + (best + size < text.length ? "…" : "");
+    return (best > 0 ? "…" : "") + out.split("</mark><mark>").join("") + (best + size < text.length ? "…" : "");
   }
   Searcher.prototype.excerpt = function (rec, plan, size) {
     var terms = [];
     plan.concepts.forEach(function (c) { c.alts.forEach(function (a) {
-      if (a.w >= 0.6) a.terms.forEach(function (t) { if (t.length >= 2 && terms.indexOf(t) < 0) terms.push(t); });
+      if (a.w >= 0.6) a.terms.concat(runs(normalize(a.text))).forEach(function (t) { if (t.length >= 2 && terms.indexOf(t) < 0) terms.push(t); });
     }); });
     terms.sort(function (a, b) { return b.length - a.length || byCode(a, b); });
     return this.get(rec.x).then(function (text) { return makeExcerpt(text.replace(/\n/g, " "), terms, size || 110); });
   };
 
+
+  /* ---- results page: [data-module="td-search-page"] (a GET form: search/?q=...) ---- */
+  var LABELS = {
+    kind: { policy: "政策文件", interpretation: "政策解读", service: "办事指南", faq: "常见问题", topic: "专题", scenario: "政务一站通" },
+    level: { national: "国家", province: "省级", city: "市级", district: "区县" },
+    status: { draft: "草案", consultation: "征求意见", effective: "现行有效", amended: "已修订", expired: "已失效", repealed: "已废止" }
+  };
+  var FACETS = [["kind", "类型"], ["level", "层级"], ["issuer", "发文机关/部门"], ["topic", "专题"],
+    ["audience", "服务对象"], ["year", "年份"], ["status", "状态"]];
+  var PAGE = 10;
+  function label(f, v) { return (LABELS[f] && LABELS[f][v]) || v; }
+  function cnDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? +m[1] + "年" + +m[2] + "月" + +m[3] + "日" : "";
+  }
+  function qs(params) {
+    var u = new URLSearchParams();
+    Object.keys(params).forEach(function (k) {
+      [].concat(params[k]).forEach(function (v) { if (v !== "" && v !== undefined && v !== null) u.append(k, v); });
+    });
+    return "?" + u.toString();
+  }
+  function readParams(search) {
+    var u = new URLSearchParams(search), filters = {};
+    FACETS.forEach(function (f) { var v = u.getAll(f[0]); if (v.length) filters[f[0]] = v; });
+    return { q: u.get("q") || "", sort: u.get("sort") === "date" ? "date" : "relevance",
+      page: Math.max(1, parseInt(u.get("page") || "1", 10) || 1), literal: u.get("literal") === "1", filters: filters };
+  }
+  function facetForm(p, facets) {
+    var h = '<form class="td-search__filters" method="get" action="./" aria-label="筛选和排序">' +
+      '<input type="hidden" name="q" value="' + esc(p.q) + '">' +
+      (p.literal ? '<input type="hidden" name="literal" value="1">' : "") +
+      '<label for="td-search-sort">排序</label> <select id="td-search-sort" name="sort">' +
+      '<option value="relevance"' + (p.sort === "relevance" ? " selected" : "") + ">按相关度</option>" +
+      '<option value="date"' + (p.sort === "date" ? " selected" : "") + ">按日期（新的在前）</option></select>";
+    FACETS.forEach(function (f) {
+      var vals = Object.keys(facets[f[0]] || {}).slice(0, 12);
+      if (!vals.length) return;
+      h += '<fieldset class="td-search__facet"><legend>' + f[1] + "</legend>";
+      vals.forEach(function (v, i) {
+        var id = "td-f-" + f[0] + "-" + i, on = (p.filters[f[0]] || []).indexOf(v) >= 0;
+        h += '<div><input type="checkbox" id="' + id + '" name="' + f[0] + '" value="' + esc(v) + '"' +
+          (on ? " checked" : "") + '> <label for="' + id + '">' + esc(label(f[0], v)) +
+          "（" + facets[f[0]][v] + "）</label></div>";
+      });
+      h += "</fieldset>";
+    });
+    return h + '<button type="submit" class="td-search__button">应用筛选</button></form>';
+  }
+  function resultItem(rec, root) {
+    var meta = [label("kind", rec.k), rec.i, cnDate(rec.d), rec.n, rec.s && rec.s !== "effective" ? label("status", rec.s) : ""];
+    return '<li class="td-search__result"><h2 class="td-search__title"><a href="' + esc(root + rec.u) + '">' +
+      esc(rec.t) + '</a></h2><p class="td-search__meta">' + esc(meta.filter(Boolean).join(" · ")) +
+      '</p><p class="td-search__excerpt" data-x="' + esc(rec.x) + '"></p></li>';
+  }
+  function mount(el) {
+    var form = el.querySelector("form"), input = el.querySelector("input[type=search]");
+    var status = el.querySelector("[role=status]"), notice = el.querySelector(".td-search__notice");
+    var body = el.querySelector(".td-search__body"), nojs = el.querySelector(".td-search__nojs");
+    var p = readParams(location.search), s = api.searcher(), root = s.base + "../";
+    if (nojs) nojs.hidden = true;
+    el.classList.add("td-search--js");
+    if (input) input.value = p.q;
+    if (!p.q.trim()) { status.textContent = "请输入要查找的内容，例如：身份证、我要出国、低保。"; return; }
+    status.textContent = "正在搜索…";
+    s.search(p.q, { filters: p.filters, sort: p.sort, offset: (p.page - 1) * PAGE, limit: PAGE, facets: true, literal: p.literal })
+      .then(function (r) {
+        status.textContent = r.total ? "找到 " + r.total + " 条与“" + p.q + "”相关的结果" +
+          (r.total > PAGE ? "，第 " + p.page + " 页，共 " + Math.ceil(r.total / PAGE) + " 页" : "") :
+          "没有找到与“" + p.q + "”相关的结果。请换个说法，或减少筛选条件。";
+        notice.innerHTML = r.shown ? '<p>已为您显示“<strong>' + esc(r.shown) + '</strong>”的结果，仍搜索“<a href="' +
+          esc(qs({ q: p.q, literal: "1" })) + '">' + esc(p.q) + "</a>”</p>" : "";
+        var h = facetForm(p, r.facets || {});
+        h += '<ol class="td-search__results" start="' + ((p.page - 1) * PAGE + 1) + '">' +
+          r.results.map(function (rec) { return resultItem(rec, root); }).join("") + "</ol>";
+        var nav = [], base = { q: p.q, sort: p.sort === "date" ? "date" : "", literal: p.literal ? "1" : "" };
+        Object.keys(p.filters).forEach(function (f) { base[f] = p.filters[f]; });
+        if (p.page > 1) nav.push('<a rel="prev" href="' + esc(qs(Object.assign({}, base, { page: p.page - 1 }))) + '">上一页</a>');
+        if (p.page * PAGE < r.total) nav.push('<a rel="next" href="' + esc(qs(Object.assign({}, base, { page: p.page + 1 }))) + '">下一页</a>');
+        if (nav.length) h += '<nav class="td-search__pages" aria-label="分页">' + nav.join(" ") + "</nav>";
+        body.innerHTML = h;
+        r.results.forEach(function (rec) {
+          s.excerpt(rec, r.plan).then(function (x) {
+            var node = body.querySelector('[data-x="' + rec.x + '"]');
+            if (node) node.innerHTML = x;
+          });
+        });
+      }).catch(function () { status.textContent = "搜索暂时不可用，请稍后再试。"; });
+  }
   var api = {
-    Searcher: Searcher, normalize: normalize, bigrams: bigrams, fnv1a: fnv1a, docnumKey: docnumKey,
+    Searcher: Searcher, normalize: normalize, bigrams: bigrams, fnv1a: fnv1a, docnumKeys: docnumKeys,
     understandSync: understand, prepareLexicon: prepareLexicon, makeExcerpt: makeExcerpt, esc: esc
   };
   /* Default searcher for the page: index beside this script (data-index on the script tag). */
-  var shared = null;
+  var shared = null, scriptBase = typeof document !== "undefined" && document.currentScript ?
+    document.currentScript.src.replace(/[^/]*$/, "") : "./";
+  /* The index sits beside this script (search/tongda-search.js). */
   api.searcher = function (base) {
-    if (!shared) {
-      var s = typeof document !== "undefined" && document.querySelector("script[data-tongda-search]");
-      shared = new Searcher({ base: base || (s && s.getAttribute("data-index")) || api.base || "./" });
-    }
+    if (!shared) { shared = new Searcher({ base: base || api.base || scriptBase }); shared.base = base || api.base || scriptBase; }
     return shared;
   };
+  api.mount = mount;
+  if (typeof document !== "undefined") {
+    var start = function () {
+      Array.prototype.forEach.call(document.querySelectorAll('[data-module="td-search-page"]'), mount);
+    };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+  }
   api.suggest = function (prefix, limit) { return api.searcher().suggest(prefix, limit); };
   api.search = function (q, opts) { return api.searcher().search(q, opts); };
   if (typeof module !== "undefined" && module.exports) module.exports = api;

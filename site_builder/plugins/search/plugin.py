@@ -1,0 +1,84 @@
+"""MkDocs adapter: pages in (``on_page_content``), sharded index out (``on_post_build``)."""
+from __future__ import annotations
+
+import logging
+import shutil
+from importlib import resources
+from pathlib import Path
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from search_index.indexer import SearchIndex
+
+from .collect import search_doc
+from .config import SearchConfig
+
+log = logging.getLogger("mkdocs.plugins.tongda-search")
+SCRIPT = "tongda-search.js"
+PAGE_SRC = "_tongda-search/index.md"
+
+PAGE_BODY = """\
+<div class="td-search" data-module="td-search-page">
+<form class="td-search__form" role="search" method="get" action="./">
+<label class="td-search__label" for="td-search-q">搜索政策、解读、办事指南和常见问题</label>
+<input class="td-search__input" id="td-search-q" name="q" type="search" autocomplete="off"
+ enterkeyhint="search">
+<button class="td-search__button" type="submit">搜索</button>
+</form>
+<p class="td-search__nojs">搜索需要浏览器启用 JavaScript。您也可以从首页按栏目、专题和服务对象浏览全部内容。</p>
+<div class="td-search__status" role="status" aria-live="polite" aria-atomic="true"></div>
+<div class="td-search__notice"></div>
+<div class="td-search__body"></div>
+</div>
+"""
+
+
+class SearchPlugin(BasePlugin[SearchConfig]):
+    """Collects every content page, then writes ``<site>/<index_dir>/``."""
+
+    def __init__(self) -> None:
+        self.index: SearchIndex | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        synonyms = Path(config.docs_dir) / self.config.index_synonyms
+        self.index = SearchIndex(synonyms_path=synonyms)
+        config.extra_javascript.append(f"{self.config.index_dir}/{SCRIPT}")
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.config.enabled and self.config.page_enabled:
+            dest = f"{self.config.index_dir}/index.html"
+            content = f"# {self.config.page_title}\n\n{PAGE_BODY}"
+            file = File.generated(config, PAGE_SRC, content=content)
+            file.dest_uri = dest
+            for cached in ("url", "abs_dest_path"):  # File caches both from dest_uri
+                file.__dict__.pop(cached, None)
+            files.append(file)
+        return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        if self.index is None or not page.meta.get("kind") or not page.meta.get("id"):
+            return html
+        self.index.add(search_doc(page.meta, page.url, html, str(page.meta.get("status", ""))))
+        return html
+
+    @event_priority(50)  # before the core's atomic commit (priority -100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.index is None:
+            return
+        out = Path(config.site_dir) / self.config.index_dir
+        cache = None
+        if self.config.cache_enabled:
+            cache = Path(config.config_file_path).parent / self.config.cache_dir
+        stats = self.index.write(out, cache_dir=cache)
+        runtime = resources.files("search_index").joinpath("runtime", SCRIPT)
+        with resources.as_file(runtime) as src:
+            shutil.copyfile(src, out / SCRIPT)
+        log.info("search index: %d documents, %d files written, %d reused",
+                 stats.docs, stats.files_written, stats.files_reused)
+        self.index = SearchIndex(synonyms_path=self.index.synonyms_path)

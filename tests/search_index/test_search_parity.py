@@ -1,0 +1,80 @@
+"""The browser runtime (run in Node) and the Python runtime agree on a few hundred queries."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypinyin import Style, lazy_pinyin
+
+from search_index.runtime import Searcher
+from search_index.text import CJK_RE
+
+from search_fixture_docs import DOCS, SYNONYMS
+
+pytestmark = [pytest.mark.integration,
+              pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")]
+
+RUNTIME = Path(__file__).resolve().parents[2] / "search_index/runtime/tongda-search.js"
+NODE = r"""
+const TS = require(process.argv[2]);
+const queries = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+(async () => {
+  const s = new TS.Searcher({dir: process.argv[3]});
+  const out = [];
+  for (const q of queries) {
+    const r = await s.search(q, {limit: 10});
+    out.push({ids: r.results.map(x => x.id), notice: r.notice, total: r.total});
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+"""
+HOMOPHONES = {"份": "分", "登": "等", "积": "基", "助": "主", "伤": "商", "障": "帐", "证": "正",
+              "保": "宝", "险": "显", "护": "户", "照": "找"}
+
+
+def queries() -> list[str]:
+    rnd = random.Random(7)
+    out: list[str] = []
+    for d in DOCS:
+        out += [d.title, d.title[:4], d.title[2:7], d.issuer[:4]]
+        runs_ = [r for r in CJK_RE.findall(d.body) if len(r) >= 4]
+        for _ in range(6):
+            r = rnd.choice(runs_)
+            n = rnd.randint(2, min(6, len(r)))
+            i = rnd.randint(0, len(r) - n)
+            word = r[i:i + n]
+            out.append(word)
+            syl = lazy_pinyin(word, style=Style.NORMAL)
+            out.append("".join(syl))
+            out.append("".join(s[0] for s in syl))
+            typo = "".join(HOMOPHONES.get(c, c) for c in word)
+            out.append(typo)
+    for line in SYNONYMS.splitlines():
+        if ":" in line and line.startswith("  ") and "[" in line:
+            key = line.split(":")[0].strip()
+            out += [key, "我要" + key, key + "怎么办理", "北京 " + key]
+    out += ["国办函[2011]15号", "国务院令第350号", "查国办函（2011）第15号", "", "   ", "的", "zzz",
+            "身份证 到期 补办", "个人所得税 政策", "2018", "app"]
+    return list(dict.fromkeys(out))
+
+
+def test_node_and_python_give_the_same_top_ten(index_dir: Path, tmp_path: Path) -> None:
+    qs = queries()
+    assert len(qs) >= 200
+    script = tmp_path / "parity.js"
+    script.write_text(NODE, "utf-8")
+    res = subprocess.run(["node", str(script), str(RUNTIME), str(index_dir)],
+                         input=json.dumps(qs), capture_output=True, text=True, check=True)
+    js = json.loads(res.stdout)
+    py = Searcher(index_dir)
+    mismatches = []
+    for q, j in zip(qs, js):
+        r = py.search(q, limit=10)
+        mine = {"ids": [x["id"] for x in r["results"]], "notice": r["notice"], "total": r["total"]}
+        if mine != j:
+            mismatches.append((q, mine, j))
+    assert not mismatches, mismatches[:5]
