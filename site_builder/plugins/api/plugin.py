@@ -1,0 +1,41 @@
+"""The ``tongda-api`` plugin: open policy data as static JSON under ``api/v1/``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+
+from .config import ApiConfig
+from .export import api_files
+from .openapi import openapi
+
+log = logging.getLogger("mkdocs.plugins.tongda-api")
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Compact UTF-8 JSON (Chinese stays readable)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+class ApiPlugin(BasePlugin[ApiConfig]):
+    """Writes the API after the site is built, from the core's corpus and full graph."""
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        core = config.plugins.get("tongda")
+        corpus = getattr(core, "corpus", None)
+        if not self.config.enabled or corpus is None:
+            return
+        root = Path(config.site_dir) / self.config.api_path.strip("/")
+        count = 0
+        for rel, data in api_files(corpus, page_size=self.config.api_page_size,
+                                   body=self.config.api_body):
+            write_json(root / rel, data)
+            count += 1
+        write_json(root / "openapi.json", openapi(self.config.api_title))
+        log.info("开放数据：写出 %d 个 JSON 文件和 openapi.json", count)

@@ -1,0 +1,1 @@
+"""Subscriptions: Atom and JSON Feed per topic, audience, issuer and level."""

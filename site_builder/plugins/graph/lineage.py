@@ -1,0 +1,61 @@
+"""A policy's vertical lineage: the chain of higher-level policies it is made under.
+
+Follows ``based_on`` edges upward (declared ones first, then those found in the text) and
+returns the chain from the top (national) down to the document itself, e.g.
+中华人民共和国港口法 → 浙江省港口管理条例 → 宁波市港口管理条例.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from site_builder.content.corpus import Corpus, Entry
+from site_builder.content.model import LEVEL_LABELS
+
+LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "district": 3}
+_MAX_DEPTH = 8
+
+
+def _rank(entry: Entry) -> int:
+    return LEVEL_RANK.get(getattr(entry.meta, "level", None) or "", 9)
+
+
+def parent(entry: Entry, corpus: Corpus) -> Entry | None:
+    """The policy this one is made under: declared first, then the highest level, then the
+    first found; a parent is never at a lower level than the child."""
+    options = []
+    for edge in corpus.graph.outgoing(entry.id):
+        other = corpus.documents.get(edge.target)
+        if edge.kind == "based_on" and other is not None and other.kind == "policy":
+            if _rank(other) <= _rank(entry):
+                options.append((not edge.declared, _rank(other), other))
+    if not options:
+        return None
+    options.sort(key=lambda o: (o[0], o[1]))
+    return options[0][2]
+
+
+def chain(entry: Entry, corpus: Corpus) -> list[Entry]:
+    """Ancestors from the top down, ending with ``entry``; just ``[entry]`` when it has none."""
+    out = [entry]
+    seen = {entry.id}
+    current = entry
+    while len(out) < _MAX_DEPTH and (up := parent(current, corpus)) is not None:
+        if up.id in seen:
+            break
+        seen.add(up.id)
+        out.append(up)
+        current = up
+    return list(reversed(out))
+
+
+def chain_context(entry: Entry, corpus: Corpus) -> list[dict[str, Any]]:
+    """The chain as breadcrumbs: title, url, level label; empty when there is no chain."""
+    if entry.kind != "policy":
+        return []
+    links = chain(entry, corpus)
+    if len(links) < 2:
+        return []
+    return [{"id": e.id, "title": e.meta.title, "url": e.url, "current": e is entry,
+             "level_label": LEVEL_LABELS.get(getattr(e.meta, "level", "") or "", "")}
+            for e in links]

@@ -1,0 +1,147 @@
+"""A document's neighbourhood: the same groups as the related panels, as a list and a picture.
+
+The picture is pre-rendered SVG (no JavaScript), drawn from exactly the list that is shown
+under it, so the picture is never the only way to get the information.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from site_builder.content.corpus import Corpus, Entry
+from site_builder.content.graph import EDGE_LABELS
+from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
+
+# Same order as the core's panels; topics show as tags, not in the picture.
+GROUP_ORDER = ["interprets", "based_on", "implements", "services", "supersedes", "amends",
+               "about", "scenario", "cites", "related"]
+WIDTH, HEIGHT = 720, 420
+_LABEL_CHARS = 11
+
+
+@dataclass
+class Neighbour:
+    """One document next to the centre, and how it is related."""
+
+    id: str
+    title: str
+    url: str
+    kind: str
+    level: str | None
+    declared: bool
+
+
+@dataclass
+class Group:
+    """Neighbours of one edge kind in one direction."""
+
+    kind: str
+    direction: str
+    label: str
+    items: list[Neighbour] = field(default_factory=list)
+
+
+def level_of(entry: Entry) -> str | None:
+    """A policy's level (national…district), else ``None``."""
+    return getattr(entry.meta, "level", None) if entry.kind == "policy" else None
+
+
+def neighbourhood(entry: Entry, corpus: Corpus) -> list[Group]:
+    """Neighbours grouped by (edge kind, direction), declared edges first in each group."""
+    groups: dict[tuple[str, str], Group] = {}
+    seen: set[tuple[str, str, str]] = set()
+    sides = (("out", corpus.graph.outgoing(entry.id)), ("in", corpus.graph.incoming(entry.id)))
+    for direction, edges in sides:
+        for edge in sorted(edges, key=lambda e: not e.declared):
+            other_id = edge.target if direction == "out" else edge.source
+            other = corpus.documents.get(other_id)
+            if other is None or edge.kind not in EDGE_LABELS or edge.kind == "topic":
+                continue
+            if (edge.kind, direction, other_id) in seen:
+                continue
+            seen.add((edge.kind, direction, other_id))
+            label = EDGE_LABELS[edge.kind][0 if direction == "out" else 1]
+            group = groups.setdefault((edge.kind, direction), Group(edge.kind, direction, label))
+            group.items.append(Neighbour(other.id, other.meta.title, other.url, other.kind,
+                                         level_of(other), edge.declared))
+    order = {kind: n for n, kind in enumerate(GROUP_ORDER)}
+    return sorted(groups.values(), key=lambda g: (order.get(g.kind, 99), g.direction))
+
+
+def _short(text: str, limit: int = _LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str) -> str:
+    """The neighbourhood as an SVG picture; ``title_id`` names its ``<title>`` element."""
+    drawn = [(g, n) for g in groups for n in g.items][:max_nodes]
+    total = sum(len(g.items) for g in groups)
+    cx, cy = WIDTH / 2, HEIGHT / 2
+    parts = [
+        f'<svg class="td-graph__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{title_id}">{escape(_summary(entry, total))}</title>',
+        '<defs><marker id="td-graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>',
+    ]
+    nodes: list[str] = []
+    for index, (group, item) in enumerate(drawn):
+        angle = -math.pi / 2 + 2 * math.pi * index / max(len(drawn), 1)
+        x, y = cx + 270 * math.cos(angle), cy + 160 * math.sin(angle)
+        parts.append(_edge(cx, cy, x, y, group.direction, item.declared, group.kind))
+        nodes.append(_node(x, y, angle, group, item))
+    parts.extend(nodes)
+    parts.append(f'<circle class="td-graph__node td-graph__node--centre" cx="{cx:.0f}" '
+                 f'cy="{cy:.0f}" r="14"/>')
+    parts.append(f'<text class="td-graph__label td-graph__label--centre" x="{cx:.0f}" '
+                 f'y="{cy + 34:.0f}" text-anchor="middle">{escape(_short(entry.meta.title, 16))}</text>')
+    if total > len(drawn):
+        parts.append(f'<text class="td-graph__more" x="{WIDTH - 8}" y="{HEIGHT - 8}" '
+                     f'text-anchor="end">另有 {total - len(drawn)} 项，见下方列表</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _summary(entry: Entry, total: int) -> str:
+    return f"《{entry.meta.title}》的关系图：与 {total} 个文档相关，详见图下列表"
+
+
+def _edge(cx: float, cy: float, x: float, y: float, direction: str, declared: bool,
+          kind: str) -> str:
+    # Stop the line at the node's rim so the arrowhead stays visible.
+    dx, dy = x - cx, y - cy
+    length = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / length, dy / length
+    x1, y1, x2, y2 = cx + ux * 16, cy + uy * 16, x - ux * 9, y - uy * 9
+    if direction == "in":
+        x1, y1, x2, y2 = x2, y2, x1, y1
+    style = "declared" if declared else "found"
+    return (f'<line class="td-graph__edge td-graph__edge--{style} td-graph__edge--{kind}" '
+            f'x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
+            f'marker-end="url(#td-graph-arrow)"/>')
+
+
+def _node(x: float, y: float, angle: float, group: Group, item: Neighbour) -> str:
+    cos = math.cos(angle)
+    anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+    lx = x + (12 if anchor == "start" else -12 if anchor == "end" else 0)
+    ly = y + (26 if math.sin(angle) > 0.3 else -14 if math.sin(angle) < -0.3 else 5)
+    level = f" td-graph__node--{item.level}" if item.level else ""
+    label = f"{group.label}：{_short(item.title)}"
+    return (f'<circle class="td-graph__node td-graph__node--{item.kind}{level}" '
+            f'cx="{x:.0f}" cy="{y:.0f}" r="8"/>'
+            f'<text class="td-graph__label" x="{lx:.0f}" y="{ly:.0f}" '
+            f'text-anchor="{anchor}">{escape(label)}</text>')
+
+
+def groups_context(groups: list[Group]) -> list[dict[str, Any]]:
+    """The list under the picture, as plain dicts for the template."""
+    return [{"kind": g.kind, "direction": g.direction, "label": g.label,
+             "items": [{"id": n.id, "title": n.title, "url": n.url, "declared": n.declared,
+                        "kind_label": KIND_LABELS.get(n.kind, n.kind),
+                        "level_label": LEVEL_LABELS.get(n.level or "", "")} for n in g.items]}
+            for g in groups]

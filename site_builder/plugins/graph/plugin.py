@@ -1,0 +1,115 @@
+"""The ``tongda-graph`` plugin: citations as edges, ``graph.json``, pictures and the explorer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from site_builder.content.corpus import Corpus
+from site_builder.content.graph import EDGE_LABELS
+from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
+
+from .builder import GraphBuild, add_citations, graph_json
+from .config import GraphConfig
+from .lineage import chain_context
+from .neighbourhood import groups_context, neighbourhood, render_svg
+
+log = logging.getLogger("mkdocs.plugins.tongda-graph")
+ASSETS_CSS = ["components/graph/graph.css"]
+ASSETS_JS = ["components/graph/graph.js"]
+_PAGE_SRC = "_tongda/graph.md"
+
+
+class GraphPlugin(BasePlugin[GraphConfig]):
+    """Adds found citations to the core's graph and shows the graph on every page."""
+
+    def __init__(self) -> None:
+        self.corpus: Corpus | None = None
+        self.result: GraphBuild | None = None
+        self.unresolved: list[tuple[str, int, str]] = []
+        """(source path, line, cited text) of citations that resolve to nothing."""
+        self.seconds = 0.0
+        """Time spent finding citations and adding them (for the benchmark)."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if self.config.enabled:
+            config.extra_css.extend(p for p in ASSETS_CSS if p not in config.extra_css)
+            if self.config.explorer_enabled:
+                config.extra_javascript.extend(
+                    p for p in ASSETS_JS if p not in config.extra_javascript)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        core = config.plugins.get("tongda")
+        self.corpus = getattr(core, "corpus", None)
+        if not self.config.enabled or self.corpus is None:
+            return files
+        started = time.perf_counter()
+        if self.config.citations_enabled:
+            self.result = add_citations(self.corpus, basis=self.config.citations_basis)
+            self.unresolved = self.result.unresolved
+            log.info("政策图谱：从正文识别引用 %d 处，新增关系 %d 条，未能对应的引用 %d 处",
+                     len(self.result.findings.resolved), self.result.added, len(self.unresolved))
+        self.seconds = time.perf_counter() - started
+        if self.config.explorer_enabled:
+            page = File.generated(config, _PAGE_SRC, content="")
+            page.dest_uri = self._explorer_dir() + "index.html"
+            for cached in ("url", "abs_dest_path"):
+                page.__dict__.pop(cached, None)
+            files.append(page)
+        return files
+
+    def _explorer_dir(self) -> str:
+        return self.config.explorer_path.strip("/") + "/"
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if page.file.src_uri == _PAGE_SRC:
+            page.meta.update(template="graph.html", title=self.config.explorer_title)
+        return markdown
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> dict[str, Any]:
+        if not self.config.enabled or self.corpus is None:
+            return context
+        if page.file.src_uri == _PAGE_SRC:
+            context["graph_explorer"] = self._explorer_context()
+            return context
+        entry = self.corpus.by_path.get(page.file.src_uri)
+        if entry is None or entry.kind in ("topic", "scenario"):
+            return context
+        groups = neighbourhood(entry, self.corpus)
+        svg = ""
+        if groups and self.config.picture_enabled:
+            svg = render_svg(entry, groups, self.config.picture_max_nodes, "td-graph-title")
+        context["graph"] = {
+            "groups": groups_context(groups), "svg": svg,
+            "lineage": chain_context(entry, self.corpus),
+            "explorer_url": self._explorer_dir() if self.config.explorer_enabled else None,
+            "id": entry.id, "count": sum(len(g.items) for g in groups),
+        }
+        return context
+
+    def _explorer_context(self) -> dict[str, Any]:
+        kinds = [{"kind": k, "label": f"{out}／{back}" if out != back else out}
+                 for k, (out, back) in EDGE_LABELS.items() if k != "topic"]
+        return {"graph_url": self._explorer_dir() + "graph.json", "edge_kinds": kinds,
+                "levels": [{"level": k, "label": v} for k, v in LEVEL_LABELS.items()],
+                "kind_labels": KIND_LABELS, "edge_labels": EDGE_LABELS}
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.corpus is None:
+            return
+        target = Path(config.site_dir) / self._explorer_dir() / "graph.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = graph_json(self.corpus)
+        target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
