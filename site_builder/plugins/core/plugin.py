@@ -46,6 +46,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self._progress: Any = None
         self.home_src = "index.md"
         self.render_cache: RenderCache | None = None
+        self.config_nav_given = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -97,6 +98,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
 
     def _default_nav(self, config: MkDocsConfig) -> None:
         """A short site-wide nav; thousands of pages never go in it (it would cost minutes)."""
+        self.config_nav_given = bool(config.nav)
         if config.nav:
             return
         by_key = {listing.key: src for src, listing in self.listings.items() if listing.page == 1}
@@ -124,6 +126,22 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         elif page.file.src_uri.startswith("_tongda/"):
             page.render = _empty_render(page)  # type: ignore[method-assign]
         return page
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Add pages other plugins generate (e.g. the calculator) to the default nav."""
+        if self.corpus is None or self.config_nav_given:
+            return nav
+        from mkdocs.structure.pages import Page as MkPage
+
+        for plugin in config.plugins.values():
+            entry = getattr(plugin, "nav_entry", lambda: None)()
+            file = files.get_file_from_path(entry[1]) if entry else None
+            if file is not None and entry is not None:
+                page = file.page or MkPage(entry[0], file, config)
+                page.title = entry[0]
+                nav.items.append(page)
+                nav.pages.append(page)
+        return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:

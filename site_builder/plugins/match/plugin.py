@@ -39,11 +39,11 @@ class MatchPlugin(BasePlugin[MatchConfig]):
     def __init__(self) -> None:
         self.ruleset: dict[str, Any] | None = None
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+    def nav_entry(self) -> tuple[str, str] | None:
+        """The calculator's place in the site's default nav (read by the core plugin)."""
         if self.config.enabled and self.config.calculator_enabled:
-            config.extra_css.extend(calculator.ASSETS_CSS)
-            config.extra_javascript.extend([calculator.VENDOR_JSONLOGIC, *calculator.ASSETS_JS])
-        return config
+            return self.config.calculator_title, _PAGE_SRC
+        return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
@@ -85,6 +85,9 @@ class MatchPlugin(BasePlugin[MatchConfig]):
                         files: Files) -> str | None:
         if page.file.src_uri != _PAGE_SRC or self.ruleset is None:
             return html
+        # The calculator's assets load on its own page only (page weight elsewhere).
+        page.meta["td_css"] = list(calculator.ASSETS_CSS)
+        page.meta["td_js"] = [calculator.VENDOR_JSONLOGIC, *calculator.ASSETS_JS]
         base = calculator.relative_root(self.config.calculator_path)
         params = calculator.page_params(self.ruleset, title=self.config.calculator_title,
                                         rules_url=base + self.config.rules_path, base=base)
