@@ -115,6 +115,8 @@ def _time(m: re.Match[str]) -> str:
 
 
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    # A web address read letter by letter is a minute of noise; the page shows it.
+    (re.compile(r"(?:https?://|www\.)[\w./?=&%#:~+-]+", re.ASCII), lambda m: "网址见页面"),
     # 文号: 国办函〔2018〕71号, with any of the brackets editors type.
     (
         re.compile(rf"[{_BRACKETS}](\d{{4}})[{_CLOSE}]\s*第?(\d+)\s*号"),
@@ -134,8 +136,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # Mobile numbers, area-code numbers and 5-digit hotlines: digit by digit.
     (re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)"), lambda m: phone_digits(m.group(1))),
     (
-        re.compile(r"(?<!\d)(0\d{2,3})[-－](\d{7,8})(?!\d)"),
-        lambda m: phone_digits(m.group(1)) + "，" + phone_digits(m.group(2)),
+        re.compile(r"(?<!\d)(0\d{2,3})[-－ ]?(\d{3,4})[- ]?(\d{4})(?!\d)"),
+        lambda m: "，".join(phone_digits(g) for g in m.groups()),
     ),
     (re.compile(r"(?<![\d.])(12\d{3})(?![\d.])"), lambda m: phone_digits(m.group(1))),
     # Long digit strings (IDs, account numbers) are read digit by digit, never as amounts.

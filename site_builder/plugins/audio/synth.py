@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
@@ -87,10 +87,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _drain(futures: list[Future[str]], tick: Callable[[], None]) -> None:
-    for future in as_completed(futures):
-        future.result()
-        tick()
+def _bar(total: int, desc: str, unit: str, progress: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, disable=not progress or not total,
+                file=sys.stderr, dynamic_ncols=True, leave=False)
+
+
+def _drain(futures: list[Future[str]], bar: Any) -> None:
+    try:
+        for future in as_completed(futures):
+            future.result()
+            bar.update(1)
+    finally:
+        bar.close()
 
 
 def run_all(
@@ -111,35 +121,32 @@ def run_all(
         cache: Where clips and pages go.
         workers: Processes; 0 means two per core. With one worker, or too little work to
             repay starting processes, everything runs in this process.
-        progress: Show a tqdm bar (items done, rate, ETA) on stderr.
+        progress: Show one tqdm bar per phase (done, rate, ETA) on stderr; the phases cost
+            very different amounts per item, so one bar would give a wrong ETA.
 
     Returns:
         Number of clips synthesised.
     """
     if not jobs and not pages:
         return 0
-    from tqdm import tqdm
-
     workers = workers or 2 * default_jobs()
-    bar = tqdm(total=len(jobs) + len(pages), desc="audio", unit="item", disable=not progress,
-               file=sys.stderr, dynamic_ncols=True, leave=False)
-    tick: Callable[[], None] = lambda: bar.update(1)
-    try:
-        if workers == 1 or len(jobs) + 8 * len(pages) < 4 * workers:
-            _init_worker(engine, cache)
+    # Biggest pages first, so one long page does not finish last alone.
+    pages = sorted(pages, key=lambda p: -len(p.clip_keys))
+    if workers == 1 or len(jobs) + 8 * len(pages) < 4 * workers:
+        _init_worker(engine, cache)
+        with _bar(len(jobs), "audio: speech", "clip", progress) as bar:
             for job in jobs:
                 _run_job(job)
-                tick()
+                bar.update(1)
+        with _bar(len(pages), "audio: mp3", "page", progress) as bar:
             for page in pages:
                 _run_page(page)
-                tick()
-            return len(jobs)
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, context, _init_worker, (engine, cache)) as pool:
-            _drain([pool.submit(_run_job, job) for job in jobs], tick)
-            # Biggest pages first, so one long page does not finish last alone.
-            ordered = sorted(pages, key=lambda p: -len(p.clip_keys))
-            _drain([pool.submit(_run_page, page) for page in ordered], tick)
+                bar.update(1)
         return len(jobs)
-    finally:
-        bar.close()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, context, _init_worker, (engine, cache)) as pool:
+        _drain([pool.submit(_run_job, job) for job in jobs],
+               _bar(len(jobs), "audio: speech", "clip", progress))
+        _drain([pool.submit(_run_page, page) for page in pages],
+               _bar(len(pages), "audio: mp3", "page", progress))
+    return len(jobs)
