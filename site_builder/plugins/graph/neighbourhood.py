@@ -18,8 +18,22 @@ from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
 # Same order as the core's panels; topics show as tags, not in the picture.
 GROUP_ORDER = ["interprets", "based_on", "implements", "services", "supersedes", "amends",
                "about", "scenario", "cites", "related"]
-WIDTH, HEIGHT = 720, 420
-_LABEL_CHARS = 11
+WIDTH, HEIGHT = 880, 440
+RX, RY = 220, 165
+_LABEL_CHARS = 10
+# Short relation names for the picture's labels (the list under it has the full ones).
+SHORT = {
+    ("interprets", "out"): "解读对象", ("interprets", "in"): "解读",
+    ("based_on", "out"): "上位", ("based_on", "in"): "下位",
+    ("implements", "out"): "依据", ("implements", "in"): "服务",
+    ("services", "out"): "服务", ("services", "in"): "依据",
+    ("supersedes", "out"): "替代", ("supersedes", "in"): "被替代",
+    ("amends", "out"): "修改", ("amends", "in"): "被修改",
+    ("about", "out"): "关于", ("about", "in"): "问答",
+    ("scenario", "out"): "场景内容", ("scenario", "in"): "场景",
+    ("cites", "out"): "引用", ("cites", "in"): "被引",
+    ("related", "out"): "相关", ("related", "in"): "相关",
+}
 
 
 @dataclass
@@ -91,14 +105,18 @@ def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str)
     nodes: list[str] = []
     for index, (group, item) in enumerate(drawn):
         angle = -math.pi / 2 + 2 * math.pi * index / max(len(drawn), 1)
-        x, y = cx + 270 * math.cos(angle), cy + 160 * math.sin(angle)
+        x, y = cx + RX * math.cos(angle), cy + RY * math.sin(angle)
         parts.append(_edge(cx, cy, x, y, group.direction, item.declared, group.kind))
         nodes.append(_node(x, y, angle, group, item))
     parts.extend(nodes)
+    centre = _short(entry.meta.title, 16)
     parts.append(f'<circle class="td-graph__node td-graph__node--centre" cx="{cx:.0f}" '
                  f'cy="{cy:.0f}" r="14"/>')
+    # A backdrop keeps the centre's name readable where edges cross it.
+    parts.append(f'<rect class="td-graph__backdrop" x="{cx - 9 * len(centre) - 6:.0f}" '
+                 f'y="{cy + 20:.0f}" width="{18 * len(centre) + 12}" height="24" rx="4"/>')
     parts.append(f'<text class="td-graph__label td-graph__label--centre" x="{cx:.0f}" '
-                 f'y="{cy + 34:.0f}" text-anchor="middle">{escape(_short(entry.meta.title, 16))}</text>')
+                 f'y="{cy + 38:.0f}" text-anchor="middle">{escape(centre)}</text>')
     if total > len(drawn):
         parts.append(f'<text class="td-graph__more" x="{WIDTH - 8}" y="{HEIGHT - 8}" '
                      f'text-anchor="end">另有 {total - len(drawn)} 项，见下方列表</text>')
@@ -127,11 +145,11 @@ def _edge(cx: float, cy: float, x: float, y: float, direction: str, declared: bo
 
 def _node(x: float, y: float, angle: float, group: Group, item: Neighbour) -> str:
     cos = math.cos(angle)
-    anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+    anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
     lx = x + (12 if anchor == "start" else -12 if anchor == "end" else 0)
     ly = y + (26 if math.sin(angle) > 0.3 else -14 if math.sin(angle) < -0.3 else 5)
     level = f" td-graph__node--{item.level}" if item.level else ""
-    label = f"{group.label}：{_short(item.title)}"
+    label = f"{SHORT.get((group.kind, group.direction), group.label)}：{_short(item.title)}"
     return (f'<circle class="td-graph__node td-graph__node--{item.kind}{level}" '
             f'cx="{x:.0f}" cy="{y:.0f}" r="8"/>'
             f'<text class="td-graph__label" x="{lx:.0f}" y="{ly:.0f}" '

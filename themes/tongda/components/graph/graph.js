@@ -7,7 +7,12 @@
   var root = document.querySelector('[data-module="td-graph-explorer"]');
   if (!root) { return; }
   var SVG = "http://www.w3.org/2000/svg";
-  var W = 720, H = 420, MAX_DRAWN = 24;
+  var W = 880, H = 440, RX = 220, RY = 165, MAX_DRAWN = 24;
+  var SHORT = { "interprets:out": "解读对象", "interprets:in": "解读", "based_on:out": "上位",
+    "based_on:in": "下位", "implements:out": "依据", "implements:in": "服务", "services:out": "服务",
+    "services:in": "依据", "supersedes:out": "替代", "supersedes:in": "被替代", "amends:out": "修改",
+    "amends:in": "被修改", "about:out": "关于", "about:in": "问答", "scenario:out": "场景内容",
+    "scenario:in": "场景", "cites:out": "引用", "cites:in": "被引", "related:out": "相关", "related:in": "相关" };
   var ORDER = ["interprets", "based_on", "implements", "services", "supersedes", "amends",
     "about", "scenario", "cites", "related"];
   var edgeLabels = JSON.parse(root.getAttribute("data-edge-labels") || "{}");
@@ -113,8 +118,8 @@
     var cx = W / 2, cy = H / 2, labels = [];
     drawn.forEach(function (d, i) {
       var a = -Math.PI / 2 + 2 * Math.PI * i / Math.max(drawn.length, 1);
-      var x = cx + 270 * Math.cos(a), y = cy + 160 * Math.sin(a);
-      var ux = Math.cos(a) * 270, uy = Math.sin(a) * 160, len = Math.sqrt(ux * ux + uy * uy) || 1;
+      var x = cx + RX * Math.cos(a), y = cy + RY * Math.sin(a);
+      var ux = Math.cos(a) * RX, uy = Math.sin(a) * RY, len = Math.sqrt(ux * ux + uy * uy) || 1;
       ux /= len; uy /= len;
       var p = [cx + ux * 16, cy + uy * 16, x - ux * 9, y - uy * 9];
       if (d.group.dir === "in") { p = [p[2], p[3], p[0], p[1]]; }
@@ -122,18 +127,21 @@
         (d.item.declared ? "declared" : "found"), x1: p[0].toFixed(0), y1: p[1].toFixed(0),
         x2: p[2].toFixed(0), y2: p[3].toFixed(0), "marker-end": "url(#td-graph-x-arrow)" }));
       var cos = Math.cos(a), sin = Math.sin(a);
-      var anchor = Math.abs(cos) < 0.3 ? "middle" : (cos > 0 ? "start" : "end");
+      var anchor = Math.abs(cos) < 0.2 ? "middle" : (cos > 0 ? "start" : "end");
       labels.push(svgEl("circle", { "class": "td-graph__node td-graph__node--" + d.item.node.kind,
         cx: x.toFixed(0), cy: y.toFixed(0), r: "8" }));
       labels.push(svgEl("text", { "class": "td-graph__label", "text-anchor": anchor,
         x: (x + (anchor === "start" ? 12 : anchor === "end" ? -12 : 0)).toFixed(0),
         y: (y + (sin > 0.3 ? 26 : sin < -0.3 ? -14 : 5)).toFixed(0) },
-        d.group.label + "：" + short(d.item.node.title, 11)));
+        (SHORT[d.group.kind + ":" + d.group.dir] || d.group.label) + "：" + short(d.item.node.title, 10)));
     });
     labels.forEach(function (n) { svg.appendChild(n); });
     svg.appendChild(svgEl("circle", { "class": "td-graph__node td-graph__node--centre", cx: cx, cy: cy, r: "14" }));
-    svg.appendChild(svgEl("text", { "class": "td-graph__label td-graph__label--centre", x: cx, y: cy + 34,
-      "text-anchor": "middle" }, short(centre.title, 16)));
+    var name = short(centre.title, 16);
+    svg.appendChild(svgEl("rect", { "class": "td-graph__backdrop", x: cx - 9 * name.length - 6, y: cy + 20,
+      width: 18 * name.length + 12, height: 24, rx: 4 }));
+    svg.appendChild(svgEl("text", { "class": "td-graph__label td-graph__label--centre", x: cx, y: cy + 38,
+      "text-anchor": "middle" }, name));
     picture.replaceChildren(svg);
     return total;
   }
