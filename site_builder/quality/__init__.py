@@ -1,0 +1,11 @@
+"""Content quality checks (数据质量检核): rules in six dimensions, the engine and the report."""
+
+from __future__ import annotations
+
+from .context import CheckContext, Settings
+from .engine import QualityResult, run_rules
+from .findings import DIMENSION_LABELS, DIMENSIONS, SEVERITIES, Finding, Rule
+from .registry import all_rules
+
+__all__ = ["CheckContext", "DIMENSIONS", "DIMENSION_LABELS", "Finding", "QualityResult", "Rule",
+           "SEVERITIES", "Settings", "all_rules", "run_rules"]
