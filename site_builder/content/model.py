@@ -125,10 +125,11 @@ class Material(_Strict):
 
 
 class TimeLimit(_Strict):
-    """Committed time limit (法定/承诺办结时限), in working days unless ``unit`` says otherwise."""
+    """Time limits (法定/承诺办结时限); promised limits count working days."""
 
-    unit: Literal["工作日", "自然日"] = "工作日"
-    """Whether the days are working days (工作日) or calendar days (自然日, as some laws count)."""
+    legal_unit: Literal["工作日", "自然日"] = "工作日"
+    """Whether the legal limit counts working days (工作日) or calendar days (自然日, as
+    some laws do, e.g. 居民身份证法's 六十日)."""
     legal_days: Annotated[int, Field(ge=0)] | None = None
     promised_days: Annotated[int, Field(ge=0)] | None = None
     note: str | None = None
@@ -136,7 +137,7 @@ class TimeLimit(_Strict):
     @model_validator(mode="after")
     def _promise_within_law(self) -> TimeLimit:
         if self.legal_days is not None and self.promised_days is not None:
-            if self.promised_days > self.legal_days:
+            if self.legal_unit == "工作日" and self.promised_days > self.legal_days:
                 raise _FieldProblem("promised_days", "承诺时限不能长于法定时限")
         return self
 
