@@ -340,7 +340,6 @@
       if (pc[0] === "latin") { keys.push(["t", pc[1]], ["py", pc[1]], ["pyi", pc[1]]); return; }
       text(pc[1]);
       if (pc[0] === "syn") lex.syn[pc[1]].forEach(function (e) { runs(normalize(e)).forEach(text); });
-      else for (var ch of pc[1]) keys.push(["chr", ch]);
     });
     fp.docnum.forEach(function (k) { keys.push(["dn", k]); });
     return keys;

@@ -5,6 +5,7 @@ import logging
 import shutil
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
@@ -35,6 +36,18 @@ PAGE_BODY = """\
 """
 
 
+def _front_matter(page: Page, config: MkDocsConfig) -> dict[str, Any]:
+    """The validated front matter from the core's corpus (kind and status included)."""
+    core = config.plugins.get("tongda")
+    corpus = getattr(core, "corpus", None)
+    entry = corpus.by_path.get(page.file.src_uri) if corpus is not None else None
+    if entry is None:
+        return dict(page.meta)
+    meta = entry.meta.model_dump()
+    meta["kind"], meta["status"] = entry.kind, entry.status
+    return meta
+
+
 class SearchPlugin(BasePlugin[SearchConfig]):
     """Collects every content page, then writes ``<site>/<index_dir>/``."""
 
@@ -52,7 +65,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.config.enabled and self.config.page_enabled:
             dest = f"{self.config.index_dir}/index.html"
-            content = f"# {self.config.page_title}\n\n{PAGE_BODY}"
+            content = f"---\ntitle: {self.config.page_title}\n---\n\n{PAGE_BODY}"
             file = File.generated(config, PAGE_SRC, content=content)
             file.dest_uri = dest
             for cached in ("url", "abs_dest_path"):  # File caches both from dest_uri
@@ -62,9 +75,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
-        if self.index is None or not page.meta.get("kind") or not page.meta.get("id"):
+        if self.index is None:
             return html
-        self.index.add(search_doc(page.meta, page.url, html, str(page.meta.get("status", ""))))
+        meta = _front_matter(page, config)
+        if meta.get("kind") and meta.get("id"):
+            self.index.add(search_doc(meta, page.url, html, str(meta.get("status") or "")))
         return html
 
     @event_priority(50)  # before the core's atomic commit (priority -100)
