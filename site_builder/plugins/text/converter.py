@@ -10,7 +10,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from lxml import etree
 from lxml import html as lxml_html
 
 #: Elements that are pictures, media, scripts or controls: dropped with their content.
@@ -142,7 +141,7 @@ class PlainTextPage:
         for img in body.xpath(".//img|.//area"):
             alt = (img.get("alt") or "").strip()
             if alt and img.tag == "img":
-                span = etree.Element("span")
+                span = img.makeelement("span", {})
                 span.text = f"［图片：{alt}］"
                 span.tail = img.tail
                 img.addprevious(span)

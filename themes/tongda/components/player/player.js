@@ -6,7 +6,8 @@
  *   document.dispatchEvent(new CustomEvent('td:audio-cue', {detail: {id, text}}))
  * (text = the sentence being read, for the toolbar's large-caption display; id null = stopped).
  * The toolbar drives the player with CustomEvent('td:speech', {detail: {action}}) where action
- * is play | pause | stop. Nothing plays until the user asks; nothing is announced through live
+ * is play | pause | stop, and hears back CustomEvent('td:audio-state', {detail: {playing}})
+ * whenever playback starts or stops, however it was started. Nothing plays until the user asks; nothing is announced through live
  * regions, so the player never talks over a screen reader.
  */
 (function () {
@@ -42,7 +43,7 @@
     this.pointTimer = null;
     this.current = null;       // element id being read
     this.sentence = null;      // sentence text being read
-    this.continuousButton = root.querySelector('[data-td-action="continuous"]');
+    this.continuousButton = root.querySelector('[data-td-player="continuous"]');
     this.bind();
   }
 
@@ -205,6 +206,11 @@
       self.loadCues().then(function () { self.onTime(); }).catch(function () {});
     });
     audio.addEventListener('ended', function () { self.stop(); });
+    var announceState = function () {
+      document.dispatchEvent(new CustomEvent('td:audio-state', {detail: {playing: !audio.paused}}));
+    };
+    audio.addEventListener('playing', announceState);
+    audio.addEventListener('pause', announceState);
     audio.addEventListener('ratechange', function () {
       if (self.mode === 'point' && self.pointCue) {
         clearTimeout(self.pointTimer);
@@ -219,13 +225,13 @@
     if (controls) { controls.hidden = false; }
     self.root.classList.add('td-player--js');
 
-    var cont = self.root.querySelector('[data-td-action="continuous"]');
+    var cont = self.root.querySelector('[data-td-player="continuous"]');
     if (cont) {
       cont.addEventListener('click', function () {
         if (self.mode === 'continuous' && !audio.paused) { self.pause(); } else { self.play(); }
       });
     }
-    var stop = self.root.querySelector('[data-td-action="stop"]');
+    var stop = self.root.querySelector('[data-td-player="stop"]');
     if (stop) { stop.addEventListener('click', function () { self.stop(); }); }
 
     var rate = self.root.querySelector('[data-td-control="rate"]');
