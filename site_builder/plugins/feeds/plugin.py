@@ -55,7 +55,8 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
             feed = self._by_listing.get(f"topic:{entry.id}")
             found += [feed] if feed else []
         is_kind_list = listing is not None and listing.key.startswith("kind:")
-        if self._all is not None and (page.is_homepage or is_kind_list):
+        is_home = page.file.dest_uri == "index.html"
+        if self._all is not None and (is_home or is_kind_list):
             found.append(self._all)
         if found:
             context["td_feeds"] = [{"title": f.title, "atom": f.atom_path, "json": f.json_path}

@@ -1,0 +1,93 @@
+"""Whole build of the graph-site fixture: graph.json, pictures, lineage, explorer, unresolved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from lxml import html
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    import shutil
+
+    root = tmp_path_factory.mktemp("graph") / "graph-site"
+    shutil.copytree(Path(__file__).parents[3] / "fixtures" / "graph-site", root)
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    build(config)
+    return root / "site", config.plugins["tongda-graph"]
+
+
+def page(site: Path, url: str) -> html.HtmlElement:
+    return html.fromstring((site / url / "index.html").read_text(encoding="utf-8"))
+
+
+def test_graph_json_in_the_site(built) -> None:
+    site, _ = built
+    data = json.loads((site / "graph" / "graph.json").read_text(encoding="utf-8"))
+    ids = {n["id"] for n in data["nodes"]}
+    assert {"city-measures", "employment-law", "subsidy-when"} <= ids
+    assert all(set(e) == {"source", "target", "kind", "declared"} for e in data["edges"])
+    found = {(e["source"], e["target"]) for e in data["edges"] if not e["declared"]}
+    assert ("province-implementation", "employment-law") in found
+    assert all(e["source"] in ids and e["target"] in ids for e in data["edges"])
+
+
+def test_unresolved_citations_on_the_plugin(built) -> None:
+    _, plugin = built
+    assert plugin.unresolved == [("policies/city-measures.md", 14, "临江市人才引进暂行办法")]
+
+
+def test_found_citation_appears_in_the_related_panel(built) -> None:
+    site, _ = built
+    doc = page(site, "policies/city-measures")
+    panel_text = doc.xpath("//aside[contains(@class,'td-related')]")[0].text_content()
+    assert "国务院办公厅关于进一步做好稳就业工作的通知" in panel_text  # found by 文号
+    law = page(site, "policies/employment-law").xpath("//aside")[0].text_content()
+    assert "江南省实施《中华人民共和国就业促进法》办法" in law  # the other direction
+
+
+def test_lineage_breadcrumbs_top_down(built) -> None:
+    site, _ = built
+    nav = page(site, "policies/district-rules").xpath("//nav[@aria-label='政策层级沿革']")[0]
+    items = [li.text_content() for li in nav.xpath(".//li")]
+    assert items == ["国家级中华人民共和国就业促进法", "省级江南省实施《中华人民共和国就业促进法》办法",
+                     "市级临江市稳就业若干措施", "区县级滨江区稳就业实施细则"]
+    assert nav.xpath(".//li[last()]/span[@aria-current='page']")
+    assert nav.xpath(".//li[1]/a/@href") == ["../employment-law/"]
+
+
+def test_picture_has_text_alternative_with_the_same_items(built) -> None:
+    site, _ = built
+    doc = page(site, "policies/city-measures")
+    section = doc.xpath("//section[@class='td-graph']")[0]
+    svg = section.xpath(".//*[local-name()='svg']")[0]
+    assert svg.get("role") == "img"
+    title = svg.xpath("./*[local-name()='title']")[0]
+    assert title.get("id") == svg.get("aria-labelledby")
+    listed = section.xpath(".//details//li/a/@href")
+    circles = svg.xpath(".//*[local-name()='circle']")
+    assert len(circles) == len(listed) + 1 and len(listed) >= 5
+    assert section.xpath(".//a[contains(@href,'graph/#city-measures')]")
+
+
+def test_explorer_page_works_without_script(built) -> None:
+    site, _ = built
+    doc = page(site, "graph")
+    assert doc.findtext(".//h1") == "政策图谱"
+    root = doc.xpath("//*[@data-module='td-graph-explorer']")[0]
+    assert root.get("data-graph-url") == "graph.json"
+    nojs = root.xpath(".//*[contains(@class,'td-graph-explorer__nojs')]")[0]
+    assert nojs.get("hidden") is None and nojs.xpath(".//a")  # points to lists without JS
+    form = root.xpath(".//form")[0]
+    assert form.get("hidden") is not None  # the script shows it
+    assert all(doc.xpath(f"//label[@for='{i.get('id')}']") for i in form.xpath(".//input[@id]"))
+    scripts = doc.xpath("//script/@src")
+    assert any(s.endswith("components/graph/graph.js") for s in scripts)
+    assert not doc.xpath("//script[not(@src)]")  # strict CSP: no inline script
