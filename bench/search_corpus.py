@@ -96,19 +96,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--copies", type=int, default=1, help="corpus copies (growth test)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents")
     ap.add_argument("--html", action="store_true", help="also write HTML pages for Pagefind")
-    ap.add_argument("--cache", type=Path, default=None, help="shard cache dir (rebuild test)")
+    ap.add_argument("--cache", type=Path, default=None, help="cache dir (rebuild test)")
+    ap.add_argument("--touch", type=int, default=-1, help="append a sentence to document N")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     docs = load(args.corpus, args.copies)
     if args.limit:
         docs = docs[: args.limit]
-    index = SearchIndex(synonyms_path=ROOT / "content/_data/synonyms.yml")
+    if args.touch >= 0:
+        docs[args.touch].body += "\n本条例由市人民政府负责解释。"
+    index = SearchIndex(synonyms_path=ROOT / "content/_data/synonyms.yml",
+                        analysis_cache=args.cache / "analysis" if args.cache else None)
     for doc in docs:
         index.add(doc)
         if args.html:
             write_html(args.out, doc)
     t1 = time.perf_counter()
-    stats = index.write(args.out / "search", cache_dir=args.cache)
+    stats = index.write(args.out / "search", cache_dir=args.cache / "files" if args.cache else None)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"documents: {stats.docs}")
     print(f"analyse s: {t1 - t0:.1f}  write s: {stats.seconds:.1f}")

@@ -5,7 +5,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from search_index.model import SearchDoc
+import hashlib
+import pickle
 import re
+from pathlib import Path
+from typing import Callable
 
 from search_index.text import CJK_RE, bigrams, docnum_key, normalize, runs
 
@@ -91,7 +95,34 @@ def title_phrases(title: str) -> set[str]:
     return out
 
 
-def analyze(doc: SearchDoc) -> DocTerms:
+class BodyCache:
+    """Analysed bodies by content hash, on disk: a rebuild re-tokenises only changed text.
+
+    jieba on the body is nearly all of the indexing time; titles and metadata are cheap.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, text: str, compute: Callable[[], tuple]) -> tuple:
+        """The analysis of ``text``, computed once."""
+        key = hashlib.sha256(text.encode()).hexdigest()[:24]
+        path = self.folder / f"{key}.pickle"
+        if path.exists():
+            self.hits += 1
+            return pickle.loads(path.read_bytes())
+        self.misses += 1
+        value = compute()
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+        return value
+
+
+def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:
     """Tokenise a document: bigrams, jieba search-mode words of 3+ characters, latin tokens.
 
     Titles also index single characters, so a one-character query (税) finds titles.
@@ -109,7 +140,10 @@ def analyze(doc: SearchDoc) -> DocTerms:
     out = DocTerms()
     lengths = []
     for i, text in enumerate(texts):
-        counts, length, words = _field_terms(text, i == 0, cut)
+        if i == 3 and cache is not None:
+            counts, length, words = cache.get(text, lambda: _field_terms(text, False, cut))
+        else:
+            counts, length, words = _field_terms(text, i == 0, cut)
         per_field.append(counts)
         lengths.append(length)
         if i == 0:

@@ -2,7 +2,8 @@
 
 Usage::
 
-    index = SearchIndex(synonyms_path=Path("content/_data/synonyms.yml"))
+    index = SearchIndex(synonyms_path=Path("content/_data/synonyms.yml"),
+                        analysis_cache=Path(".cache/search/analysis"))
     for doc in docs:
         index.add(doc)
     stats = index.write(Path("site/search"), cache_dir=Path(".cache/search"))
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from search_index.analyze import FIELDS, analyze, unpack
+from search_index.analyze import FIELDS, BodyCache, analyze, unpack
 from search_index.lexicon import build_lexicon
 from search_index.model import KINDS, SearchDoc
 from search_index.store import EXT, FileWriter, bucket_count, dumps, page_size, write_family
@@ -57,8 +58,10 @@ def _round2(x: float) -> float:
 class SearchIndex:
     """Collects documents (``add``) and writes the sharded index (``write``)."""
 
-    def __init__(self, synonyms_path: Path | None = None) -> None:
+    def __init__(self, synonyms_path: Path | None = None,
+                 analysis_cache: Path | None = None) -> None:
         self.synonyms_path = synonyms_path
+        self.body_cache = BodyCache(analysis_cache) if analysis_cache else None
         self.docs: list[SearchDoc] = []
         self.lengths: list[tuple[int, int, int, int]] = []
         self.postings: dict[str, tuple[array, array]] = {}
@@ -68,7 +71,7 @@ class SearchIndex:
     def add(self, doc: SearchDoc) -> None:
         """Analyse one document and fold its terms into the in-memory postings."""
         seq = len(self.docs)
-        terms = analyze(doc)
+        terms = analyze(doc, self.body_cache)
         self.docs.append(doc)
         self.lengths.append(terms.lengths)
         for term, packed in terms.tf.items():

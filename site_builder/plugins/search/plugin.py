@@ -57,8 +57,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
-        synonyms = Path(config.docs_dir) / self.config.index_synonyms
-        self.index = SearchIndex(synonyms_path=synonyms)
+        self.index = self._new_index(config)
         config.extra_javascript.append(f"{self.config.index_dir}/{SCRIPT}")
         return config
 
@@ -89,11 +88,18 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         out = Path(config.site_dir) / self.config.index_dir
         cache = None
         if self.config.cache_enabled:
-            cache = Path(config.config_file_path).parent / self.config.cache_dir
+            cache = Path(config.config_file_path).parent / self.config.cache_dir / "files"
         stats = self.index.write(out, cache_dir=cache)
         runtime = resources.files("search_index").joinpath("runtime", SCRIPT)
         with resources.as_file(runtime) as src:
             shutil.copyfile(src, out / SCRIPT)
         log.info("search index: %d documents, %d files written, %d reused",
                  stats.docs, stats.files_written, stats.files_reused)
-        self.index = SearchIndex(synonyms_path=self.index.synonyms_path)
+        self.index = self._new_index(config)
+
+    def _new_index(self, config: MkDocsConfig) -> SearchIndex:
+        synonyms = Path(config.docs_dir) / self.config.index_synonyms
+        analysis = None
+        if self.config.cache_enabled:
+            analysis = Path(config.config_file_path).parent / self.config.cache_dir / "analysis"
+        return SearchIndex(synonyms_path=synonyms, analysis_cache=analysis)
