@@ -96,7 +96,13 @@ class ClipCache:
         return list(json.loads(sidecar.read_text("utf-8"))["sentence_samples"])
 
     def put(self, key: str, clip: Clip, sentences: list[str]) -> None:
-        """Store a clip; the sidecar is written last so :meth:`has` never sees half a clip."""
+        """Store a clip; the sidecar is written last so :meth:`has` never sees half a clip.
+
+        Raises:
+            ValueError: For a clip with an empty sentence (never cache a failed synthesis).
+        """
+        if not clip.sentence_samples or min(clip.sentence_samples) <= 0:
+            raise ValueError(f"refusing to cache an empty clip for {sentences!r}")
         import io
 
         import soundfile as sf

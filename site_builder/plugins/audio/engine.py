@@ -21,6 +21,7 @@ import io
 import os
 import tempfile
 import threading
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +162,7 @@ class Pyttsx3EspeakEngine(SpeechEngine):
         self._requested_voice = voice
         self._engine: Any = None
         self._done = threading.Event()
+        self._completed = False
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -213,30 +215,57 @@ class Pyttsx3EspeakEngine(SpeechEngine):
         return self._engine
 
     def _on_finished(self, name: Any = None, completed: bool = True) -> None:
+        self._completed = bool(completed)
         self._done.set()
 
     def synthesize(self, text: str) -> np.ndarray:
         """Synthesise through pyttsx3 and wait for ``finished-utterance`` (not just runAndWait).
 
+        pyttsx3's eSpeak driver can cancel an utterance that starts while the previous one is
+        still draining (it then reports ``completed=False`` and writes an empty file), so an
+        incomplete or empty result is tried again.
+
         Raises:
-            EngineError: If the utterance never finishes or the file is missing.
+            EngineError: If the utterance does not complete after three tries.
         """
+        completed = False
+        for _ in range(3):
+            samples, completed = self._once(text)
+            if completed and samples.shape[0] > 0:
+                return samples
+        if completed:
+            # Text eSpeak has nothing to say for (only symbols): a short pause keeps offsets.
+            return np.zeros(self.sample_rate // 10, dtype=np.int16)
+        raise EngineError(f"eSpeak NG did not finish speaking {text[:30]!r}")
+
+    def _drain(self) -> None:
+        """Wait until eSpeak's synthesis thread is idle: the driver cancels whatever is still
+        "playing" when the next utterance starts, and that cancel can hit the new one."""
+        lib = load_espeak(self.where)
+        for _ in range(200):
+            if not lib.espeak_IsPlaying():
+                return
+            time.sleep(0.005)
+
+    def _once(self, text: str) -> tuple[np.ndarray, bool]:
         import soundfile as sf
 
         engine = self._driver()
         with tempfile.TemporaryDirectory(prefix="td-audio-") as tmp:
             out = Path(tmp) / "clip.wav"
             self._done.clear()
-            # The driver prints "Audio saved to ..." for every file; keep build output clean.
-            # The event may come after runAndWait() returns, so wait inside the redirect too.
+            self._completed = False
+            # The event may come after runAndWait() returns, so wait inside the redirect too
+            # (the driver prints "Audio saved to ..." for every file).
             with contextlib.redirect_stdout(io.StringIO()):
                 engine.save_to_file(text, str(out))
                 engine.runAndWait()
                 finished = self._done.wait(timeout=60)
+            self._drain()
             if not finished or not out.exists():
-                raise EngineError(f"eSpeak NG produced no audio for {text[:30]!r}")
+                return np.zeros(0, dtype=np.int16), False
             samples, _ = sf.read(str(out), dtype="int16")
-        return np.asarray(samples, dtype=np.int16).reshape(-1)
+        return np.asarray(samples, dtype=np.int16).reshape(-1), self._completed
 
     def phonemes(self, text: str) -> str:
         """IPA phonemes from the same library and voice pyttsx3 uses.

@@ -28,6 +28,7 @@ from .page import COMPONENT_DIR, insert_player, prepare, render_player, unescape
 
 log = logging.getLogger("mkdocs.plugins.tongda.audio")
 ASSET_DIR = "assets/tongda-audio"
+THEME_ASSET_DIR = "components/player"
 ASSETS = ("player.css", "player.js")
 
 
@@ -43,6 +44,7 @@ class AudioPlugin(BasePlugin[AudioConfig]):
     def __init__(self) -> None:
         self.stats = AudioStats()
         self.builder: AudioBuilder | None = None
+        self._asset_dir = ASSET_DIR
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -60,8 +62,11 @@ class AudioPlugin(BasePlugin[AudioConfig]):
             engine, ClipCache(cache_dir, engine.sample_rate), self.config.synth_workers,
             self.config.output_gap_ms, self.config.output_compression, self.config.synth_progress,
         )
-        config.extra_css.append(f"{ASSET_DIR}/player.css")
-        config.extra_javascript.append(f"{ASSET_DIR}/player.js")
+        # The tongda theme ships its components as static files; with another theme the
+        # plugin copies the player's files itself (on_post_build).
+        self._asset_dir = THEME_ASSET_DIR if config.theme.name == "tongda" else ASSET_DIR
+        config.extra_css.append(f"{self._asset_dir}/player.css")
+        config.extra_javascript.append(f"{self._asset_dir}/player.js")
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -104,6 +109,8 @@ class AudioPlugin(BasePlugin[AudioConfig]):
         self._check_budget()
 
     def _write_assets(self, site: Path) -> None:
+        if self._asset_dir == THEME_ASSET_DIR:
+            return
         target = site / ASSET_DIR
         target.mkdir(parents=True, exist_ok=True)
         for name in ASSETS:

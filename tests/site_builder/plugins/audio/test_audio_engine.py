@@ -77,3 +77,32 @@ def test_phoneme_check_catches_debian_cmn() -> None:
     # The check can fail: Debian 1.51's own "cmn" switches to English for 身份.
     _, phonemes = _debian("cmn")
     assert "(en)" in phonemes
+
+
+def test_a_cancelled_utterance_is_spoken_again(engine) -> None:
+    # pyttsx3's driver can cancel an utterance that starts while the previous one drains; it
+    # then reports an empty result. The engine must retry, never return (and cache) silence.
+    real = engine._once
+    calls: list[str] = []
+
+    def flaky(text: str):
+        calls.append(text)
+        if len(calls) == 1:
+            return np.zeros(0, dtype=np.int16), True
+        return real(text)
+
+    engine._once = flaky
+    try:
+        samples = engine.synthesize("办理须知")
+    finally:
+        del engine._once
+    assert len(calls) == 2 and samples.shape[0] > engine.sample_rate // 2
+
+
+def test_cache_refuses_an_empty_clip(tmp_path) -> None:
+    from site_builder.plugins.audio.cache import Clip, ClipCache
+
+    cache = ClipCache(tmp_path, 22050)
+    with pytest.raises(ValueError):
+        cache.put("k" * 64, Clip(np.zeros(0, dtype=np.int16), [0]), ["办理须知"])
+    assert not cache.has("k" * 64)

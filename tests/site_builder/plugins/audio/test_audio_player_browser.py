@@ -114,6 +114,8 @@ def page(driver: Any) -> Callable[[], Any]:
     driver.execute_script(
         "window.tdCues = []; document.addEventListener('td:audio-cue',"
         " function (e) { window.tdCues.push(e.detail); });"
+        "window.tdStates = []; document.addEventListener('td:audio-state',"
+        " function (e) { window.tdStates.push(e.detail.playing); });"
     )
     return driver
 
@@ -143,6 +145,7 @@ def test_point_reading_plays_just_that_paragraph(page: Any) -> None:
     wait_for(page, "document.querySelector('.td-player audio').paused", timeout=20)
     position = page.execute_script("return document.querySelector('.td-player audio').currentTime")
     assert cue["start"] <= position <= cue["end"] + 0.3  # stopped at the end of the paragraph
+    assert page.execute_script("return window.tdStates") == [True, False]  # for the toolbar
     ids = {c["id"] for c in page.execute_script("return window.tdCues") if c["id"]}
     assert ids == {cue["id"]}  # nothing else was read
     assert not page.execute_script(
@@ -154,7 +157,7 @@ def test_continuous_reading_moves_the_highlight(page: Any) -> None:
     from selenium.webdriver.support.select import Select
 
     Select(page.find_element(By.CSS_SELECTOR, "[data-td-control=rate]")).select_by_value("1.5")
-    start = page.find_element(By.CSS_SELECTOR, "[data-td-action=continuous]")
+    start = page.find_element(By.CSS_SELECTOR, "[data-td-player=continuous]")
     start.click()
     assert start.get_attribute("aria-pressed") == "true"
     assert page.execute_script("return document.querySelector('.td-player audio').playbackRate") == 1.5
@@ -177,4 +180,22 @@ def test_continuous_reading_moves_the_highlight(page: Any) -> None:
     wait_for(page, "!document.querySelector('.td-player audio').paused")
     page.execute_script(
         "document.dispatchEvent(new CustomEvent('td:speech', {detail: {action: 'pause'}}))")
+    wait_for(page, "document.querySelector('.td-player audio').paused")
+
+
+def test_toolbar_plays_and_its_caption_shows_the_sentence(page: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    if not page.find_elements(By.CSS_SELECTOR, "[data-module=td-toolbar]"):
+        pytest.skip("optional component missing: the theme's toolbar")
+    page.find_element(By.CSS_SELECTOR, ".td-entries__open").click()
+    page.find_element(By.CSS_SELECTOR, "[data-td-set=caption]").click()
+    page.find_element(By.CSS_SELECTOR, "[data-td-action=speech][data-td-value=play]").click()
+    wait_for(page, "!document.querySelector('.td-player audio').paused")
+    caption = wait_for(page, "document.querySelector('.td-caption__text').textContent")
+    sentences = page.execute_script(
+        "return window.tdCues.map(function (c) { return c.text; })")
+    assert caption in sentences  # the sentence being read, not the element under the pointer
+    assert page.execute_script("return document.activeElement.getAttribute('data-td-value')") == "play"
+    page.find_element(By.CSS_SELECTOR, "[data-td-action=speech][data-td-value=stop]").click()
     wait_for(page, "document.querySelector('.td-player audio').paused")
