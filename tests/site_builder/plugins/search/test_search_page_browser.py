@@ -1,0 +1,105 @@
+"""The results page in headless Chromium: keyboard, live region, headings, notice."""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import FIXTURES, tongda
+
+pytestmark = pytest.mark.browser
+
+webdriver = pytest.importorskip("selenium.webdriver")
+if not Path("/usr/bin/chromium").exists():
+    pytest.skip("Chromium is not installed", allow_module_level=True)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("portal") / "portal-small"
+    shutil.copytree(FIXTURES / "portal-small", root)
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text("utf-8").replace("plugins:\n", "plugins:\n  - tongda-search\n", 1),
+                   "utf-8")
+    result = tongda("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(_Quiet, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[object]:
+    os.environ.setdefault("SE_OFFLINE", "true")
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", f"--user-data-dir={tempfile.mkdtemp()}"):
+        opts.add_argument(flag)
+    drv = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=opts)
+    yield drv
+    drv.quit()
+
+
+def status_text(driver: object) -> str:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def done(d: object) -> str | bool:
+        el = d.find_element("css selector", "[data-module=td-search-page] [role=status]")
+        return el.text if ("找到" in el.text or "没有找到" in el.text) else False
+
+    return WebDriverWait(driver, 20).until(done)
+
+
+def test_results_are_announced_and_each_has_a_heading(driver: object, base_url: str) -> None:
+    driver.get(base_url + "search/?q=" + quote("护照"))
+    text = status_text(driver)
+    links = driver.find_elements("css selector", ".td-search__results li h2 a")
+    assert f"找到 {len(links)} 条" in text
+    assert links and all(a.get_attribute("href").startswith(base_url) for a in links)
+    assert not driver.find_element("css selector", ".td-search__nojs").is_displayed()
+
+
+def test_typing_and_enter_submits_the_get_form(driver: object, base_url: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(base_url + "search/")
+    box = driver.find_element("id", "td-search-q")
+    box.send_keys("huzhao" + Keys.ENTER)
+    status_text(driver)
+    assert driver.current_url.endswith("?q=huzhao")
+    notice = driver.find_element("css selector", ".td-search__notice").text
+    assert notice.startswith("已为您显示“护照”的结果，仍搜索“huzhao”")
+
+
+def test_filters_work_from_the_keyboard(driver: object, base_url: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(base_url + "search/?q=" + quote("护照"))
+    status_text(driver)
+    box = driver.find_element("css selector", "fieldset input[name=kind][value=service]")
+    box.send_keys(Keys.SPACE)
+    driver.find_element("css selector", ".td-search__filters button").send_keys(Keys.ENTER)
+    status_text(driver)
+    assert "kind=service" in driver.current_url
+    metas = [m.text for m in driver.find_elements("css selector", ".td-search__meta")]
+    assert metas and all(m.startswith("办事指南") for m in metas)
