@@ -1,27 +1,112 @@
-"""``tongda check``: report every content error as ``path:line: field: message``."""
+"""``tongda check``: schema errors as ``path:line: field: message``, then the quality rules.
+
+Exit code 1 when the content has schema errors or the quality findings exceed the
+thresholds set in ``mkdocs.yml`` (``tongda-quality``: ``fail_max_errors`` …), else 0.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 import click
 
-from site_builder.content.corpus import load_corpus
+from site_builder.content.corpus import Corpus, load_corpus
+from site_builder.quality.engine import QualityResult, run_rules
+from site_builder.quality.findings import DIMENSION_LABELS, DIMENSIONS, SEVERITIES
+from site_builder.quality.report import build_report, load_previous, write_json
 
 from .common import config_file_option, fail_on_tongda_errors, load
 
 
 @click.command("check")
 @config_file_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="输出格式：text（按维度分组的清单）或 json（完整报告）")
+@click.option("--previous", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="上次的 quality.json，用来比较趋势")
+@click.option("--report-dir", type=click.Path(file_okay=False), default=None,
+              help="把 quality.json 和独立 HTML 报告（quality.html）写到这个目录（CI 用）")
+@click.option("--min-severity", type=click.Choice(list(SEVERITIES)), default="notice",
+              help="只列出这一级别及更严重的问题（汇总仍计算全部）")
 @fail_on_tongda_errors
-def command(config_file: str | None) -> None:
-    """检查内容：列出所有错误（文件:行: 字段: 说明），有错误时退出码为 1。"""
+def command(config_file: str | None, fmt: str, previous: str | None, report_dir: str | None,
+            min_severity: str) -> None:
+    """检查内容：先列出格式错误（文件:行: 字段: 说明），再按六个质量维度列出问题。
+
+    有格式错误、或质量问题超过 mkdocs.yml 中 tongda-quality 设定的上限时，退出码为 1。
+    """
+    from site_builder.plugins.quality.settings import plugin_config, settings_from, slugify_of
+
     config = load(config_file)
     docs_dir = Path(config.docs_dir)
-    corpus = load_corpus(docs_dir)
-    for error in corpus.errors:
-        click.echo(f"{Path(config.docs_dir).name}/{error.format()}")
-    click.echo(f"检查了 {len(corpus.documents) + len(corpus.errors)} 个文件：" +
-               (f"{len(corpus.errors)} 处错误" if corpus.errors else "没有错误"), err=True)
+    corpus = load_corpus(docs_dir, today=_today(config))
     if corpus.errors:
+        _schema_errors(corpus, docs_dir.name, fmt)
         raise SystemExit(1)
+    quality = plugin_config(config)
+    result = run_rules(corpus, settings_from(quality), slugify=slugify_of(config))
+    report = build_report(result, site_name=config.site_name, today=corpus.today,
+                          previous=load_previous(previous))
+    if report_dir:
+        _write_ci_files(report, Path(report_dir))
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        _print_text(result, report, f"{docs_dir.name}/", min_severity)
+    if not result.ok:
+        raise SystemExit(1)
+
+
+def _today(config: Any) -> dt.date | None:
+    core = config.plugins.get("tongda")
+    value = getattr(core, "config", {}).get("today") if core is not None else None
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _schema_errors(corpus: Corpus, prefix: str, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps({"schema_errors": [
+            {"path": e.path, "line": e.line, "field": e.field, "message": e.message}
+            for e in corpus.errors]}, ensure_ascii=False, indent=1))
+    else:
+        for error in corpus.errors:
+            click.echo(f"{prefix}/{error.format()}" if not prefix.endswith("/") else
+                       f"{prefix}{error.format()}")
+    click.echo(f"检查了 {len(corpus.documents) + len(corpus.errors)} 个文件："
+               f"{len(corpus.errors)} 处错误（先改正这些错误，再做质量检核）", err=True)
+
+
+def _print_text(result: QualityResult, report: dict[str, Any], prefix: str, least: str) -> None:
+    shown = SEVERITIES[: SEVERITIES.index(least) + 1]
+    by_dim = sorted(result.findings, key=lambda f: DIMENSIONS.index(f.dimension))
+    for dim, items in groupby(by_dim, key=lambda f: f.dimension):
+        findings = list(items)
+        visible = [f for f in findings if f.severity in shown]
+        if not visible:
+            continue
+        counts = "，".join(f"{label} {n}" for s, label in (("error", "错误"), ("warning", "警告"),
+                                                           ("notice", "提示"))
+                          if (n := sum(1 for f in findings if f.severity == s)))
+        click.echo(f"\n{DIMENSION_LABELS[dim]}（{dim}）：{counts}")
+        for finding in visible:
+            click.echo(f"  {finding.format(prefix)}")
+    trend = report.get("trend")
+    if trend:
+        changes = "，".join(f"{label} {d['before']}→{d['now']}" for s, label in
+                           (("error", "错误"), ("warning", "警告"), ("notice", "提示"))
+                           for d in [trend["severities"][s]])
+        click.echo(f"\n与上次相比：{changes}；新增 {trend['new_findings']} 处，已解决 "
+                   f"{trend['fixed_findings']} 处")
+    click.echo(("\n" if result.findings else "") + result.summary_line())
+
+
+def _write_ci_files(report: dict[str, Any], folder: Path) -> None:
+    from site_builder.quality.render import write_standalone
+
+    write_json(report, folder / "quality.json")
+    path = write_standalone(report, folder)
+    click.echo(f"报告：{path}", err=True)
