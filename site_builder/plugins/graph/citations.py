@@ -30,7 +30,7 @@ _IMPLEMENTS_LOCAL = re.compile(r"^.{2,12}?(?:省|市|自治区|县|区)实施(?P
 _BASIS_BEFORE = re.compile(r"根据|依据|依照|按照|为了?(?:贯彻|实施|执行)|贯彻(?:实施|执行|落实)?|实施")
 _BASIS_AFTER = re.compile(r"制定本|制订本")
 _HEADER_END = "<!-- INFO END -->"
-_ISSUER_TAIL = re.compile(r"[\u4e00-\u9fff]{1,10}$")
+_ISSUER_TAIL = re.compile(r"[\u4e00-\u9fff]{1,6}$")
 # Cited names too generic to report when they resolve to nothing (《条例》 defined locally).
 _GENERIC = {"条例", "办法", "规定", "细则", "决定", "通知", "意见", "规则", "本条例", "本办法",
             "实施细则", "实施办法", "若干规定", "规划", "方案", "标准"}
@@ -79,11 +79,15 @@ class CitationFinder:
                 findings.citations.extend(self.find(entry))
         return findings
 
+    def occurrences(self, entry: Entry) -> list[Citation]:
+        """Every citation of one document, in its title and then its body, in order."""
+        return [*self._from_title(entry), *self._from_body(entry)]
+
     def find(self, entry: Entry) -> list[Citation]:
-        """Citations of one document, one per (text, target), first occurrence kept."""
+        """Citations of one document, one per target (one per text when unresolved)."""
         out: list[Citation] = []
         seen: set[tuple[str, str | None]] = set()
-        for citation in [*self._from_title(entry), *self._from_body(entry)]:
+        for citation in self.occurrences(entry):
             key = (citation.text if citation.target is None else "", citation.target)
             if key in seen and not citation.basis:
                 continue
@@ -157,7 +161,8 @@ class CitationFinder:
         own = getattr(entry.meta, "doc_number", None)
         if found:
             target = choose_version(found, entry)
-            return None if target.id == entry.id else Citation(entry.id, text, where, line, target.id)
+            number = getattr(target.meta, "doc_number", None) or text
+            return None if target.id == entry.id else Citation(entry.id, number, where, line, target.id)
         if own and title_key(own).replace(PRC, "").endswith(title_key(text).replace(PRC, "")):
             return None
         return Citation(entry.id, text, where, line, None) if len(text) > len(match[0]) else None

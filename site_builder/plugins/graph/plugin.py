@@ -40,12 +40,17 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         """Time spent finding citations and adding them (for the benchmark)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # The pictures are on every document page, so their CSS is too; the explorer's
+        # script loads on the explorer page only (page.meta td_js).
         if self.config.enabled:
             config.extra_css.extend(p for p in ASSETS_CSS if p not in config.extra_css)
-            if self.config.explorer_enabled:
-                config.extra_javascript.extend(
-                    p for p in ASSETS_JS if p not in config.extra_javascript)
         return config
+
+    def nav_entry(self) -> tuple[str, str] | None:
+        """The explorer's place in the site's default nav (read by the core plugin)."""
+        if self.config.enabled and self.config.explorer_enabled:
+            return self.config.explorer_title, _PAGE_SRC
+        return None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         core = config.plugins.get("tongda")
@@ -73,7 +78,8 @@ class GraphPlugin(BasePlugin[GraphConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         if page.file.src_uri == _PAGE_SRC:
-            page.meta.update(template="graph.html", title=self.config.explorer_title)
+            page.meta.update(template="graph.html", title=self.config.explorer_title,
+                             td_js=list(ASSETS_JS))
         return markdown
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
