@@ -45,7 +45,7 @@ def run_lighthouse(url: str) -> dict:
                "--output-path=stdout", "--quiet", f"--chrome-flags={flags}",
                "--form-factor=desktop", "--screenEmulation.disabled", "--locale=zh"]
         env = dict(os.environ, CHROME_PATH=chrome)
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True, env=env, timeout=300)
     if done.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url}: {done.stderr[-2000:]}")
     return json.loads(done.stdout)

@@ -6,9 +6,18 @@ import re
 from collections import Counter
 
 import pytest
-
-from theme_testlib import (COMPONENTS, OWN_COMPONENTS, THEME, examples, fragment, js_settings,
-                           js_shortcuts, modes, render_example, spec)
+from theme_testlib import (
+    COMPONENTS,
+    OWN_COMPONENTS,
+    THEME,
+    examples,
+    fragment,
+    js_settings,
+    js_shortcuts,
+    modes,
+    render_example,
+    spec,
+)
 
 pytestmark = pytest.mark.unit
 

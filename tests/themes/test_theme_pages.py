@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import posixpath
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from lxml import html as lxml_html
-
 from theme_testlib import build_fixture
 
 pytestmark = pytest.mark.integration
@@ -38,7 +38,7 @@ def test_every_page_is_semantic(site: Path) -> None:
         assert doc.get("lang") == "zh-CN", where
         assert len(doc.xpath("//h1")) == 1, where
         levels = [int(h.tag[1]) for h in doc.xpath("//main//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")]
-        for before, after in zip(levels, levels[1:]):
+        for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"{where}: h{before} followed by h{after}"
         for tag in LANDMARKS:
             for el in doc.xpath(f"//{tag}[not(ancestor::main) or self::main]"):
