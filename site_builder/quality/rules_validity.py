@@ -21,7 +21,7 @@ _ORDER_SUFFIX = re.compile(r"第[0-9一二三四五六七八九十百千零〇]+
 _PHONE_SPLIT = re.compile(r"[、/，,；;]|\s{2,}|或")
 _PHONE_NOISE = re.compile(r"[\s\-－—()（）]")
 _EXT = re.compile(r"(转|分机|ext\.?|x)\d{1,5}$", re.I)
-_PHONES = re.compile(r"^(1[3-9]\d{9}|0\d{9,11}|[2-9]\d{6,7}|1\d{4}|9[56]\d{3,4}|[48]00\d{7})$")
+_PHONES = re.compile(r"^(1[3-9]\d{9}|0\d{10,11}|[2-9]\d{6,7}|1\d{4}|9[56]\d{3,4}|[48]00\d{7})$")
 PROVINCE_CODES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 "
     "65 71 81 82".split())
@@ -139,7 +139,7 @@ def phone_problem(value: str) -> str | None:
 
 
 @rule("phone-invalid", "validity", "warning", "电话号码无效",
-      "写完整号码：固话带区号（0571-86901110），手机 11 位，或政务热线（12345、12345 等 5 位特服号）；"
+      "写完整号码：固话带区号（0571-86901110），手机 11 位，或政务服务热线（12345、12333 等特服号）；"
       "几个号码用顿号分开。")
 def phone_invalid(ctx: CheckContext) -> Iterator[Problem]:
     for e in ctx.of_kind("service"):

@@ -1,0 +1,150 @@
+"""Engine settings (overrides, thresholds), the JSON report, trends, charts and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from site_builder.quality import Settings, run_rules
+from site_builder.quality.charts import Chart
+from site_builder.quality.report import build_report, trend
+from site_builder.quality.render import render_standalone
+from tests.conftest import tongda
+from tests.site_builder.quality.quality_kit import clean_docs, write
+
+pytestmark = pytest.mark.unit
+
+
+def broken_docs():
+    docs = clean_docs()
+    meta, body = docs["services/s-main.md"]
+    docs["services/s-main.md"] = (meta | {"online": "https://zwfw。linjiang.gov.cn"}, body)  # error
+    docs["faqs/f-main.md"][0]["reviewed"] = dt.date(2023, 5, 2)  # warning: review overdue
+    return docs
+
+
+def test_severity_override_and_off(tmp_path: Path) -> None:
+    corpus = write(tmp_path, broken_docs())
+    default = run_rules(corpus, citations=[])
+    assert default.count("error") == 1 and not default.ok
+    assert "错误 1 处，超过上限 0" in default.summary_line()
+    relaxed = run_rules(corpus, Settings(severity={"url-invalid": "warning", "review-overdue": "off"}),
+                        citations=[])
+    assert relaxed.ok and relaxed.count("error") == 0
+    assert {f.rule for f in relaxed.findings} == {"url-invalid"}
+    assert "review-overdue" not in relaxed.severities
+
+
+def test_thresholds(tmp_path: Path) -> None:
+    corpus = write(tmp_path, broken_docs())
+    assert run_rules(corpus, Settings(max_errors=1), citations=[]).ok
+    strict = run_rules(corpus, Settings(max_errors=1, max_warnings=0), citations=[])
+    assert strict.failures() == ["警告 1 处，超过上限 0"]
+
+
+def test_review_period_is_configurable(tmp_path: Path) -> None:
+    corpus = write(tmp_path, clean_docs())
+    found = run_rules(corpus, Settings(review_days=10), citations=[], only=["review-overdue"])
+    assert len(found.findings) == 4  # every reviewed page, reviewed 2024-05-01, is now overdue
+
+
+def test_report_counts_per_dimension_rule_and_issuer(tmp_path: Path) -> None:
+    report = build_report(run_rules(write(tmp_path, broken_docs()), citations=[]), site_name="测试")
+    assert report["summary"]["errors"] == 1 and report["summary"]["ok"] is False
+    assert report["dimensions"]["validity"]["error"] == 1
+    assert report["dimensions"]["timeliness"]["warning"] == 1
+    counts = {r["id"]: r["count"] for r in report["rules"]}
+    assert counts["url-invalid"] == 1 and counts["summary-missing"] == 0
+    issuers = {r["issuer"]: r for r in report["issuers"]}
+    assert issuers["临江市人力资源和社会保障局"]["total"] == 2
+    json.dumps(report, ensure_ascii=False)  # JSON-ready
+
+
+def test_trend_against_previous(tmp_path: Path) -> None:
+    before = build_report(run_rules(write(tmp_path / "a", broken_docs()), citations=[]))
+    after = build_report(run_rules(write(tmp_path / "b", clean_docs()), citations=[]), previous=before)
+    t = after["trend"]
+    assert t["severities"]["error"] == {"now": 0, "before": 1, "change": -1}
+    assert t["fixed_findings"] == 2 and t["new_findings"] == 0
+    assert t["rules"]["url-invalid"]["change"] == -1
+    assert trend(before, before)["rules"] == {}
+
+
+def test_chart_svg_is_labelled_and_has_the_same_data_as_its_table() -> None:
+    chart = Chart("c1", "各维度问题数", [("完整性", [1, 2, 3]), ("规范性", [0, 5, 0])],
+                  [("error", "错误"), ("warning", "警告"), ("notice", "提示")])
+    fig = html.fromstring(chart.figure())
+    svg = fig.xpath("//svg")[0]
+    assert svg.get("role") == "img" and svg.get("aria-labelledby") == "c1-t c1-d"
+    assert "最多的是“完整性”（6）" in fig.xpath("string(//desc)")
+    rows = [[c.text_content() for c in tr] for tr in fig.xpath("//table/tbody/tr")]
+    assert rows == [["完整性", "1", "2", "3", "6"], ["规范性", "0", "5", "0", "5"]]
+    assert fig.xpath("//table/caption") and len(fig.xpath("//svg/rect")) == 4 + 3  # bars + legend
+
+
+def test_standalone_html_has_every_section(tmp_path: Path) -> None:
+    report = build_report(run_rules(write(tmp_path, broken_docs()), citations=[]), site_name="测试",
+                          build={"pages": 3, "bytes": 1000, "timings": {"files": 0.1, "total": 0.2},
+                                 "caches": {"Markdown 渲染": {"hits": 2, "misses": 1}}})
+    page = html.fromstring(render_standalone(report))
+    assert page.get("lang") == "zh-CN" and not page.xpath("//script")
+    headings = [h.text_content() for h in page.xpath("//h2")]
+    assert headings[:2] == ["概要", "按质量维度"] and "按发文机关（部门）" in headings and "构建数据" in headings
+    text = page.text_content()
+    assert "https://zwfw。linjiang.gov.cn" in text and "67%" in text  # finding and cache hit rate
+    assert len(page.xpath("//figure//svg")) == len(page.xpath("//figure//table")) >= 4
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site-project"
+    write(root / "content", broken_docs())
+    (root / "mkdocs.yml").write_text(
+        "site_name: 测试\ndocs_dir: content\ntheme:\n  name: tongda\nplugins:\n  - tongda:\n"
+        "      today: '2024-06-01'\n  - tongda-quality:\n      rules_severity:\n        topics-missing: 'off'\n",
+        encoding="utf-8")
+    return root
+
+
+@pytest.mark.integration
+def test_cli_check_groups_findings_and_fails_on_errors(site: Path) -> None:
+    result = tongda("check", cwd=site)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert "  content/services/s-main.md:25: online: [错误 url-invalid] 网址“https://zwfw。linjiang.gov.cn”含有空格或全角字符" in lines
+    assert any(line.startswith("规范性（validity）：错误 1") for line in lines)
+    assert lines[-1].startswith("质量检核 5 个文档、46 条规则：错误 1，警告 1") and "未通过" in lines[-1]
+
+
+@pytest.mark.integration
+def test_cli_json_previous_and_ci_files(site: Path, tmp_path: Path) -> None:
+    first = tongda("check", "--format", "json", cwd=site)
+    report = json.loads(first.stdout)
+    assert report["summary"]["errors"] == 1
+    previous = tmp_path / "previous.json"
+    previous.write_text(first.stdout, encoding="utf-8")
+    shutil.copyfile(site / "content/services/s-main.md", tmp_path / "s.md")
+    fixed = (site / "content/services/s-main.md").read_text(encoding="utf-8").replace("zwfw。", "zwfw.")
+    (site / "content/services/s-main.md").write_text(fixed, encoding="utf-8")
+    second = tongda("check", "--previous", str(previous), "--report-dir", str(tmp_path / "ci"), cwd=site)
+    assert second.returncode == 0, second.stdout
+    assert "与上次相比：错误 1→0" in second.stdout and "已解决 1 处" in second.stdout
+    assert json.loads((tmp_path / "ci/quality.json").read_text(encoding="utf-8"))["trend"]
+    assert (tmp_path / "ci/quality.html").is_file() and (tmp_path / "ci/report.css").is_file()
+
+
+def test_real_citation_finder_reports_citing_an_expired_policy(tmp_path: Path) -> None:
+    pytest.importorskip("site_builder.plugins.graph.citations",
+                        reason="the graph plugin (citation finder) is not installed")
+    docs = clean_docs()
+    docs["policies/p-main.md"][0]["expires"] = dt.date(2024, 1, 1)
+    meta, body = docs["faqs/f-main.md"]
+    docs["faqs/f-main.md"] = (meta, body + "\n依据《临江市高校毕业生就业补贴办法》申领。\n")
+    found = run_rules(write(tmp_path, docs), only=["cites-inactive"]).findings
+    assert [f.path for f in found] == ["faqs/f-main.md"]
+    assert "已失效" in found[0].message and found[0].line == 12
