@@ -19,32 +19,50 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = (b'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>bench</title>'
         b'<script src="/__tongda-search.js"></script></head><body><main></main></body></html>')
 
+# arguments: query, warm. Cold: nothing loaded. Warm: the engine's entry files are loaded
+# first (Tongda: manifest + lexicon; Pagefind: pagefind.js, wasm, metadata), as on a page
+# that prepares search when the box gets focus; then the query is timed.
 TONGDA_JS = """
-const [q, done] = arguments;
-const s = new TongdaSearch.Searcher({base: '/search/'});
-const t0 = performance.now();
-s.search(q, {limit: 10}).then(r => {
+const [q, warm, done] = arguments;
+(async () => {
+  const s = new TongdaSearch.Searcher({base: '/search/'});
+  if (warm) await s.ready();
+  const t0 = performance.now();
+  const r = await s.search(q, {limit: 10});
   const ms = performance.now() - t0;
-  const bytes = performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))
-    .reduce((a, e) => a + e.encodedBodySize, 0);
-  done({titles: r.results.map(x => x.t), ms, bytes, counted: s.bytesRead});
-}).catch(e => done({error: String(e)}));
+  done({titles: r.results.map(x => x.t), ms, counted: s.bytesRead});
+})().catch(e => done({error: String(e)}));
 """
 
 PAGEFIND_JS = """
-const [q, done] = arguments;
+const [q, warm, done] = arguments;
 (async () => {
-  const t0 = performance.now();
+  let t0 = performance.now();
   const pf = await import('/pagefind/pagefind.js');
   await pf.init();
+  if (warm) t0 = performance.now();
   const r = await pf.search(q);
   const data = await Promise.all(r.results.slice(0, 10).map(x => x.data()));
   const ms = performance.now() - t0;
-  const bytes = performance.getEntriesByType('resource').filter(e => e.name.includes('/pagefind/'))
-    .reduce((a, e) => a + e.encodedBodySize, 0);
-  done({titles: data.map(d => d.meta.title || ''), ms, bytes});
+  done({titles: data.map(d => d.meta.title || ''), ms});
 })().catch(e => done({error: String(e)}));
 """
+
+
+def _bytes(driver: Any, folder: str) -> int:
+    """Body bytes of the responses under ``/<folder>/`` since the last call (CDP log)."""
+    import json
+
+    total = 0
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") != "Network.responseReceived":
+            continue
+        resp = msg["params"]["response"]
+        if f"/{folder}/" in resp["url"]:
+            headers = {k.lower(): v for k, v in resp.get("headers", {}).items()}
+            total += int(headers.get("content-length", 0))
+    return total
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -84,6 +102,7 @@ def make_driver():  # type: ignore[no-untyped-def]
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync",
@@ -109,11 +128,17 @@ def run_browser(site: Path, queries: list[str], engine: str, runtime: Path) -> l
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
         url = f"http://127.0.0.1:{server.server_address[1]}/__bench.html"
         script = TONGDA_JS if engine == "tongda" else PAGEFIND_JS
+        folder = "search" if engine == "tongda" else "pagefind"
         for q in queries:
             driver.get(url)
-            r = driver.execute_async_script(script, q)
+            driver.get_log("performance")
+            r = driver.execute_async_script(script, q, False)
             if "error" in r:
                 raise RuntimeError(f"{engine}: {q}: {r['error']}")
+            r["bytes"] = _bytes(driver, folder)
+            driver.get(url)
+            warm = driver.execute_async_script(script, q, True)
+            r["ms_warm"] = warm["ms"]
             r["q"] = q
             out.append(r)
     finally:

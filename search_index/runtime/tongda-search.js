@@ -292,13 +292,20 @@
     }
     return this.pending[name];
   };
+  Searcher.prototype.loadManifest = function () {
+    var self = this;
+    if (!this._manifest) {
+      this._manifest = this.raw("manifest.json").then(function (b) {
+        self.manifest = JSON.parse(new TextDecoder().decode(b)); self.n = self.manifest.n; return self;
+      });
+    }
+    return this._manifest;
+  };
   Searcher.prototype.ready = function () {
     var self = this;
     if (!this._ready) {
-      this._ready = this.raw("manifest.json").then(function (b) {
-        self.manifest = JSON.parse(new TextDecoder().decode(b)); self.n = self.manifest.n;
-        return self.get(self.manifest.lex);
-      }).then(function (lex) { self.lex = prepareLexicon(lex); return self; });
+      this._ready = this.loadManifest().then(function () { return self.get(self.manifest.lex); })
+        .then(function (lex) { self.lex = prepareLexicon(lex); return self; });
     }
     return this._ready;
   };
@@ -333,20 +340,25 @@
     }
     return round();
   };
-  Searcher.prototype.prefetchKeys = function (q) {
-    var lex = this.lex, fp = firstPass(q, lex), keys = [];
+  /* Buckets a query surely needs. Without the lexicon: every bigram of the raw query. */
+  Searcher.prototype.prefetchKeys = function (q, lex) {
+    var keys = [], norm = normalize(q);
     function text(t) { bigrams(t).forEach(function (b) { keys.push(["t", b]); }); }
-    fp.pieces.forEach(function (pc) {
-      if (pc[0] === "latin") { keys.push(["t", pc[1]], ["py", pc[1]], ["pyi", pc[1]]); return; }
-      text(pc[1]);
+    if (!lex) {
+      runs(norm).forEach(function (r) {
+        if (isCjk(r)) text(r); else keys.push(["t", r], ["py", r], ["pyi", r]);
+      });
+      docnumKeys(q).forEach(function (k) { keys.push(["dn", k]); });
+      return keys;
+    }
+    firstPass(q, lex).pieces.forEach(function (pc) {
       if (pc[0] === "syn") lex.syn[pc[1]].forEach(function (e) { runs(normalize(e)).forEach(text); });
     });
-    fp.docnum.forEach(function (k) { keys.push(["dn", k]); });
     return keys;
   };
-  /* Fetch the obvious buckets of a query in two parallel rounds (pages, then buckets). */
-  Searcher.prototype.prefetch = function (q) {
-    var self = this, keys = this.prefetchKeys(q);
+  /* Fetch buckets in two parallel rounds (pages, then buckets). */
+  Searcher.prototype.prefetch = function (keys) {
+    var self = this;
     var pages = keys.map(function (k) { return self.bucketName(k[0], k[1])[0]; });
     return this.fetchAll(pages.filter(function (p, i) { return pages.indexOf(p) === i; })).then(function () {
       var names = [];
@@ -359,7 +371,9 @@
   };
   Searcher.prototype.understand = function (q, literal) {
     var self = this;
-    return this.ready().then(function () { return self.prefetch(q); }).then(function () {
+    return this.loadManifest().then(function () {
+      return Promise.all([self.ready(), self.prefetch(self.prefetchKeys(q, null))]);
+    }).then(function () { return self.prefetch(self.prefetchKeys(q, self.lex)); }).then(function () {
       return self.settle(function (B) { return understand(q, self.lex, B, self.n, !!literal); });
     });
   };
