@@ -3,7 +3,9 @@
 For each (page, mode) :class:`BrowserChecker` loads the page from the loopback server, sets
 the mode's attributes on ``<html>`` the way the theme's toolbar does, waits for transitions,
 then runs axe-core, a keyboard walk, reflow at 320 CSS px, text at 200 % and the WCAG
-text-spacing override. Checks that change the page (text size, spacing) reload it first.
+text-spacing override. The layout checks share one baseline measurement and each undoes
+its change (viewport, inline font sizes, the spacing sheet) before the next, so a page is
+loaded once per mode.
 """
 
 from __future__ import annotations
@@ -124,14 +126,16 @@ class BrowserChecker:
         if full and opts.keyboard:
             self.driver.execute_script("scrollTo(0, 0)")
             found += self._shoot(self.keyboard_walk(page, mode))
-        if full and opts.reflow:
-            found += self._shoot(self.layout(page, mode, "reflow"))
-        if full and opts.text_resize:
-            self.load(page, mode)
-            found += self._shoot(self.layout(page, mode, "text-resize"))
-        if full and opts.text_spacing:
-            self.load(page, mode)
-            found += self._shoot(self.layout(page, mode, "text-spacing"))
+        # One baseline for all three: each change is undone before the next, no reload.
+        kinds = [k for k, on in (("reflow", opts.reflow), ("text-resize", opts.text_resize),
+                                 ("text-spacing", opts.text_spacing)) if on and full]
+        if kinds:
+            self.driver.execute_script("scrollTo(0, 0)")
+            before = self.driver.execute_script("return __tdA11y.losses()")
+            for kind in kinds:
+                found += self._shoot(self.layout(page, mode, kind, before))
+                set_viewport(self.driver, opts.width, opts.height)
+                self.driver.execute_script("__tdA11y.undo()")
         return found
 
     def _shoot(self, findings: list[Finding]) -> list[Finding]:
@@ -145,9 +149,14 @@ class BrowserChecker:
 
         return KeyboardWalk(self.driver, self.options.max_tab_stops).run(page, mode)
 
-    def layout(self, page: PageInfo, mode: Mode, kind: str) -> list[Finding]:
-        """Reflow, text-resize or text-spacing: compare content loss before and after."""
-        before = self.driver.execute_script("return __tdA11y.losses()")
+    def layout(self, page: PageInfo, mode: Mode, kind: str,
+               before: dict[str, Any] | None = None) -> list[Finding]:
+        """Reflow, text-resize or text-spacing: compare content loss before and after.
+
+        The change stays applied (screenshots show it); the caller undoes it.
+        """
+        if before is None:
+            before = self.driver.execute_script("return __tdA11y.losses()")
         if kind == "reflow":
             set_viewport(self.driver, 320, 256)
         elif kind == "text-resize":

@@ -165,19 +165,37 @@
              clipped: clipped, wide: wide };
   }
 
-  /* Double every element's computed font size at once (text-only zoom, WCAG 1.4.4). */
+  let undoZoom = null, spacingSheet = null;
+
+  /* Multiply every element's computed font size at once (text-only zoom, WCAG 1.4.4).
+   * Inline sizes are remembered so undo() puts the page back without a reload. */
   function textZoom(factor) {
     const els = [document.documentElement, ...document.documentElement.querySelectorAll("*")];
     const sizes = els.map((el) => parseFloat(getComputedStyle(el).fontSize) || 16);
+    const saved = els.map((el) => [el.style.getPropertyValue("font-size"),
+                                   el.style.getPropertyPriority("font-size")]);
     els.forEach((el, i) => el.style.setProperty("font-size", sizes[i] * factor + "px", "important"));
+    undoZoom = () => els.forEach((el, i) => {
+      if (saved[i][0]) el.style.setProperty("font-size", saved[i][0], saved[i][1]);
+      else el.style.removeProperty("font-size");
+    });
   }
 
   /* The WCAG 1.4.12 text-spacing override, as a constructed sheet (not blocked by CSP). */
   function textSpacing() {
-    const s = new CSSStyleSheet();
-    s.replaceSync("* { line-height: 1.5 !important; letter-spacing: 0.12em !important;" +
+    spacingSheet = new CSSStyleSheet();
+    spacingSheet.replaceSync("* { line-height: 1.5 !important; letter-spacing: 0.12em !important;" +
       " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }");
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, s];
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, spacingSheet];
+  }
+
+  /* Take back textZoom() and textSpacing(). */
+  function undo() {
+    if (undoZoom) { undoZoom(); undoZoom = null; }
+    if (spacingSheet) {
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== spacingSheet);
+      spacingSheet = null;
+    }
   }
 
   function scrollToSelector(sel) {
@@ -188,5 +206,5 @@
   }
 
   window.__tdA11y = { path, applyMode, settle, tabbables, focusState, losses, textZoom,
-                      textSpacing, scrollToSelector };
+                      textSpacing, undo, scrollToSelector };
 })();

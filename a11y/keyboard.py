@@ -36,6 +36,7 @@ _HELP = {"keyboard-unreachable": _URL + "keyboard.html",
          "focus-not-visible": _URL + "focus-visible.html",
          "focus-obscured": _URL + "focus-not-obscured-minimum.html"}
 _PAD = 6
+_TAB = {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9, "nativeVirtualKeyCode": 9}
 
 
 class KeyboardWalk:
@@ -52,10 +53,9 @@ class KeyboardWalk:
         self.screenshots = 0
 
     def _tab(self) -> dict[str, Any]:
-        from selenium.webdriver.common.action_chains import ActionChains
-        from selenium.webdriver.common.keys import Keys
-
-        ActionChains(self.driver).send_keys(Keys.TAB).perform()
+        # A trusted key press through DevTools: half the round trips of ActionChains.
+        for kind in ("rawKeyDown", "keyUp"):
+            self.driver.execute_cdp_cmd("Input.dispatchKeyEvent", _TAB | {"type": kind})
         return self.driver.execute_script("return __tdA11y.focusState()")
 
     def _clip(self, rect: dict[str, float]) -> bytes:

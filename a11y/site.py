@@ -105,12 +105,13 @@ def template_from_path(path: str) -> str:
     """Guess a template from where a page sits, for themes that do not declare one.
 
     ``index.html`` is ``home``; ``policies/index.html`` a list (``policies/``);
-    ``policies/x/index.html`` a detail page (``policies/*``); ``text/...`` the same under
-    ``text/``.
+    ``policies/x/index.html`` a detail page (``policies/*``); every page under ``text/``
+    is ``text``.
     """
-    prefix = ""
     if path.startswith("text/"):
-        prefix, path = "text/", path[5:]
+        # Plain-text pages share one bare layout whatever they hold; one representative
+        # (plus the sample) covers them.
+        return "text"
     parts = path.split("/")
     if parts == ["index.html"]:
         name = "home"
@@ -120,7 +121,7 @@ def template_from_path(path: str) -> str:
         name = f"{parts[0]}/"
     else:
         name = f"{parts[0]}/" + "/".join("*" for _ in parts[1:-1] or ["*"])
-    return prefix + name
+    return name
 
 
 def iter_pages(site_dir: Path, exclude: Iterable[str] = DEFAULT_EXCLUDE) -> list[str]:

@@ -18,17 +18,27 @@ MAX_PRINTED = 40
 
 
 def _print_violations(violations: list[Finding]) -> None:
-    """One line per violation, the same problem in several display modes folded into one."""
+    """One line per problem: modes folded together, and many elements failing the same
+    browser rule on one page folded into a count (the report lists each)."""
     from a11y.report import merge_modes
 
-    merged = merge_modes(violations)
-    for finding, modes in merged[:MAX_PRINTED]:
-        line = finding.one_line()
-        if len(modes) > 1:
-            line = line.replace(f" [{finding.mode}]", "") + f"（显示模式：{'、'.join(modes)}）"
+    groups: dict[tuple[str, ...], list[tuple[Finding, list[str]]]] = {}
+    for finding, modes in merge_modes(violations):
+        key = (finding.page, finding.rule, finding.check, *modes)
+        if finding.check == "static":
+            key += (finding.selector, finding.message)
+        groups.setdefault(key, []).append((finding, modes))
+    for n, items in enumerate(groups.values()):
+        if n == MAX_PRINTED:
+            click.echo(f"……另有 {len(groups) - MAX_PRINTED} 组问题，见报告")
+            break
+        finding, modes = items[0]
+        line = finding.one_line().replace(f" [{finding.mode}]", "")
+        if len(items) > 1:
+            line += f"（{len(items)} 个元素，如 {finding.selector}）"
+        if modes and modes != ["default"]:
+            line += f"（显示模式：{'、'.join(modes)}）"
         click.echo(line)
-    if len(merged) > MAX_PRINTED:
-        click.echo(f"……另有 {len(merged) - MAX_PRINTED} 处，见报告")
 
 
 @click.command("a11y")

@@ -99,7 +99,7 @@ def test_source_mapper_says_how_it_found_the_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("path", "template"), [
     ("index.html", "home"), ("404.html", "404"), ("policies/index.html", "policies/"),
     ("policies/a/index.html", "policies/*"), ("by/topic/x/index.html", "by/*/*"),
-    ("text/policies/a/index.html", "text/policies/*"),
+    ("text/policies/a/index.html", "text"), ("text/index.html", "text"),
 ])
 def test_template_from_path(path: str, template: str) -> None:
     assert template_from_path(path) == template
