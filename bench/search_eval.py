@@ -116,8 +116,8 @@ def report(name: str, s: dict[str, Any], canonical: bool) -> list[str]:
     else:
         lines.append(f"{name} recall@10 overall = {s['overall']:.2f}")
     lines += [f"{name} MRR: {s['mrr']:.2f}",
-              f"{name} first-query bytes: median {s['bytes_median'] / 1024:.1f} KB, "
-              f"max {s['bytes_max'] / 1024:.1f} KB",
+              (f"{name} first-query bytes: median {s['bytes_median'] / 1024:.1f} KB, "
+               f"max {s['bytes_max'] / 1024:.1f} KB"),
               f"{name} latency ms (first query, cold): p50 {s['p50']:.1f}, p95 {s['p95']:.1f}"]
     if s["has_warm"]:
         lines.append(f"{name} latency ms (entry files loaded): p50 {s['warm50']:.1f}, "

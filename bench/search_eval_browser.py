@@ -71,7 +71,7 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # quiet
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+    def do_GET(self) -> None:
         if self.path.startswith("/__bench.html"):
             return self._send(PAGE, "text/html; charset=utf-8")
         if self.path.startswith("/__tongda-search.js"):

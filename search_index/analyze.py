@@ -1,16 +1,16 @@
 """Per-document analysis: which terms occur in which field, and how often."""
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-
-from search_index.model import SearchDoc
 import hashlib
 import pickle
 import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
-from typing import Callable
 
+from search_index.model import SearchDoc
 from search_index.text import CJK_RE, bigrams, docnum_key, normalize, runs
 
 TITLE_PREFIX = re.compile(r"^中华人民共和国")
@@ -89,7 +89,7 @@ def title_phrases(title: str) -> set[str]:
         if not CJK_RE.fullmatch(run):
             continue
         words = [w for w in jieba.cut(run) if w.strip()]
-        for a, b in zip(words, words[1:]):
+        for a, b in pairwise(words):
             if len(a) >= 2 and len(b) >= 2 and len(a + b) <= 6:
                 out.add(a + b)
     return out
@@ -141,7 +141,8 @@ def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:
     lengths = []
     for i, text in enumerate(texts):
         if i == 3 and cache is not None:
-            counts, length, words = cache.get(text, lambda: _field_terms(text, False, cut))
+            counts, length, words = cache.get(
+                text, lambda body=text: _field_terms(body, False, cut))  # type: ignore[misc]
         else:
             counts, length, words = _field_terms(text, i == 0, cut)
         per_field.append(counts)

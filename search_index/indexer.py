@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from search_index import vocab as vocab_mod
 from search_index.analyze import FIELDS, BodyCache, analyze, unpack
 from search_index.lexicon import build_lexicon
-from search_index.model import KINDS, SearchDoc
+from search_index.model import SearchDoc
 from search_index.store import EXT, FileWriter, bucket_count, dumps, page_size, write_family
-from search_index import vocab as vocab_mod
 from search_index.text import normalize, term_key
 
 #: Field weights and length normalisation (BM25F); baked into each posting's impact.

@@ -4,8 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
-from pypinyin.pinyin_dict import pinyin_dict
 from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
 
 
 def fuzzy(syllable: str) -> str:

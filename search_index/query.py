@@ -7,7 +7,8 @@ lexicon and term buckets, so the browser needs no dictionary of its own.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from search_index.text import CJK_RE, bigrams, docnum_keys, normalize, runs
 
@@ -124,13 +125,13 @@ def term_df(term: str, bucket: Bucket) -> int:
 def known_word(text: str, bucket: Bucket) -> bool:
     """A query span the site already uses as a word (抽烟): never "corrected"."""
     p = bucket("t", text).get(text)
-    return bool(p) and (len(text) >= 3 or p[0] >= 1)
+    return p is not None and (len(text) >= 3 or p[0] >= 1)
 
 
 def is_word(bg: str, bucket: Bucket) -> bool:
     """A bigram that jieba usually cuts as a word (土地, 社会), so a stop char inside stays."""
     p = bucket("t", bg).get(bg)
-    return bool(p) and p[0] >= 2 and p[0] >= WORD_SHARE * ((len(p) - 1) // 2)
+    return p is not None and p[0] >= 2 and p[0] >= WORD_SHARE * ((len(p) - 1) // 2)
 
 
 def refine_text(chunk: str, lex: dict, bucket: Bucket) -> list[str]:

@@ -13,8 +13,9 @@ import html
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from search_index.query import prepare_lexicon, understand
 from search_index.store import EXT

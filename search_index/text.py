@@ -58,7 +58,7 @@ def docnum_keys(text: str) -> list[str]:
         if not m:
             return []
         head, tail = m.group(1), f"第{m.group(2)}号"
-    return [head[i:] + tail for i in range(0, max(1, len(head) - 1))]
+    return [head[i:] + tail for i in range(max(1, len(head) - 1))]
 
 
 def docnum_key(text: str) -> str | None:

@@ -3,10 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from search_fixture_docs import build
 
 from search_index.runtime import Searcher
-
-from search_fixture_docs import build
 
 
 @pytest.fixture(scope="package")

@@ -5,11 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from search_fixture_docs import DOCS, build
 
 from search_index.indexer import SearchIndex
 from search_index.store import EXT, read_file
-
-from search_fixture_docs import DOCS, build
 
 pytestmark = pytest.mark.unit
 

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from pypinyin import Style, lazy_pinyin
+from search_fixture_docs import DOCS, SYNONYMS
 
 from search_index.runtime import Searcher
 from search_index.text import CJK_RE
-
-from search_fixture_docs import DOCS, SYNONYMS
 
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")]

@@ -6,6 +6,7 @@ import shutil
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
