@@ -281,7 +281,7 @@ def test_shortcuts_and_single_keys_that_can_be_turned_off(driver: Any, base: str
 def test_region_guidance_moves_focus_and_announces(driver: Any, base: str) -> None:
     load(driver, base, POLICY)
     expected = [("1", "td-nav", "导航区"), ("2", "td-main", "内容区"),
-                ("3", "td-search", "交互区"), ("4", "td-related", "服务区")]
+                ("3", "td-searchbox", "交互区"), ("4", "td-related", "服务区")]
     for key, cls, label in expected:
         keys(driver, f"\ue00a+\ue008+{key}")
         assert cls in active(driver, "return document.activeElement.className"), key
@@ -340,7 +340,7 @@ def test_elder_mode_sizes(driver: Any, base: str, page: str) -> None:
         "const s = getComputedStyle(document.querySelector('main p') || document.body);"
         " return [parseFloat(s.fontSize), parseFloat(s.lineHeight)];")
     assert font >= 20 and line >= 1.5 * font
-    main_controls = ".td-entries button, .td-search input, .td-search button, .td-tiles a"
+    main_controls = ".td-entries button, .td-searchbox input, .td-searchbox button, .td-tiles a"
     small = driver.execute_script(
         "return [...document.querySelectorAll(arguments[0])].map(e => e.getBoundingClientRect())"
         ".filter(r => r.width > 0 && (r.width < 60 || r.height < 60)).length", main_controls)

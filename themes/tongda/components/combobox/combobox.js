@@ -9,6 +9,12 @@
   function source() {
     if (provider) return provider;
     var S = root.TongdaSearch;
+    if (S && !S.base && !doc.querySelector("script[data-tongda-search]")) {
+      /* The runtime comes in through extra_javascript (no data-index): its index sits
+       * beside the script, whatever the depth of this page. */
+      var tag = doc.querySelector('script[src$="tongda-search.js"]');
+      if (tag) S.base = tag.src.replace(/[^\/]*$/, "");
+    }
     return S && typeof S.suggest === "function" ? function (q, n) { return S.suggest(q, n); } : null;
   }
 
@@ -50,7 +56,7 @@
       li.id = id + "-" + i;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
-      li.className = "td-search__option";
+      li.className = "td-searchbox__option";
       li.textContent = text;
       list.appendChild(li);
     });
