@@ -7,7 +7,7 @@ from mkdocs.config.base import Config
 
 #: Parts of a themed page that are layout or controls, not content (by class).
 DEFAULT_DROP_CLASSES = [
-    "td-skip-link", "td-entries", "td-toolbar", "td-search", "td-guide", "td-caption",
+    "td-skip-link", "td-entries", "td-toolbar", "td-searchbox", "td-guide", "td-caption",
     "td-player", "td-graph", "td-read",
 ]
 
