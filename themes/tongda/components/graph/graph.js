@@ -154,7 +154,7 @@
     li.appendChild(el("span", "td-doc-meta", " " + describe(node) + (note ? " · " + note : "")));
     var button = el("button", "td-graph-explorer__go", "查看关系");
     button.type = "button";
-    button.setAttribute("aria-label", "查看《" + node.title + "》的关系");
+    button.setAttribute("aria-label", "查看关系：" + node.title);
     button.setAttribute("data-id", node.id);
     li.appendChild(document.createTextNode(" "));
     li.appendChild(button);
