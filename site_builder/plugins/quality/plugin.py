@@ -140,8 +140,11 @@ class QualityPlugin(BasePlugin[QualityConfig]):
         assert self.result is not None
         site = Path(config.site_dir)
         out = site / self.config.report_dir
-        build: dict[str, Any] = {**site_sizes(site), "timings": self.clock.timings(),
-                                 "caches": caches(config)}
+        timings = self.clock.timings()
+        graph_seconds = getattr(config.plugins.get("tongda-graph"), "seconds", None)
+        if isinstance(graph_seconds, float) and graph_seconds > 0:
+            timings["graph"] = round(graph_seconds, 3)  # part of "files": citations found there
+        build: dict[str, Any] = {**site_sizes(site), "timings": timings, "caches": caches(config)}
         final = self._final_site or site
         a11y = a11y_summary(out / "a11y.json", final / self.config.report_dir / "a11y.json")
         if a11y:
@@ -160,7 +163,8 @@ def _graph_citations(config: MkDocsConfig) -> Any:
     from site_builder.quality.context import Citation
 
     graph = config.plugins.get("tongda-graph")
-    found = getattr(graph, "findings", None) or getattr(graph, "citations", None)
+    found = (getattr(getattr(graph, "result", None), "findings", None)
+             or getattr(graph, "findings", None) or getattr(graph, "citations", None))
     items = getattr(found, "citations", found)
     if not isinstance(items, list):
         return None
