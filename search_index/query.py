@@ -75,6 +75,24 @@ def pinyin_parse(s: str, syl: set[str]) -> bool:
     return ok[len(s)]
 
 
+def pinyin_cuts(s: str, syl: set[str]) -> list[int]:
+    """Syllable boundaries of a latin run (fewest syllables), or [] when it is not pinyin."""
+    inf = len(s) + 1
+    best = [0] + [inf] * len(s)
+    back = [0] * (len(s) + 1)
+    for i in range(1, len(s) + 1):
+        for n in range(min(6, i), 0, -1):
+            if best[i - n] + 1 < best[i] and s[i - n : i] in syl:
+                best[i] = best[i - n] + 1
+                back[i] = i - n
+    if best[len(s)] >= inf:
+        return []
+    cuts = [len(s)]
+    while cuts[-1] > 0:
+        cuts.append(back[cuts[-1]])
+    return cuts[::-1]
+
+
 def first_pass(q: str, lex: dict) -> dict[str, Any]:
     """Everything that needs only the lexicon: pieces, cue, document number, fetch list."""
     norm = normalize(q)
@@ -255,7 +273,20 @@ def pinyin_words(run: str, lex: dict, bucket: Bucket) -> list[list]:
         for c in bucket("pyi", run).get(run, []):
             if all(c[0] != d[0] for d in cands):
                 cands.append(c)
+    if not cands:
+        cands = pinyin_pair(run, lex, bucket)
     return cands[:3]
+
+
+def pinyin_pair(run: str, lex: dict, bucket: Bucket) -> list[list]:
+    """Full pinyin of two words the vocabulary has apart (zhufang + gongjijin), longest first."""
+    cuts = pinyin_cuts(run, lex["_syl"])
+    for k in range(len(cuts) - 2, 0, -1):
+        a, b = run[: cuts[k]], run[cuts[k] :]
+        wa, wb = bucket("py", a).get(a), bucket("py", b).get(b)
+        if wa and wb:
+            return [[wa[0][0] + wb[0][0], min(wa[0][1], wb[0][1])]]
+    return []
 
 
 def _alt(text: str, weight: float, bucket: Bucket) -> dict[str, Any]:

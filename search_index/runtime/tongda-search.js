@@ -70,6 +70,27 @@
     }
     return ok[s.length];
   }
+  function pinyinCuts(s, syl) {
+    var inf = s.length + 1, best = [0], back = [0], i, n;
+    for (i = 1; i <= s.length; i++) { best.push(inf); back.push(0); }
+    for (i = 1; i <= s.length; i++) {
+      for (n = Math.min(6, i); n >= 1; n--) {
+        if (best[i - n] + 1 < best[i] && has(syl, s.slice(i - n, i))) { best[i] = best[i - n] + 1; back[i] = i - n; }
+      }
+    }
+    if (best[s.length] >= inf) return [];
+    var cuts = [s.length];
+    while (cuts[cuts.length - 1] > 0) cuts.push(back[cuts[cuts.length - 1]]);
+    return cuts.reverse();
+  }
+  function pinyinPair(run, lex, B) {
+    var cuts = pinyinCuts(run, lex._syl);
+    for (var k = cuts.length - 2; k >= 1; k--) {
+      var a = run.slice(0, cuts[k]), b = run.slice(cuts[k]), wa = B("py", a)[a], wb = B("py", b)[b];
+      if (wa && wa.length && wb && wb.length) return [[wa[0][0] + wb[0][0], Math.min(wa[0][1], wb[0][1])]];
+    }
+    return [];
+  }
   function firstPass(q, lex) {
     var norm = normalize(q), pieces = [];
     runs(norm).forEach(function (run) {
@@ -206,6 +227,7 @@
         if (cands.every(function (d) { return c[0] !== d[0]; })) cands.push(c);
       });
     }
+    if (!cands.length) cands = pinyinPair(run, lex, B);
     return cands.slice(0, 3);
   }
   function replaceFirst(s, a, b) { var i = s.indexOf(a); return i < 0 ? s : s.slice(0, i) + b + s.slice(i + a.length); }
