@@ -18,7 +18,8 @@ class _HideContentErrors(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         # Also MkDocs' lines naming the temporary build folder, which would only confuse.
         return not str(record.msg).startswith(
-            ("内容有 ", "Cleaning site directory", "Building documentation to directory"))
+            ("内容有 ", "Cleaning site directory", "Building documentation to directory",
+             "Page skipped"))
 
 
 def run_build(config_file: str | None, site_dir: str | None = None, **overrides: object) -> str:

@@ -24,6 +24,8 @@ class TongdaConfig(Config):
 
     cache_enabled = c.Type(bool, default=True)
     """Cache rendered Markdown by content hash so unchanged pages are not rendered again."""
+    cache_pages = c.Type(bool, default=True)
+    """Reuse a page's previous output when nothing it is made from changed (needs build_atomic)."""
     cache_dir = c.Type(str, default=".tongda-cache")
     """Where build caches live, relative to mkdocs.yml; CI can keep it between runs."""
 

@@ -23,6 +23,9 @@ from .config import TongdaConfig
 from .context import cn_date, doc_link, page_context
 from .listings import Listing, build_listings
 from .render_cache import RenderCache
+from .reuse import PageReuse, site_signature
+
+REUSE_TEMPLATE = "tongda-reuse.html"
 
 log = logging.getLogger("mkdocs.plugins.tongda")
 
@@ -47,6 +50,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self.home_src = "index.md"
         self.render_cache: RenderCache | None = None
         self.config_nav_given = False
+        self.reuse: PageReuse | None = None
+        self._reuse_args: tuple[Path, Path] | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -55,9 +60,11 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
             self.output = AtomicOutput(Path(config.site_dir))
             config.site_dir = str(self.output.start())
         if self.config.cache_enabled:
-            folder = Path(config.config_file_path).parent / self.config.cache_dir / "markdown"
-            self.render_cache = RenderCache(folder, list(config.markdown_extensions),
+            cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
+            self.render_cache = RenderCache(cache_dir / "markdown", list(config.markdown_extensions),
                                             dict(config.mdx_configs or {}))
+            if self.output is not None and self.config.cache_pages:
+                self._reuse_args = (cache_dir, self.output.final)
         return config
 
     @event_priority(100)
@@ -160,12 +167,68 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
             page.meta.update(template="home.html", title=config.site_name)
         return markdown
 
+    @event_priority(-100)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        """Last to see the content: decide whether the previous output can be reused."""
+        if self._reuse_args is not None and self.reuse is None:
+            self.reuse = PageReuse(*self._reuse_args, self._site_signature(config))
+        if self.reuse is not None:
+            extra = [self._signature_context(page), page.title, _toc_data(page.toc.items)]
+            extra += [plugin.page_signature_extra(page) for plugin in config.plugins.values()
+                      if hasattr(plugin, "page_signature_extra")]
+            sig = self.reuse.signature(page.file.dest_uri, html, page.meta, extra)
+            if self.reuse.check(page.file.dest_uri, sig):
+                page.meta["td_reused"] = True
+                page.meta["template"] = REUSE_TEMPLATE
+        return html
+
+    def _site_signature(self, config: MkDocsConfig) -> str:
+        import site_builder
+
+        folders = [Path(d) for d in config.theme.dirs] + [Path(site_builder.__file__).parent]
+        data_dir = Path(config.docs_dir) / "_data"
+        if data_dir.is_dir():
+            folders.append(data_dir)
+        text = Path(config.config_file_path).read_text(encoding="utf-8")
+        extra = [sorted(config.plugins), config.nav, list(config.extra_css),
+                 [str(s) for s in config.extra_javascript], config.site_name, config.site_url,
+                 str(self.corpus.today if self.corpus else "")]
+        return site_signature(text, folders, extra)
+
+    def _signature_context(self, page: Page) -> Any:
+        """The Tongda part of a page's template context, as plain data."""
+        assert self.corpus is not None
+        src = page.file.src_uri
+        if (entry := self.corpus.by_path.get(src)) is not None:
+            ctx = page_context(entry, self.corpus)
+            ctx.pop("doc"), ctx.pop("meta")
+            if entry.kind in ("topic", "scenario"):
+                ctx["members"] = _members(entry, self.corpus)
+            ctx["lineage"] = _ancestors(entry.id, self.corpus)
+            return ctx
+        if (listing := self.listings.get(src)) is not None:
+            return [vars(listing), [doc_link(self.corpus.documents[i]) for i in listing.items]]
+        if src == self.home_src:
+            return _home(self.corpus)
+        return None
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if page.meta.get("td_reused") and self.reuse is not None:
+            if self.reuse.link(page.file.dest_uri, Path(config.site_dir)):
+                self.reuse.reused += 1
+                return ""  # MkDocs writes nothing for an empty page; the link stands
+        return output
+
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
                         nav: Any) -> dict[str, Any]:
         if self.corpus is None:
             return context
         corpus = self.corpus
         self._tick()
+        if page.meta.get("td_reused"):
+            return context
         context["td"] = self._site_context()
         if (entry := corpus.by_path.get(page.file.src_uri)) is not None:
             context.update(page_context(entry, corpus))
@@ -179,13 +242,19 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         return context
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        from jinja2 import ChoiceLoader, DictLoader
+
         env.filters["cn_date"] = cn_date
+        env.loader = ChoiceLoader([env.loader, DictLoader({REUSE_TEMPLATE: ""})])
         return env
 
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_progress()
         self._close_cache()
+        if self.reuse is not None:
+            self.reuse.save()
+            log.info("页面：%d 个沿用上次生成的结果", self.reuse.reused)
         if self.output is not None:
             self.output.commit()
             config.site_dir = str(self.output.final)
@@ -284,6 +353,21 @@ def _members(entry: Entry, corpus: Corpus) -> dict[str, list[dict[str, Any]]]:
         docs = [e for e in corpus.of_kind(kind) if entry.id in e.meta.topics]
         if docs:
             out[kind] = [doc_link(e) for e in docs]
+    return out
+
+
+def _toc_data(items: Any) -> list[Any]:
+    return [[i.title, i.url, i.level, _toc_data(i.children)] for i in items]
+
+
+def _ancestors(doc_id: str, corpus: Corpus, depth: int = 4) -> list[list[str]]:
+    """Titles up the based_on chain: a page's lineage may show more than its neighbours."""
+    out, frontier = [], [doc_id]
+    for _ in range(depth):
+        frontier = [e.target for d in frontier for e in corpus.graph.outgoing(d)
+                    if e.kind in ("based_on", "interprets")]
+        out.append(sorted(f"{t}:{corpus.documents[t].meta.title}" for t in frontier
+                          if t in corpus.documents))
     return out
 
 

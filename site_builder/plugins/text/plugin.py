@@ -43,6 +43,12 @@ class TextPlugin(BasePlugin[TextConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.converter is None:
             return output
+        core = config.plugins.get("tongda")
+        reuse = getattr(core, "reuse", None)
+        if page.meta.get("td_reused") and reuse is not None:
+            if reuse.link(f"{self.config.text_dir}/{page.file.dest_uri}", Path(config.site_dir)):
+                self.written += 1
+                return output
         text = self.converter.convert(output, PageRef(page.file.dest_uri))
         dest = Path(config.site_dir) / self.config.text_dir / page.file.dest_uri
         dest.parent.mkdir(parents=True, exist_ok=True)
