@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import machine  # noqa: E402
-from site_builder.content.corpus import load_corpus  # noqa: E402
-from site_builder.quality import all_rules, run_rules  # noqa: E402
-from site_builder.quality.dedupe import find_duplicates  # noqa: E402
+from bench.report import machine
+from site_builder.content.corpus import load_corpus
+from site_builder.quality import all_rules, run_rules
+from site_builder.quality.dedupe import find_duplicates
 
 DOC = ROOT / "docs" / "benchmarks-quality.md"
 CORPUS = Path("/work/shared/corpus/laws")
@@ -55,7 +55,8 @@ def cli_check(imported: Path) -> tuple[float, int]:
                           "plugins:\n  - tongda\n  - tongda-quality\n", encoding="utf-8")
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "site_builder.cli", "check", "-f", str(config),
-                               "--min-severity", "error"], capture_output=True, text=True, cwd=tmp)
+                               "--min-severity", "error"], capture_output=True, text=True, cwd=tmp,
+                              check=False)
         return time.perf_counter() - start, proc.returncode
 
 
@@ -79,18 +80,18 @@ def main() -> None:
     severities = Counter(f.severity for f in result.findings)
     lines = [
         "# Benchmark: content quality checks (`tongda check`)", "",
-        f"Command: `.venv/bin/python bench/quality.py --runs {args.runs}` "
-        f"(imported corpus in `{args.imported}`). Machine: {header}.", "",
+        (f"Command: `.venv/bin/python bench/quality.py --runs {args.runs}` "
+         f"(imported corpus in `{args.imported}`). Machine: {header}."), "",
         "| what | figure |", "|---|---:|",
         f"| documents | {len(corpus.documents):,} ({chars / 1e6:.1f} M characters of body text) |",
         f"| load and validate the corpus (median) | {load_s:.2f} s |",
         f"| run all {len(result.severities)} rules (median) | {rules_s:.2f} s |",
         f"| of which duplicate search (exact + near, bottom-k 5-gram sketches) | {dedupe_s:.2f} s |",
         f"| `tongda check` end to end (process start, config, load, rules, output) | {cli_s:.2f} s (exit {cli_rc}) |",
-        f"| findings | {len(result.findings):,}: {severities.get('error', 0)} errors, "
-        f"{severities.get('warning', 0)} warnings, {severities.get('notice', 0)} notices |",
-        f"| duplicate pairs found (exact / near, before version-family filtering) | "
-        f"{sum(p.exact for p in pairs)} / {sum(not p.exact for p in pairs)} |",
+        (f"| findings | {len(result.findings):,}: {severities.get('error', 0)} errors, "
+         f"{severities.get('warning', 0)} warnings, {severities.get('notice', 0)} notices |"),
+        ("| duplicate pairs found (exact / near, before version-family filtering) | "
+         f"{sum(p.exact for p in pairs)} / {sum(not p.exact for p in pairs)} |"),
         "", "Slowest rules (one run):", "", "| rule | seconds |", "|---|---:|",
     ]
     for rule_id, secs in sorted(result.rule_seconds.items(), key=lambda kv: -kv[1])[:6]:

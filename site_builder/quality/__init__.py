@@ -7,5 +7,15 @@ from .engine import QualityResult, run_rules
 from .findings import DIMENSION_LABELS, DIMENSIONS, SEVERITIES, Finding, Rule
 from .registry import all_rules
 
-__all__ = ["CheckContext", "DIMENSIONS", "DIMENSION_LABELS", "Finding", "QualityResult", "Rule",
-           "SEVERITIES", "Settings", "all_rules", "run_rules"]
+__all__ = [
+           "DIMENSIONS",
+           "DIMENSION_LABELS",
+           "SEVERITIES",
+           "CheckContext",
+           "Finding",
+           "QualityResult",
+           "Rule",
+           "Settings",
+           "all_rules",
+           "run_rules",
+]

@@ -37,8 +37,8 @@ class Chart:
         largest = max((sum(v) for _, v in self.rows), default=0) or 1
         scale = (_CHART_W - _LABEL_W - 70) / largest
         parts = [
-            f'<svg class="td-report__svg" role="img" viewBox="0 0 {_CHART_W} {height}" '
-            f'width="100%" aria-labelledby="{self.id}-t {self.id}-d" focusable="false">',
+            (f'<svg class="td-report__svg" role="img" viewBox="0 0 {_CHART_W} {height}" '
+             f'width="100%" aria-labelledby="{self.id}-t {self.id}-d" focusable="false">'),
             f'<title id="{self.id}-t">{escape(self.title)}</title>',
             f'<desc id="{self.id}-d">{escape(self.describe())}</desc>',
         ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from site_builder.content.corpus import Corpus, Entry
 from site_builder.content.model import Policy
@@ -71,16 +72,18 @@ class CheckContext:
         self._scans: dict[str, BodyScan] = {}
         self._anchors: dict[str, set[str]] = {}
 
+    # Rules read kind-specific fields (doc_number, materials…) after filtering by kind, so
+    # these lists are typed loosely rather than casting in every rule.
     @property
-    def entries(self) -> list[Entry]:
+    def entries(self) -> list[Any]:
         """Every valid document."""
         return list(self.corpus.documents.values())
 
-    def policies(self) -> list[Entry]:
+    def policies(self) -> list[Any]:
         """Every policy."""
         return [e for e in self.corpus.documents.values() if isinstance(e.meta, Policy)]
 
-    def of_kind(self, *kinds: str) -> list[Entry]:
+    def of_kind(self, *kinds: str) -> list[Any]:
         """Documents of the given kinds, in file order."""
         return [e for e in self.corpus.documents.values() if e.kind in kinds]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 
@@ -72,7 +72,8 @@ def _smallest_distinct(values: np.ndarray, k: int) -> np.ndarray:
             head = np.sort(values)
         else:
             head = np.sort(np.partition(values, take)[:take])
-        keep = np.concatenate(([True], head[1:] != head[:-1])) if head.size else []
+        keep: np.ndarray = (np.concatenate(([True], head[1:] != head[:-1])) if head.size
+                            else np.zeros(0, dtype=bool))
         distinct = head[keep]
         if distinct.size >= k or head.size == values.size:
             return distinct[:k]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Iterable, Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "notice"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "notice")

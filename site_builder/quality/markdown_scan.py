@@ -8,16 +8,16 @@ inline code are skipped so an example link in a code block is not checked.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 _LINK = re.compile(r"(?P<img>!?)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<url>[^)\s>]*)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[(?P<label>[^\]]+)\]:\s*<?(?P<url>\S+?)>?(?:\s.*)?$")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
 _ATTR_ID = re.compile(r"\{[^}]*#(?P<id>[\w\-:.]+)[^}]*\}\s*$")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["'](?P<id>[^"']+)["']""")
-_HTML_IMG = re.compile(r"""<img\b[^>]*\bsrc\s*=\s*["'](?P<url>[^"']+)["']""", re.I)
-_HTML_LINK = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["'](?P<url>[^"']+)["'][^>]*>(?P<text>.*?)</a>""", re.I)
+_HTML_IMG = re.compile(r"""<img\b[^>]*\bsrc\s*=\s*["'](?P<url>[^"']+)["']""", re.IGNORECASE)
+_HTML_LINK = re.compile(r"""<a\b[^>]*\bhref\s*=\s*["'](?P<url>[^"']+)["'][^>]*>(?P<text>.*?)</a>""", re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 

@@ -40,7 +40,7 @@ def build_report(result: QualityResult, *, site_name: str = "", today: dt.date |
     dims = _counts(findings, "dimension")
     report: dict[str, Any] = {
         "version": SCHEMA_VERSION,
-        "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "today": (today or dt.date.today()).isoformat(),
         "site": site_name,
         "summary": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import unquote
 
 from site_builder.content.corpus import Entry
@@ -95,8 +95,8 @@ def relation_self(ctx: CheckContext) -> Iterator[Problem]:
     for e in ctx.entries:
         for name, index, target, _ in references(e.meta):
             if target == e.id:
-                path = (*name.split("."), index)
-                yield Problem(e.id, "关系字段里写了自己的 id", f"{name}.{index}", ctx.line(e, *path))
+                yield Problem(e.id, "关系字段里写了自己的 id", f"{name}.{index}",
+                              ctx.line(e, *name.split("."), index))
 
 
 @rule("cites-inactive", "accuracy", "warning", "正文引用了已失效的文件",

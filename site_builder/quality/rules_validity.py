@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from site_builder.content.corpus import Entry
@@ -20,11 +20,10 @@ _YEAR_THEN_DI = re.compile(r"〔\d{4}〕第")
 _ORDER_SUFFIX = re.compile(r"第[0-9一二三四五六七八九十百千零〇]+号令$")
 _PHONE_SPLIT = re.compile(r"[、/，,；;]|\s{2,}|或")
 _PHONE_NOISE = re.compile(r"[\s\-－—()（）]")
-_EXT = re.compile(r"(转|分机|ext\.?|x)\d{1,5}$", re.I)
+_EXT = re.compile(r"(转|分机|ext\.?|x)\d{1,5}$", re.IGNORECASE)
 _PHONES = re.compile(r"^(1[3-9]\d{9}|0\d{10,11}|[2-9]\d{6,7}|1\d{4}|9[56]\d{3,4}|[48]00\d{7})$")
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 "
-    "65 71 81 82".split())
+    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"])
 _VAGUE = {"点击这里", "点这里", "这里", "此处", "点击", "详见", "更多", "链接", "查看", "请点击",
           "here", "click here", "more", "link"}
 _EARLIEST = dt.date(1900, 1, 1)
@@ -76,9 +75,10 @@ def date_implausible(ctx: CheckContext) -> Iterator[Problem]:
             if value < _EARLIEST:
                 yield Problem(e.id, f"{name} 为 {value.isoformat()}，早于 1900 年", name,
                               ctx.line(e, name))
-            elif name in ("written", "published", "updated", "reviewed") and value > ctx.today:
-                if name == "published" and getattr(e.meta, "status", None) in ("draft", "consultation"):
-                    continue
+            # A draft may carry its planned publication date.
+            elif (name in ("written", "published", "updated", "reviewed") and value > ctx.today
+                  and not (name == "published" and getattr(e.meta, "status", None)
+                           in ("draft", "consultation"))):
                 yield Problem(e.id, f"{name} 为 {value.isoformat()}，晚于今天（{ctx.today.isoformat()}）",
                               name, ctx.line(e, name))
 
@@ -124,9 +124,9 @@ def url_insecure(ctx: CheckContext) -> Iterator[Problem]:
     for e in ctx.entries:
         for url, field, line in _urls(ctx, e):
             parts = urlsplit(url)
-            if parts.scheme.lower() == "http" and parts.hostname not in (None, "localhost", "127.0.0.1"):
-                if url_problem(url) is None:
-                    yield Problem(e.id, f"网址“{url}”使用 http", field, line)
+            local = parts.hostname in (None, "localhost", "127.0.0.1")
+            if parts.scheme.lower() == "http" and not local and url_problem(url) is None:
+                yield Problem(e.id, f"网址“{url}”使用 http", field, line)
 
 
 def phone_problem(value: str) -> str | None:

@@ -46,8 +46,9 @@ class ReportWriter:
         except TemplateNotFound:
             return _plain(body)
         context = get_context(nav, files, config, page=None, base_url="..")
-        context.update(report_html=body, report=report, report_title=TITLE)  # type: ignore[typeddict-item]
-        return template.render(context)
+        values: dict[str, Any] = {**context, "report_html": body, "report": report,
+                                  "report_title": TITLE}
+        return str(template.render(values))
 
 
 def _plain(body: str) -> str:

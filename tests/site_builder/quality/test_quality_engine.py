@@ -12,8 +12,8 @@ from lxml import html
 
 from site_builder.quality import Settings, run_rules
 from site_builder.quality.charts import Chart
-from site_builder.quality.report import build_report, trend
 from site_builder.quality.render import render_standalone
+from site_builder.quality.report import build_report, trend
 from tests.conftest import tongda
 from tests.site_builder.quality.quality_kit import clean_docs, write
 

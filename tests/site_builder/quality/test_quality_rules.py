@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from site_builder.quality import all_rules
 from site_builder.quality.context import Citation
-
 from tests.site_builder.quality.quality_kit import LAW_TEXT, Docs
 
 pytestmark = pytest.mark.unit
