@@ -355,6 +355,17 @@ def test_default_targets_are_at_least_24px(driver: Any, base: str, page: str) ->
     assert driver.execute_script(TARGETS_JS, 24) == []
 
 
+@pytest.mark.parametrize("page", ["text/", f"text/{POLICY}", f"text/{LISTING}"])
+def test_plain_text_pages_have_24px_targets_and_reflow(driver: Any, base: str, page: str) -> None:
+    load(driver, base, page)
+    assert not driver.execute_script("return document.querySelectorAll('img, svg, script').length")
+    assert driver.execute_script(TARGETS_JS, 24) == []
+    assert driver.execute_script("return window.__csp") == []
+    set_viewport(driver, 320, 640)
+    load(driver, base, page)
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 320
+
+
 @pytest.mark.parametrize("mode", [m for m in modes() if not m.get("media")], ids=lambda m: m["name"])
 def test_contrast_in_every_mode(driver: Any, base: str, mode: dict) -> None:
     state = {k.removeprefix("data-td-"): v for k, v in mode["attrs"].items()}

@@ -84,6 +84,11 @@ class LinkRewriter:
             new = posixpath.relpath(path.rstrip("/") or ".", here) + ("/" if path.endswith("/") else "")
         return urlunsplit(("", "", new or "./", parts.query, parts.fragment))
 
+    def from_text_page(self, page: PageRef, path: str) -> str:
+        """Relative link from the plain-text copy of ``page`` to ``path`` in the text folder."""
+        here = posixpath.join(self.text_dir, page.folder) if page.folder else self.text_dir
+        return posixpath.relpath(posixpath.join(self.text_dir, path), here)
+
     def original(self, page: PageRef) -> str:
         """Link from the plain-text copy back to the page itself."""
         here = posixpath.join(self.text_dir, page.folder) if page.folder else self.text_dir
@@ -102,10 +107,11 @@ class PlainTextPage:
     """
 
     def __init__(self, rewriter: LinkRewriter, drop_classes: Iterable[str],
-                 label: str = "纯文本版") -> None:
+                 label: str = "纯文本版", stylesheet: str | None = None) -> None:
         self.rewriter = rewriter
         self.drop_classes = frozenset(drop_classes)
         self.label = label
+        self.stylesheet = stylesheet
 
     def convert(self, output: str, page: PageRef) -> str:
         """Return the plain-text page for ``output`` (the page's full HTML) at ``page``."""
@@ -120,6 +126,9 @@ class PlainTextPage:
                         for child in body)
         back = self.rewriter.original(page)
         meta = f'<meta name="tongda:source" content="{_attr(source)}">\n' if source else ""
+        if self.stylesheet:
+            css = self.rewriter.from_text_page(page, self.stylesheet)
+            meta += f'<link rel="stylesheet" href="{_attr(css)}">\n'
         return (
             "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -8,6 +8,7 @@ other plugins), so what other plugins add to the content shows too, minus contro
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,6 +20,8 @@ from .config import TextConfig
 from .converter import LinkRewriter, PageRef, PlainTextPage
 
 log = logging.getLogger("mkdocs.plugins.tongda.text")
+#: The plain-text pages' only stylesheet: spacing and target sizes, no layout or colours.
+STYLESHEET = "text.css"
 
 
 class TextPlugin(BasePlugin[TextConfig]):
@@ -35,7 +38,7 @@ class TextPlugin(BasePlugin[TextConfig]):
             pages = [f.dest_uri for f in files.documentation_pages()]
             rewriter = LinkRewriter(pages, self.config.text_dir)
             self.converter = PlainTextPage(rewriter, self.config.text_drop_classes,
-                                           self.config.text_label)
+                                           self.config.text_label, STYLESHEET)
             self.written = 0
         return files
 
@@ -45,10 +48,10 @@ class TextPlugin(BasePlugin[TextConfig]):
             return output
         core = config.plugins.get("tongda")
         reuse = getattr(core, "reuse", None)
-        if page.meta.get("td_reused") and reuse is not None:
-            if reuse.link(f"{self.config.text_dir}/{page.file.dest_uri}", Path(config.site_dir)):
-                self.written += 1
-                return output
+        if page.meta.get("td_reused") and reuse is not None and \
+                reuse.link(f"{self.config.text_dir}/{page.file.dest_uri}", Path(config.site_dir)):
+            self.written += 1
+            return output
         text = self.converter.convert(output, PageRef(page.file.dest_uri))
         dest = Path(config.site_dir) / self.config.text_dir / page.file.dest_uri
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +59,10 @@ class TextPlugin(BasePlugin[TextConfig]):
         self.written += 1
         return output
 
+    @event_priority(50)  # before the core's atomic commit (priority -100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.converter is not None:
+            dest = Path(config.site_dir) / self.config.text_dir / STYLESHEET
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(__file__).with_name(STYLESHEET), dest)
             log.info("纯文本页面：%d 个，位于 %s/", self.written, self.config.text_dir)

@@ -61,7 +61,11 @@ def test_text_pages_have_content_and_no_images_or_layout(site: Path) -> None:
     assert "［图片：出行补贴申领流程图］" in body
     for tag in ("img", "script", "style", "svg", "button", "form", "input"):
         assert not text.xpath(f"//{tag}"), tag
-    assert not text.xpath("//link[@rel='stylesheet']|//@class|//@style")
+    assert not text.xpath("//@class|//@style")
+    sheets = text.xpath("//link[@rel='stylesheet']/@href")
+    assert sheets == ["../../text.css"] and (site / "text" / "text.css").is_file()
+    css = (site / "text" / "text.css").read_text("utf-8")
+    assert "color" not in css.replace("border-collapse", "") and "display: grid" not in css
 
 
 def test_text_links_resolve_and_stay_in_text_where_possible(site: Path) -> None:

@@ -72,7 +72,10 @@ def test_convert_keeps_content_and_links_only() -> None:
     assert doc.xpath("//link[@rel='alternate']/@href") == ["../../../policies/a/"]
     for tag in ("img", "svg", "audio", "script", "style", "form", "button", "input"):
         assert not doc.xpath(f"//{tag}"), tag
-    assert not doc.xpath("//link[@rel='stylesheet']")
+    assert not doc.xpath("//link[@rel='stylesheet']")  # no stylesheet unless one is given
+    styled = PlainTextPage(LinkRewriter(PAGES), DEFAULT_DROP_CLASSES, stylesheet="text.css")
+    out = styled.convert(PAGE, PageRef("policies/a/index.html"))
+    assert lxml_html.document_fromstring(out).xpath("//link[@rel='stylesheet']/@href") == ["../../text.css"]
     assert not doc.xpath("//@class|//@style|//@data-module|//@role|//@aria-hidden")
     text = doc.text_content()
     assert "［图片：补贴流程图］" in text and "第一条" in text and "身份证" in text
