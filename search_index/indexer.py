@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from search_index import vocab as vocab_mod
-from search_index.analyze import FIELDS, BodyCache, analyze, unpack
+from search_index.analyze import FIELDS, TITLE_PREFIX, BodyCache, analyze, unpack
 from search_index.lexicon import build_lexicon
 from search_index.model import SearchDoc
 from search_index.store import EXT, FileWriter, bucket_count, dumps, page_size, write_family
@@ -64,6 +64,7 @@ class SearchIndex:
         self.body_cache = BodyCache(analysis_cache) if analysis_cache else None
         self.docs: list[SearchDoc] = []
         self.lengths: list[tuple[int, int, int, int]] = []
+        self.title_lens: list[int] = []
         self.postings: dict[str, tuple[array, array]] = {}
         self.vocab = vocab_mod.Vocabulary()
         self.docnums: dict[str, list[int]] = {}
@@ -74,6 +75,7 @@ class SearchIndex:
         terms = analyze(doc, self.body_cache)
         self.docs.append(doc)
         self.lengths.append(terms.lengths)
+        self.title_lens.append(len(normalize_title(doc.title)))
         for term, packed in terms.tf.items():
             p = self.postings.get(term)
             if p is None:
@@ -151,7 +153,12 @@ class SearchIndex:
         return write_family(writer, "t", entries, bucket_count(total, POSTINGS_PER_BUCKET))
 
     def _impact(self, seq: int, packed: int, avg: list[float]) -> int:
-        """BM25F term-frequency part, quantised to 1..255, times 2, plus a title bit."""
+        """BM25F term-frequency part quantised to 1..255; title hits carry the title length.
+
+        A term in the title is stored as ``-(impact * 128 + title length)``, so the runtime
+        can tell an exact or near-exact title match from the postings alone, without
+        fetching any document record.
+        """
         tfs = unpack(packed)
         lens = self.lengths[seq]
         tf = 0.0
@@ -160,7 +167,7 @@ class SearchIndex:
                 norm = 1 - B[name] + B[name] * lens[i] / avg[i]
                 tf += WEIGHTS[name] * tfs[i] / max(norm, 0.1)
         q = max(1, min(255, round(255 * tf / (K1 + tf))))
-        return q * 2 + (1 if tfs[0] else 0)
+        return -(q * 128 + min(127, max(1, self.title_lens[seq]))) if tfs[0] else q
 
     def _write_docs(self, writer: FileWriter, order: list[int]) -> dict:
         chunks: list[str] = []
@@ -214,4 +221,4 @@ def _date_int(iso: str) -> int:
 
 def normalize_title(title: str) -> str:
     """The title as the runtime compares it with the query (for exact-title ranking)."""
-    return normalize(title).replace(" ", "")
+    return TITLE_PREFIX.sub("", normalize(title).replace(" ", ""))

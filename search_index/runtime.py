@@ -19,19 +19,36 @@ from typing import Any
 
 from search_index.query import prepare_lexicon, understand
 from search_index.store import EXT
-from search_index.text import fnv1a, normalize, runs, term_key
+from search_index.text import fnv1a, is_cjk, normalize, runs, term_key
 
 TITLE_BONUS = 1.0
 CUE_BOOST = 2.0
-RERANK = 20
 EXACT_TITLE = 2.0
 TITLE_HAS_ALL = 1.5
-TITLE_PREFIX = re.compile(r"^中华人民共和国")
 
 
 def round6(x: float) -> float:
     """Round half up to 1e-6 (as the JS runtime does), so both sort ties alike."""
     return math.floor(x * 1e6 + 0.5) / 1e6
+
+
+def is_word_term(term: str) -> bool:
+    """A jieba word (3+ CJK characters): the title test uses the bigrams, which always exist."""
+    return len(term) >= 3 and is_cjk(term[0])
+
+
+def title_factor(found: list[int] | None, tlen: int) -> float:
+    """Boost from the title: exact title, every concept in it, and how much of it they cover.
+
+    ``found`` holds, per concept, the length of the longest alternative whose terms are all
+    in the title (0: none); ``tlen`` is the title's length without 中华人民共和国. Coverage
+    prefers 消防法 to 山东省消防条例 for 消防: the shorter title is the more specific answer.
+    """
+    if not found or not all(found) or tlen <= 0:
+        return 1.0
+    if len(found) == 1 and found[0] >= tlen:
+        return EXACT_TITLE
+    return TITLE_HAS_ALL * (1 + 0.5 * min(1.0, sum(found) / tlen))
 
 
 def notice_text(shown: str, q: str) -> str:
@@ -91,59 +108,63 @@ class Searcher:
         """The query plan (concepts, alternatives, terms, cue, notice)."""
         return understand(q, self.lex, self.bucket, self.n, literal)
 
+    def _alt_scores(self, alt: dict[str, Any], acc: dict[int, float],
+                    in_title: dict[int, int], tlen: dict[int, int]) -> None:
+        """BM25 of one alternative into ``acc``; count its terms found in each title."""
+        for t in alt["terms"]:
+            p = self.postings(t)
+            if not p:
+                continue
+            df = (len(p) - 1) // 2
+            idf = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+            doc = 0
+            for k in range(1, len(p), 2):
+                doc += p[k]
+                v = p[k + 1]
+                if v < 0:
+                    acc[doc] = acc.get(doc, 0.0) + idf * ((-v >> 7) / 255 + TITLE_BONUS)
+                    if not is_word_term(t):
+                        in_title[doc] = in_title.get(doc, 0) + 1
+                    tlen[doc] = -v & 127
+                else:
+                    acc[doc] = acc.get(doc, 0.0) + idf * (v / 255)
+
     def _score(self, plan: dict[str, Any]) -> dict[int, float]:
+        """Sum over concepts of the best alternative, times coordination, title and cue."""
+        concepts = plan["concepts"]
         total: dict[int, float] = {}
         matched: dict[int, int] = {}
-        for c in plan["concepts"]:
+        found: dict[int, list[int]] = {}
+        tlen: dict[int, int] = {}
+        for ci, c in enumerate(concepts):
             best: dict[int, float] = {}
             for alt in c["alts"]:
                 acc: dict[int, float] = {}
-                for t in alt["terms"]:
-                    p = self.postings(t)
-                    if not p:
-                        continue
-                    df = (len(p) - 1) // 2
-                    idf = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-                    doc = 0
-                    for k in range(1, len(p), 2):
-                        doc += p[k]
-                        v = p[k + 1]
-                        acc[doc] = acc.get(doc, 0.0) + idf * ((v >> 1) / 255 + TITLE_BONUS * (v & 1))
+                in_title: dict[int, int] = {}
+                self._alt_scores(alt, acc, in_title, tlen)
                 norm = alt["w"] / math.sqrt(max(len(alt["terms"]), 1))
+                size = len(normalize(alt["text"]).replace(" ", ""))
+                need = sum(1 for t in alt["terms"] if not is_word_term(t))
                 for doc, s in acc.items():
                     s *= norm
                     if s > best.get(doc, 0.0):
                         best[doc] = s
+                    if need and in_title.get(doc, 0) == need:
+                        f = found.setdefault(doc, [0] * len(concepts))
+                        f[ci] = max(f[ci], size)
             for doc, s in best.items():
                 total[doc] = total.get(doc, 0.0) + s
                 matched[doc] = matched.get(doc, 0) + 1
-        n_c = max(len(plan["concepts"]), 1)
+        n_c = max(len(concepts), 1)
         cue = self.manifest["kinds"].get(plan["cue"]) if plan["cue"] else None
         out = {}
         for doc, s in total.items():
             r = matched[doc] / n_c
-            s *= r * r
+            s *= r * r * title_factor(found.get(doc), tlen.get(doc, 0))
             if cue and cue[0] <= doc < cue[1]:
                 s *= CUE_BOOST
             out[doc] = s
         return out
-
-    def _title_factor(self, plan: dict[str, Any], title: str) -> float:
-        """Rerank factor from the title: exact title, all concepts in it, and coverage.
-
-        Coverage (the share of the title the query spells out) prefers 消防法 to
-        山东省消防条例 for 消防: the shorter title is the more specific answer.
-        """
-        t = TITLE_PREFIX.sub("", normalize(title).replace(" ", ""))
-        texts = [[normalize(a["text"]).replace(" ", "") for a in c["alts"]] for c in plan["concepts"]]
-        if not texts or not t:
-            return 1.0
-        if len(texts) == 1 and t in texts[0]:
-            return EXACT_TITLE
-        found = [max((len(x) for x in alts if x and x in t), default=0) for alts in texts]
-        if not all(found):
-            return 1.0
-        return TITLE_HAS_ALL * (1 + 0.5 * min(1.0, sum(found) / len(t)))
 
     def _filter(self, filters: dict[str, list[str]] | None) -> set[int] | None:
         if not filters:
@@ -212,9 +233,6 @@ class Searcher:
         allowed = self._filter(filters)
         ranked = sorted(((d, round6(s)) for d, s in scores.items()
                          if allowed is None or d in allowed), key=lambda x: (-x[1], x[0]))
-        head = [(d, round6(s * self._title_factor(plan, self.doc(d)["t"])))
-                for d, s in ranked[:RERANK]]
-        ranked = sorted(head, key=lambda x: (-x[1], x[0])) + ranked[RERANK:]
         exact: list[int] = []
         for key in plan["docnum"]:
             hit = self.bucket("dn", key).get(key, [])

@@ -8,7 +8,7 @@
   var DOCNUM = /([\u4e00-\u9fff]{1,12})\s*[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*第?\s*(\d{1,5})\s*号/;
   var ORDER = /([\u4e00-\u9fff]{1,16}令)\s*第?\s*(\d{1,5})\s*号/;
   var EXT = ".tdz", WORD_SHARE = 0.2, W_SYN_KEY = 0.6, W_TYPO_ORIG = 0.3, W_PINYIN_OTHER = 0.5;
-  var TITLE_BONUS = 1.0, CUE_BOOST = 2.0, RERANK = 20, EXACT_TITLE = 2.0, TITLE_HAS_ALL = 1.5;
+  var TITLE_BONUS = 1.0, CUE_BOOST = 2.0, EXACT_TITLE = 2.0, TITLE_HAS_ALL = 1.5;
 
   function normalize(t) { return t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim(); }
   function runs(t) { return t.match(RUN) || []; }
@@ -401,48 +401,59 @@
   };
 
   /* ---- ranking (search_index/runtime.py) ---- */
+  function isWordTerm(t) { return t.length >= 3 && isCjk(t[0]); }
+  function titleFactor(found, tlen) {
+    if (!found || !found.every(function (f) { return f > 0; }) || tlen <= 0) return 1.0;
+    if (found.length === 1 && found[0] >= tlen) return EXACT_TITLE;
+    var sum = found.reduce(function (a, b) { return a + b; }, 0);
+    return TITLE_HAS_ALL * (1 + 0.5 * Math.min(1.0, sum / tlen));
+  }
+  Searcher.prototype.altScores = function (a, B, acc, inTitle, tlen) {
+    var n = this.n;
+    a.terms.forEach(function (t) {
+      var p = B("t", t)[t];
+      if (!p) return;
+      var df = Math.floor((p.length - 1) / 2), idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)), doc = 0;
+      for (var k = 1; k < p.length; k += 2) {
+        doc += p[k]; var v = p[k + 1];
+        if (v < 0) {
+          acc.set(doc, (acc.get(doc) || 0) + idf * (((-v) >> 7) / 255 + TITLE_BONUS));
+          if (!isWordTerm(t)) inTitle.set(doc, (inTitle.get(doc) || 0) + 1);
+          tlen.set(doc, (-v) & 127);
+        } else acc.set(doc, (acc.get(doc) || 0) + idf * (v / 255));
+      }
+    });
+  };
   Searcher.prototype.score = function (plan, B) {
-    var total = new Map(), matched = new Map(), n = this.n;
-    plan.concepts.forEach(function (c) {
+    var self = this, concepts = plan.concepts, total = new Map(), matched = new Map(), found = new Map(), tlen = new Map();
+    concepts.forEach(function (c, ci) {
       var best = new Map();
       c.alts.forEach(function (a) {
-        var acc = new Map();
-        a.terms.forEach(function (t) {
-          var p = B("t", t)[t];
-          if (!p) return;
-          var df = Math.floor((p.length - 1) / 2), idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)), doc = 0;
-          for (var k = 1; k < p.length; k += 2) {
-            doc += p[k]; var v = p[k + 1];
-            acc.set(doc, (acc.get(doc) || 0) + idf * ((v >> 1) / 255 + TITLE_BONUS * (v & 1)));
+        var acc = new Map(), inTitle = new Map();
+        self.altScores(a, B, acc, inTitle, tlen);
+        var norm = a.w / Math.sqrt(Math.max(a.terms.length, 1)), size = cpLen(normalize(a.text).replace(/ /g, ""));
+        var need = a.terms.filter(function (t) { return !isWordTerm(t); }).length;
+        acc.forEach(function (s, doc) {
+          s *= norm;
+          if (s > (best.get(doc) || 0)) best.set(doc, s);
+          if (need && (inTitle.get(doc) || 0) === need) {
+            if (!found.has(doc)) found.set(doc, concepts.map(function () { return 0; }));
+            var f = found.get(doc); f[ci] = Math.max(f[ci], size);
           }
         });
-        var norm = a.w / Math.sqrt(Math.max(a.terms.length, 1));
-        acc.forEach(function (s, doc) { s *= norm; if (s > (best.get(doc) || 0)) best.set(doc, s); });
       });
       best.forEach(function (s, doc) {
         total.set(doc, (total.get(doc) || 0) + s); matched.set(doc, (matched.get(doc) || 0) + 1);
       });
     });
-    var nc = Math.max(plan.concepts.length, 1), cue = plan.cue ? this.manifest.kinds[plan.cue] : null, out = new Map();
+    var nc = Math.max(concepts.length, 1), cue = plan.cue ? this.manifest.kinds[plan.cue] : null, out = new Map();
     total.forEach(function (s, doc) {
-      var r = matched.get(doc) / nc; s *= r * r;
+      var r = matched.get(doc) / nc; s *= r * r * titleFactor(found.get(doc), tlen.get(doc) || 0);
       if (cue && cue[0] <= doc && doc < cue[1]) s *= CUE_BOOST;
       out.set(doc, s);
     });
     return out;
   };
-  function titleFactor(plan, title) {
-    var t = normalize(title).replace(/ /g, "").replace(/^中华人民共和国/, "");
-    var texts = plan.concepts.map(function (c) { return c.alts.map(function (a) { return normalize(a.text).replace(/ /g, ""); }); });
-    if (!texts.length || !t) return 1.0;
-    if (texts.length === 1 && texts[0].indexOf(t) >= 0) return EXACT_TITLE;
-    var found = texts.map(function (alts) {
-      return alts.reduce(function (m, x) { return x && t.indexOf(x) >= 0 && cpLen(x) > m ? cpLen(x) : m; }, 0);
-    });
-    if (!found.every(function (f) { return f > 0; })) return 1.0;
-    var sum = found.reduce(function (a, b) { return a + b; }, 0);
-    return TITLE_HAS_ALL * (1 + 0.5 * Math.min(1.0, sum / cpLen(t)));
-  }
   function cmpRank(a, b) { return b[1] - a[1] || a[0] - b[0]; }
   Searcher.prototype.docChunk = function (i) {
     var d = this.manifest.docs, c = Math.floor(i / d.chunk), self = this;
@@ -476,17 +487,12 @@
       ranked = [];
       scores.forEach(function (s, d) { if (allowed === null || allowed.has(d)) ranked.push([d, round6(s)]); });
       ranked.sort(cmpRank);
-      var head = ranked.slice(0, RERANK);
-      return Promise.all(head.map(function (x) { return self.doc(x[0]); })).then(function (recs) {
-        head = head.map(function (x, k) { return [x[0], round6(x[1] * titleFactor(plan, recs[k].t))]; });
-        ranked = head.sort(cmpRank).concat(ranked.slice(RERANK));
-        return self.settle(function (B) {
-          for (var k = 0; k < plan.docnum.length; k++) {
-            var hit = B("dn", plan.docnum[k])[plan.docnum[k]];
-            if (hit) return hit;
-          }
-          return [];
-        });
+      return self.settle(function (B) {
+        for (var k = 0; k < plan.docnum.length; k++) {
+          var hit = B("dn", plan.docnum[k])[plan.docnum[k]];
+          if (hit) return hit;
+        }
+        return [];
       });
     }).then(function (hit) {
       var exact = hit.filter(function (d) { return allowed === null || allowed.has(d); });
