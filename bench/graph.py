@@ -147,13 +147,13 @@ def report(quality: dict[str, Any], times: dict[str, Any] | None) -> str:
         "",
         "## Citation resolution (hand-labelled sample)",
         "",
-        f"{quality['labels']} labelled citations (`bench/data/citations-labelled.yml`), "
-        f"{quality['with_target']} of which name a document that is in the corpus.",
+        (f"{quality['labels']} labelled citations (`bench/data/citations-labelled.yml`), "
+        f"{quality['with_target']} of which name a document that is in the corpus."),
         "",
         "| precision | recall | right | wrong | missed | correctly unresolved |",
         "|---:|---:|---:|---:|---:|---:|",
-        f"| {quality['precision']:.3f} | {quality['recall']:.3f} | {quality['tp']} | "
-        f"{quality['fp']} | {quality['fn']} | {quality['tn']} |",
+        (f"| {quality['precision']:.3f} | {quality['recall']:.3f} | {quality['tp']} | "
+        f"{quality['fp']} | {quality['fn']} | {quality['tn']} |"),
         "",
     ]
     if quality["mistakes"]:
@@ -163,9 +163,9 @@ def report(quality: dict[str, Any], times: dict[str, Any] | None) -> str:
         lines += [
             "## Build time",
             "",
-            f"CPU seconds of the build process (best of {times['rounds']} round(s), warm Markdown "
+            (f"CPU seconds of the build process (best of {times['rounds']} round(s), warm Markdown "
             "cache, same run): the machine is shared by several builds, so wall-clock time "
-            "mostly measured the neighbours.",
+            "mostly measured the neighbours."),
             "",
             "| build | seconds |",
             "|---|---:|",
@@ -173,9 +173,9 @@ def report(quality: dict[str, Any], times: dict[str, Any] | None) -> str:
             f"| core + tongda-graph | {times['with_graph']:.1f} |",
             f"| tongda-graph's own events (CPU) | {times['graph_own']:.2f} |",
             "",
-            f"The graph plugin's own work is **{times['share_own']:.1%}** of the build with it "
+            (f"The graph plugin's own work is **{times['share_own']:.1%}** of the build with it "
             f"({parts}); the difference between the two whole builds is "
-            f"{times['added']:+.1%}, which also carries the machine's noise.",
+            f"{times['added']:+.1%}, which also carries the machine's noise."),
             "",
         ]
     return "\n".join(lines)

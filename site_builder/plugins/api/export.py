@@ -10,7 +10,8 @@ Layout under ``api/v1/`` (every link inside a file is relative to ``api/v1/``):
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from site_builder.content.corpus import Corpus, Entry
 from site_builder.content.model import KIND_FOLDERS
@@ -91,8 +92,7 @@ def api_files(corpus: Corpus, *, page_size: int, body: bool = True) -> Iterator[
     index: dict[str, Any] = {"version": API_VERSION, "openapi": "openapi.json", "collections": []}
     for name, kind in COLLECTIONS.items():
         entries = corpus.of_kind(kind)
-        for path, data in pages(name, entries, page_size):
-            yield path, data
+        yield from pages(name, entries, page_size)
         for entry in entries:
             yield f"{name}/{entry.id}.json", document(entry, corpus, body=body)
         index["collections"].append({

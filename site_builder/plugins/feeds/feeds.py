@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from site_builder.content.corpus import Corpus, Entry
 
 FEED_KINDS = ("policy", "interpretation", "service", "faq")
-_MARKUP = re.compile(r"^#+\s*|<!--.*?-->|[*_`>|]", re.M)
+_MARKUP = re.compile(r"^#+\s*|<!--.*?-->|[*_`>|]", re.MULTILINE)
 
 
 def updated_of(entry: Entry) -> dt.date | None:

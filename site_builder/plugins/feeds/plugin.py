@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .config import FeedsConfig
 from .feeds import Feed, FeedWriter, feeds_from_listings, select
@@ -29,7 +30,7 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._core = core = config.plugins.get("tongda")
         corpus = getattr(core, "corpus", None)
-        if not self.config.enabled or corpus is None:
+        if not self.config.enabled or core is None or corpus is None:
             return files
         base = self.config.feeds_path.strip("/") + "/"
         self.feeds = feeds_from_listings(corpus, core.listings, list(self.config.feeds_facets),
@@ -42,8 +43,8 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
             self.feeds.append(self._all)
         return files
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
-                        nav: Any) -> dict[str, Any]:
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> TemplateContext:
         if not self.feeds or self._core is None:
             return context
         found: list[Feed] = []
@@ -59,7 +60,7 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         if self._all is not None and (is_home or is_kind_list):
             found.append(self._all)
         if found:
-            context["td_feeds"] = [{"title": f.title, "atom": f.atom_path, "json": f.json_path}
+            cast(dict[str, Any], context)["td_feeds"] = [{"title": f.title, "atom": f.atom_path, "json": f.json_path}
                                    for f in found]
         return context
 

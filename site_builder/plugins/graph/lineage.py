@@ -26,9 +26,9 @@ def parent(entry: Entry, corpus: Corpus) -> Entry | None:
     options = []
     for edge in corpus.graph.outgoing(entry.id):
         other = corpus.documents.get(edge.target)
-        if edge.kind == "based_on" and other is not None and other.kind == "policy":
-            if _rank(other) <= _rank(entry):
-                options.append((not edge.declared, _rank(other), other))
+        if (edge.kind == "based_on" and other is not None and other.kind == "policy"
+                and _rank(other) <= _rank(entry)):
+            options.append((not edge.declared, _rank(other), other))
     if not options:
         return None
     options.sort(key=lambda o: (o[0], o[1]))
@@ -49,13 +49,14 @@ def chain(entry: Entry, corpus: Corpus) -> list[Entry]:
     return list(reversed(out))
 
 
-def chain_context(entry: Entry, corpus: Corpus) -> list[dict[str, Any]]:
-    """The chain as breadcrumbs: title, url, level label; empty when there is no chain."""
+def chain_context(entry: Entry, corpus: Corpus, root: str = "") -> list[dict[str, Any]]:
+    """The chain as breadcrumbs: title, href (``root`` + url), level label; empty when
+    there is no chain."""
     if entry.kind != "policy":
         return []
     links = chain(entry, corpus)
     if len(links) < 2:
         return []
-    return [{"id": e.id, "title": e.meta.title, "url": e.url, "current": e is entry,
+    return [{"id": e.id, "title": e.meta.title, "href": root + e.url, "current": e is entry,
              "level_label": LEVEL_LABELS.get(getattr(e.meta, "level", "") or "", "")}
             for e in links]

@@ -91,20 +91,20 @@ def _short(text: str, limit: int = _LABEL_CHARS) -> str:
 
 def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str) -> str:
     """The neighbourhood as an SVG picture; ``title_id`` names its ``<title>`` element."""
-    drawn = [(g, n) for g in groups for n in g.items][:max_nodes]
+    shown = [(g, n) for g in groups for n in g.items][:max_nodes]
     total = sum(len(g.items) for g in groups)
     cx, cy = WIDTH / 2, HEIGHT / 2
     parts = [
-        f'<svg class="td-graph__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">',
+        (f'<svg class="td-graph__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">'),
         f'<title id="{title_id}">{escape(_summary(entry, total))}</title>',
-        '<defs><marker id="td-graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+        ('<defs><marker id="td-graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>',
+        '<path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>'),
     ]
     nodes: list[str] = []
-    for index, (group, item) in enumerate(drawn):
-        angle = -math.pi / 2 + 2 * math.pi * index / max(len(drawn), 1)
+    for index, (group, item) in enumerate(shown):
+        angle = -math.pi / 2 + 2 * math.pi * index / max(len(shown), 1)
         x, y = cx + RX * math.cos(angle), cy + RY * math.sin(angle)
         parts.append(_edge(cx, cy, x, y, group.direction, item.declared, group.kind))
         nodes.append(_node(x, y, angle, group, item))
@@ -117,15 +117,15 @@ def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str)
                  f'y="{cy + 20:.0f}" width="{18 * len(centre) + 12}" height="24" rx="4"/>')
     parts.append(f'<text class="td-graph__label td-graph__label--centre" x="{cx:.0f}" '
                  f'y="{cy + 38:.0f}" text-anchor="middle">{escape(centre)}</text>')
-    if total > len(drawn):
+    if total > len(shown):
         parts.append(f'<text class="td-graph__more" x="{WIDTH - 8}" y="{HEIGHT - 8}" '
-                     f'text-anchor="end">另有 {total - len(drawn)} 项，见下方列表</text>')
+                     f'text-anchor="end">另有 {total - len(shown)} 项，见“相关内容”</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _summary(entry: Entry, total: int) -> str:
-    return f"《{entry.meta.title}》的关系图：与 {total} 个文档相关，详见图下列表"
+    return f"《{entry.meta.title}》的关系图：与 {total} 个文档相关，图中各项见图下列表"
 
 
 def _edge(cx: float, cy: float, x: float, y: float, direction: str, declared: bool,
@@ -156,10 +156,23 @@ def _node(x: float, y: float, angle: float, group: Group, item: Neighbour) -> st
             f'text-anchor="{anchor}">{escape(label)}</text>')
 
 
-def groups_context(groups: list[Group]) -> list[dict[str, Any]]:
-    """The list under the picture, as plain dicts for the template."""
+def drawn(groups: list[Group], max_nodes: int) -> list[Group]:
+    """The groups cut to the first ``max_nodes`` neighbours: what the picture shows."""
+    out: list[Group] = []
+    left = max_nodes
+    for group in groups:
+        if left <= 0:
+            break
+        out.append(Group(group.kind, group.direction, group.label, group.items[:left]))
+        left -= len(out[-1].items)
+    return out
+
+
+def groups_context(groups: list[Group], root: str) -> list[dict[str, Any]]:
+    """The picture's text alternative as plain dicts; ``root`` leads from the page to the
+    site root, so links need no per-item URL filter in the template (thousands of pages)."""
     return [{"kind": g.kind, "direction": g.direction, "label": g.label,
-             "items": [{"id": n.id, "title": n.title, "url": n.url, "declared": n.declared,
-                        "kind_label": KIND_LABELS.get(n.kind, n.kind),
+             "items": [{"id": n.id, "title": n.title, "href": root + n.url,
+                        "declared": n.declared, "kind_label": KIND_LABELS.get(n.kind, n.kind),
                         "level_label": LEVEL_LABELS.get(n.level or "", "")} for n in g.items]}
             for g in groups]

@@ -6,12 +6,13 @@ import json
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from site_builder.content.corpus import Corpus
 from site_builder.content.graph import EDGE_LABELS
@@ -20,7 +21,7 @@ from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
 from .builder import GraphBuild, add_citations, graph_json
 from .config import GraphConfig
 from .lineage import chain_context
-from .neighbourhood import groups_context, neighbourhood, render_svg
+from .neighbourhood import drawn, groups_context, neighbourhood, render_svg
 
 log = logging.getLogger("mkdocs.plugins.tongda-graph")
 ASSETS_CSS = ["components/graph/graph.css"]
@@ -82,25 +83,29 @@ class GraphPlugin(BasePlugin[GraphConfig]):
                              td_js=list(ASSETS_JS))
         return markdown
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
-                        nav: Any) -> dict[str, Any]:
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> TemplateContext:
         if not self.config.enabled or self.corpus is None:
             return context
         if page.file.src_uri == _PAGE_SRC:
-            context["graph_explorer"] = self._explorer_context()
+            cast(dict[str, Any], context)["graph_explorer"] = self._explorer_context()
             return context
         entry = self.corpus.by_path.get(page.file.src_uri)
         if entry is None or entry.kind in ("topic", "scenario"):
             return context
         groups = neighbourhood(entry, self.corpus)
+        shown = drawn(groups, self.config.picture_max_nodes)
         svg = ""
         if groups and self.config.picture_enabled:
             svg = render_svg(entry, groups, self.config.picture_max_nodes, "td-graph-title")
-        context["graph"] = {
-            "groups": groups_context(groups), "svg": svg,
-            "lineage": chain_context(entry, self.corpus),
-            "explorer_url": self._explorer_dir() if self.config.explorer_enabled else None,
-            "id": entry.id, "count": sum(len(g.items) for g in groups),
+        root = "../" * page.url.count("/")
+        total = sum(len(g.items) for g in groups)
+        cast(dict[str, Any], context)["graph"] = {
+            "groups": groups_context(shown, root), "svg": svg,
+            "lineage": chain_context(entry, self.corpus, root),
+            "explorer_href": (root + self._explorer_dir() + "#" + entry.id
+                              if self.config.explorer_enabled else None),
+            "id": entry.id, "count": total, "more": total - sum(len(g.items) for g in shown),
         }
         return context
 

@@ -104,7 +104,7 @@ def test_picture_draws_exactly_the_listed_neighbours(corpus) -> None:
     svg = etree.fromstring(render_svg(entry, groups, 50, "t").encode())
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "t"
-    assert "详见图下列表" in svg.find("s:title", ns).text
+    assert "图中各项见图下列表" in svg.find("s:title", ns).text
     nodes = svg.findall("s:circle", ns)
     assert len(nodes) == len(listed) + 1  # plus the centre
     dashed = svg.xpath("//s:line[contains(@class,'--found')]", namespaces=ns)
