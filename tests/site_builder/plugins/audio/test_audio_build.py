@@ -127,3 +127,19 @@ def test_second_build_synthesises_nothing_and_one_edit_one_clip(
     assert edited.stats.synthesised == 1
     timing = json.loads((project / "site/audio/services/id-card-renewal.json").read_text("utf-8"))
     assert any("户口簿和照片" in c["text"] for c in timing["cues"])
+
+
+def test_size_budget_warns_or_fails() -> None:
+    from mkdocs.exceptions import PluginError
+
+    from site_builder.plugins.audio.builder import AudioStats
+    from site_builder.plugins.audio.plugin import AudioPlugin
+
+    plugin = AudioPlugin()
+    errors, _ = plugin.load_config({"budget_mb": 1, "budget_strict": True})
+    assert not errors
+    plugin.stats = AudioStats(bytes=900_000)
+    plugin._check_budget()  # within budget
+    plugin.stats = AudioStats(bytes=1_200_000)
+    with pytest.raises(PluginError, match="over budget_mb"):
+        plugin._check_budget()
