@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "notice"]
@@ -52,8 +52,10 @@ class Finding:
         return f"{head}[{SEVERITY_LABELS[self.severity]} {self.rule}] {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
+        """A JSON-ready dict (built by hand: ``asdict`` is slow on 10,000 findings)."""
+        return {"rule": self.rule, "severity": self.severity, "dimension": self.dimension,
+                "path": self.path, "line": self.line, "field": self.field, "message": self.message,
+                "doc_id": self.doc_id, "issuer": self.issuer}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,18 @@ def summary_missing(ctx: CheckContext) -> Iterator[Problem]:
             yield Problem(e.id, "没有摘要（summary）", "summary", ctx.line(e, "title"))
 
 
+_UNKNOWN = {"未注明", "未知", "不详", "无", "待定", "-", "—"}
+
+
+@rule("issuer-unknown", "completeness", "warning", "发文机关不明",
+      "写出发文机关的全称（如 临江市人民政府办公室）；查不到发文机关的材料不宜作为政策文件发布。")
+def issuer_unknown(ctx: CheckContext) -> Iterator[Problem]:
+    for e in ctx.of_kind("policy", "interpretation"):
+        issuer = (e.meta.issuer or "").strip()
+        if issuer in _UNKNOWN:
+            yield Problem(e.id, f"发文机关写的是“{issuer}”", "issuer", ctx.line(e, "issuer"))
+
+
 @rule("policy-published-missing", "completeness", "warning", "政策缺少发布日期",
       "写 published（发布日期，YYYY-MM-DD）；不知道时查原文落款或发布公告。")
 def policy_published_missing(ctx: CheckContext) -> Iterator[Problem]:

@@ -21,7 +21,8 @@ _LIST_FIELDS = ("topics", "audiences", "life_stages", "tags", "related", "based_
 
 
 def _title_key(title: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", title)
+    """Titles that differ only in spaces or the separator between issuers are the same."""
+    return re.sub(r"[\s\u3000、，,·]+", "", title)
 
 
 @rule("duplicate-title", "uniqueness", "warning", "标题重复",

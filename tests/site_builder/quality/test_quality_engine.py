@@ -118,7 +118,7 @@ def test_cli_check_groups_findings_and_fails_on_errors(site: Path) -> None:
     lines = result.stdout.splitlines()
     assert "  content/services/s-main.md:25: online: [错误 url-invalid] 网址“https://zwfw。linjiang.gov.cn”含有空格或全角字符" in lines
     assert any(line.startswith("规范性（validity）：错误 1") for line in lines)
-    assert lines[-1].startswith("质量检核 5 个文档、46 条规则：错误 1，警告 1") and "未通过" in lines[-1]
+    assert lines[-1].startswith("质量检核 5 个文档、47 条规则：错误 1，警告 1") and "未通过" in lines[-1]
 
 
 @pytest.mark.integration

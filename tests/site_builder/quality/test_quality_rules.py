@@ -80,6 +80,7 @@ CITE = Citation("s-main", "临江市高校毕业生就业补贴办法", 12, "p-m
 CASES: dict[str, tuple[Any, Any, dict[str, Any]]] = {
     # completeness
     "summary-missing": (setm(P, summary=None), setm(F, summary=None), {}),
+    "issuer-unknown": (setm(P, issuer="未注明"), setm(I, issuer=None), {}),
     "policy-published-missing": (setm(P, published=None), setm(P, published=None, status="draft"), {}),
     "policy-effective-missing": (setm(P, effective=None),
                                  setm(P, effective=None, status="consultation"), {}),
