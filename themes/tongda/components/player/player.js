@@ -187,44 +187,53 @@
       self.setMode('point');
       self.audio.currentTime = cue.start;
       self.highlight(cue, cue.start);
-      return self.audio.play().then(function () {
-        // timeupdate fires only about four times a second; a timer ends the block on time.
-        var left = (cue.end - self.audio.currentTime) / (self.audio.playbackRate || 1);
-        self.pointTimer = setTimeout(function () {
-          if (self.pointCue === cue) { self.stopPoint(); }
-        }, Math.max(0, left * 1000));
-      });
+      return self.audio.play().then(function () { self.armPointTimer(); });
     });
   };
 
+  // timeupdate fires only about four times a second; a timer ends the block on time.
+  Player.prototype.armPointTimer = function () {
+    var self = this;
+    var cue = self.pointCue;
+    clearTimeout(self.pointTimer);
+    if (!cue) { return; }
+    var left = (cue.end - self.audio.currentTime) / (self.audio.playbackRate || 1);
+    self.pointTimer = setTimeout(function () {
+      if (self.pointCue === cue) { self.stopPoint(); }
+    }, Math.max(0, left * 1000));
+  };
+
   Player.prototype.bind = function () {
+    this.bindAudio();
+    this.bindControls();
+    this.bindPage();
+    var controls = this.root.querySelector('.td-player__controls');
+    if (controls) { controls.hidden = false; }
+    this.root.classList.add('td-player--js');
+  };
+
+  Player.prototype.bindAudio = function () {
     var self = this;
     var audio = self.audio;
+    var announceState = function () {
+      document.dispatchEvent(new CustomEvent('td:audio-state', {detail: {playing: !audio.paused}}));
+    };
     audio.addEventListener('timeupdate', function () { self.onTime(); });
     audio.addEventListener('play', function () {
       if (!self.mode) { self.setMode('continuous'); }
       self.loadCues().then(function () { self.onTime(); }).catch(function () {});
     });
     audio.addEventListener('ended', function () { self.stop(); });
-    var announceState = function () {
-      document.dispatchEvent(new CustomEvent('td:audio-state', {detail: {playing: !audio.paused}}));
-    };
     audio.addEventListener('playing', announceState);
     audio.addEventListener('pause', announceState);
     audio.addEventListener('ratechange', function () {
-      if (self.mode === 'point' && self.pointCue) {
-        clearTimeout(self.pointTimer);
-        var cue = self.pointCue;
-        var left = (cue.end - audio.currentTime) / (audio.playbackRate || 1);
-        self.pointTimer = setTimeout(function () {
-          if (self.pointCue === cue) { self.stopPoint(); }
-        }, Math.max(0, left * 1000));
-      }
+      if (self.mode === 'point') { self.armPointTimer(); }
     });
-    var controls = self.root.querySelector('.td-player__controls');
-    if (controls) { controls.hidden = false; }
-    self.root.classList.add('td-player--js');
+  };
 
+  Player.prototype.bindControls = function () {
+    var self = this;
+    var audio = self.audio;
     var cont = self.root.querySelector('[data-td-player="continuous"]');
     if (cont) {
       cont.addEventListener('click', function () {
@@ -233,7 +242,6 @@
     }
     var stop = self.root.querySelector('[data-td-player="stop"]');
     if (stop) { stop.addEventListener('click', function () { self.stop(); }); }
-
     var rate = self.root.querySelector('[data-td-control="rate"]');
     if (rate) {
       var saved = null;
@@ -254,7 +262,11 @@
     if (volume) {
       volume.addEventListener('input', function () { audio.volume = parseFloat(volume.value); });
     }
+  };
 
+  // Point-reading buttons in the page, and the toolbar's speech commands.
+  Player.prototype.bindPage = function () {
+    var self = this;
     var buttons = document.querySelectorAll('[data-td-read]');
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].hidden = false;
@@ -262,7 +274,6 @@
         self.readBlock(event.currentTarget.getAttribute('data-td-read'));
       });
     }
-
     document.addEventListener('td:speech', function (event) {
       var action = event.detail && event.detail.action;
       if (action === 'play') { self.play(); }
