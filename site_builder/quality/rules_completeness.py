@@ -49,7 +49,7 @@ def policy_effective_missing(ctx: CheckContext) -> Iterator[Problem]:
             yield Problem(e.id, "没有施行日期（effective）", "effective", ctx.line(e, "title"))
 
 
-@rule("doc-number-missing", "completeness", "warning", "规范性文件缺少文号",
+@rule("doc-number-missing", "completeness", "warning", "规章或规范性文件缺少文号",
       "写 doc_number（文号，如 临政办发〔2023〕15号）；规章写“××令第N号”。")
 def doc_number_missing(ctx: CheckContext) -> Iterator[Problem]:
     for e in ctx.policies():
@@ -80,11 +80,14 @@ def service_materials_missing(ctx: CheckContext) -> Iterator[Problem]:
 
 
 @rule("service-time-limit-missing", "completeness", "warning", "办事指南缺少办结时限",
-      "写 time_limit 的 legal_days（法定时限）和 promised_days（承诺时限）。")
+      "写 time_limit 的 legal_days（法定时限）和 promised_days（承诺时限）；没有固定天数的（如按年度"
+      "招生时间表办理），在 time_limit.note 中说明。")
 def service_time_limit_missing(ctx: CheckContext) -> Iterator[Problem]:
     for e in ctx.of_kind("service"):
         limit = e.meta.time_limit
-        if limit is None or (limit.legal_days is None and limit.promised_days is None):
+        # A note alone is a deliberate answer (招生按年度时间表办理), not a missing limit.
+        if limit is None or (limit.legal_days is None and limit.promised_days is None
+                             and not (limit.note or "").strip()):
             yield Problem(e.id, "没有办结时限（time_limit）", "time_limit",
                           ctx.line(e, "time_limit") if limit else ctx.line(e, "department"))
 

@@ -88,8 +88,7 @@ CASES: dict[str, tuple[Any, Any, dict[str, Any]]] = {
     "interpretation-missing": (NO_INTERPRETATION, both(NO_INTERPRETATION, setm(
         P, level="province", region="330000", issuer="浙江省人民政府")), {}),
     "service-materials-missing": (setm(S, materials=[]), None, {}),
-    "service-time-limit-missing": (setm(S, time_limit={"note": "即办"}),
-                                   setm(S, time_limit={"legal_days": 20}), {}),
+    "service-time-limit-missing": (setm(S, time_limit=None), setm(S, time_limit={"note": "按年度招生时间表办理"}), {}),
     "service-contact-missing": (setm(S, where=[], online=None, phone=None),
                                 setm(S, where=[], online=None), {}),
     "service-basis-missing": (setm(S, policies=[]), None, {}),
