@@ -136,69 +136,102 @@ def segment(
         The rewritten HTML and the blocks. Blocks keep an existing ``id`` (heading anchors
         must not change); others get ``td-p-<n>``.
     """
-    tok = _Tokeniser()
-    tok.feed(source)
-    tok.close()
-    tokens = list(tok.tokens)
-    inserts: dict[int, str] = {}
-    blocks: list[tuple[int, Block]] = []
-    stack: list[_Open] = []
-    used_ids = set(re.findall(r'\bid\s*=\s*["\']([^"\']+)', source))
-    counter = [start]
+    return _Segmenter(source, button_html, start, keep).run()
 
-    def close(entry: _Open, end_token: int | None) -> None:
+
+class _Segmenter:
+    """One pass over the tokens with a stack of open elements (see :func:`segment`)."""
+
+    def __init__(
+        self,
+        source: str,
+        button_html: Callable[[Block], str] | None,
+        start: int,
+        keep: Callable[[Block], bool] | None,
+    ) -> None:
+        tok = _Tokeniser()
+        tok.feed(source)
+        tok.close()
+        self.events = tok.events
+        self.tokens = list(tok.tokens)
+        self.button_html = button_html
+        self.keep = keep
+        self.counter = start
+        self.used_ids = set(re.findall(r'\bid\s*=\s*["\']([^"\']+)', source))
+        self.inserts: dict[int, str] = {}
+        self.blocks: list[tuple[int, Block]] = []
+        self.stack: list[_Open] = []
+
+    def run(self) -> SegmentedPage:
+        for kind, tag, index, attrs in self.events:
+            if kind == "text":
+                self._text(tag)
+            elif kind == "start" and tag not in _VOID:
+                self._open(tag, index, attrs)
+            elif kind in ("start", "void") and tag == "br":
+                self._text(" ")
+            elif kind == "end":
+                self._end(tag, index)
+        while self.stack:
+            self._close(self.stack.pop(), None)
+        out = "".join(self.inserts.get(i, "") + t for i, t in enumerate(self.tokens))
+        return SegmentedPage(out, [b for _, b in sorted(self.blocks, key=lambda x: x[0])])
+
+    def _reading(self) -> _Open | None:
+        if self.stack and self.stack[-1].skip:
+            return None
+        return next((e for e in reversed(self.stack) if e.block), None)
+
+    def _text(self, text: str) -> None:
+        target = self._reading()
+        if target is not None:
+            target.text.append(text)
+
+    def _open(self, tag: str, index: int, attrs: dict[str, str | None]) -> None:
+        parent = self.stack[-1] if self.stack else None
+        skip = bool(parent and parent.skip) or tag in SKIP or _hidden(attrs)
+        classes = (parent.classes if parent else frozenset()) | frozenset(
+            (attrs.get("class") or "").split())
+        self.stack.append(_Open(tag, index, tag in BLOCKS and not skip, skip,
+                                existing_id=attrs.get("id"), classes=classes))
+
+    def _end(self, tag: str, index: int) -> None:
+        if tag in ("td", "th"):
+            target = self._reading()
+            if target is not None and target.tag == "tr":
+                target.text.append(CELL_SEPARATOR)
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth].tag == tag:
+                # Also closes elements whose end tag was omitted (<li>, <p>).
+                while len(self.stack) > depth:
+                    entry = self.stack.pop()
+                    self._close(entry, index if entry.tag == tag else None)
+                return
+
+    def _new_id(self) -> str:
+        while f"{ID_PREFIX}{self.counter}" in self.used_ids:
+            self.counter += 1
+        bid = f"{ID_PREFIX}{self.counter}"
+        self.used_ids.add(bid)
+        self.counter += 1
+        return bid
+
+    def _close(self, entry: _Open, end_token: int | None) -> None:
         text = re.sub(r"\s+", " ", "".join(entry.text)).strip(" " + CELL_SEPARATOR)
         if not (entry.block and text and re.search(r"\w", text)):
             return
-        probe = Block(entry.existing_id or "", entry.tag, text, entry.classes)
-        if keep is not None and not keep(probe):
+        if self.keep is not None and not self.keep(
+            Block(entry.existing_id or "", entry.tag, text, entry.classes)
+        ):
             return
         bid = entry.existing_id
         if not bid:
-            while f"{ID_PREFIX}{counter[0]}" in used_ids:
-                counter[0] += 1
-            bid = f"{ID_PREFIX}{counter[0]}"
-            used_ids.add(bid)
-            counter[0] += 1
-            tokens[entry.token] = _add_id(tokens[entry.token], bid)
+            bid = self._new_id()
+            self.tokens[entry.token] = _add_id(self.tokens[entry.token], bid)
         block = Block(bid, entry.tag, text, entry.classes)
-        blocks.append((entry.token, block))
-        if button_html and entry.tag in BUTTON_BLOCKS and end_token is not None:
-            inserts[end_token] = button_html(block)
-
-    for kind, tag, index, attrs in tok.events:
-        skipping = bool(stack) and stack[-1].skip
-        if kind == "text":
-            target = next((e for e in reversed(stack) if e.block), None)
-            if target is not None and not skipping:
-                target.text.append(tag)
-        elif kind == "start" and tag not in _VOID:
-            skip = skipping or tag in SKIP or _hidden(attrs)
-            is_block = tag in BLOCKS and not skip
-            inherited = stack[-1].classes if stack else frozenset()
-            classes = inherited | frozenset((attrs.get("class") or "").split())
-            stack.append(_Open(tag, index, is_block, skip, existing_id=attrs.get("id"),
-                               classes=classes))
-        elif kind in ("start", "void") and tag == "br":
-            target = next((e for e in reversed(stack) if e.block), None)
-            if target is not None and not skipping:
-                target.text.append(" ")
-        elif kind == "end":
-            if tag in ("td", "th") and stack:
-                target = next((e for e in reversed(stack) if e.block), None)
-                if target is not None and target.tag == "tr":
-                    target.text.append(CELL_SEPARATOR)
-            for depth in range(len(stack) - 1, -1, -1):
-                if stack[depth].tag == tag:
-                    while len(stack) > depth:
-                        entry = stack.pop()
-                        close(entry, index if entry.tag == tag else None)
-                    break
-    while stack:
-        close(stack.pop(), None)
-    out = "".join(inserts.get(i, "") + t for i, t in enumerate(tokens))
-    ordered = [b for _, b in sorted(blocks, key=lambda x: x[0])]
-    return SegmentedPage(out, ordered)
+        self.blocks.append((entry.token, block))
+        if self.button_html and entry.tag in BUTTON_BLOCKS and end_token is not None:
+            self.inserts[end_token] = self.button_html(block)
 
 
 def _add_id(start_tag: str, bid: str) -> str:
