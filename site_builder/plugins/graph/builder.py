@@ -34,23 +34,21 @@ def add_citations(corpus: Corpus, *, basis: bool = True) -> GraphBuild:
     # A document may cite a law in passing before saying it is made under it: the pair
     # then gets only the based_on edge.
     basis_pairs = {(c.source, c.target) for c in findings.citations if basis and c.basis}
+    # Pairs already related by a declared edge, either way round: a citation adds nothing.
+    declared = {p for e in graph.edges if e.declared
+                for p in ((e.source, e.target), (e.target, e.source))}
     for citation in findings.citations:
         if citation.target is None:
             path = corpus.documents[citation.source].src_path
             result.unresolved.append((path, citation.line, citation.text))
             continue
-        if _declared_between(corpus, citation.source, citation.target):
+        if (citation.source, citation.target) in declared:
             continue  # an interpretation naming the policy it interprets says nothing new
         before = len(graph)
         kind = "based_on" if (citation.source, citation.target) in basis_pairs else "cites"
         graph.add(citation.source, citation.target, kind, declared=False, where=citation.where)
         result.added += len(graph) - before
     return result
-
-
-def _declared_between(corpus: Corpus, source: str, target: str) -> bool:
-    return any(e.declared and e.target == target for e in corpus.graph.outgoing(source)) or \
-        any(e.declared and e.target == source for e in corpus.graph.outgoing(target))
 
 
 def node(entry: Entry) -> dict[str, Any]:

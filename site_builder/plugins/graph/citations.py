@@ -125,25 +125,27 @@ class CitationFinder:
         matches = [m for finder in _FINDERS for m in finder.finditer(body, pos)]
         matches.sort(key=lambda m: m.start())
         last_end = 0
+        own_key = title_key(entry.meta.title)
         for match in matches:
             if match.start() < last_end:
                 continue  # a 文号 inside a cited title is part of that citation
             last_end = match.end()
             line += body.count("\n", pos, match.start())
             pos = match.start()
-            citation = self._citation(entry, body, match, line)
+            citation = self._citation(entry, body, match, line, own_key)
             if citation is not None:
                 out.append(citation)
         return out
 
-    def _citation(self, entry: Entry, body: str, match: re.Match[str], line: int) -> Citation | None:
+    def _citation(self, entry: Entry, body: str, match: re.Match[str], line: int,
+                  own_key: str) -> Citation | None:
         where = f"{entry.src_path}:{line}"
         groups = match.groupdict()
         if (cited := groups.get("t")) is not None:
             key = title_key(cited)
-            if key == title_key(entry.meta.title) or key in _GENERIC or len(key) < 3:
+            if key == own_key or key in _GENERIC or len(key) < 3:
                 return None
-            target = self._resolve_title(cited, entry)
+            target = self._resolve_title(cited, entry, key)
             if target is None:
                 return Citation(entry.id, cited, where, line, None)
             basis = _is_basis(body, match.start(), match.end())
@@ -167,8 +169,8 @@ class CitationFinder:
             return None
         return Citation(entry.id, text, where, line, None) if len(text) > len(match[0]) else None
 
-    def _resolve_title(self, cited: str, citing: Entry) -> Entry | None:
-        candidates = [e for e in self.index.candidates(cited) if e.id != citing.id]
+    def _resolve_title(self, cited: str, citing: Entry, key: str | None = None) -> Entry | None:
+        candidates = [e for e in self.index.candidates(cited, key) if e.id != citing.id]
         if not candidates:
             return None
         return choose_version(candidates, citing)

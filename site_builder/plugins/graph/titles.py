@@ -80,9 +80,10 @@ class TitleIndex:
         _add_whole_works(exact, loose)
         return cls(dict(exact), dict(loose), dict(numbers))
 
-    def candidates(self, cited: str) -> list[Entry]:
-        """Every version whose title matches a cited title, or an empty list."""
-        key = title_key(cited)
+    def candidates(self, cited: str, key: str | None = None) -> list[Entry]:
+        """Every version whose title matches a cited title, or an empty list; ``key`` is
+        ``title_key(cited)`` when the caller has it already."""
+        key = key if key is not None else title_key(cited)
         found = self.exact.get(key)
         if found is None and (bare := _VERSION_NOTE.sub("", key)) != key:
             key, found = bare, self.exact.get(bare)

@@ -54,11 +54,16 @@
     return out;
   }
 
+  function cnDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    return m ? m[1] + "年" + Number(m[2]) + "月" + Number(m[3]) + "日" : iso;
+  }
+
   function describe(node) {
     var parts = [kindLabels[node.kind] || node.kind];
     if (node.level) { parts.push(levelLabels[node.level] || node.level); }
     if (node.doc_number) { parts.push(node.doc_number); }
-    if (node.date) { parts.push(node.date); }
+    if (node.date) { parts.push(cnDate(node.date)); }
     return parts.join(" · ");
   }
 
