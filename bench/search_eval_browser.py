@@ -1,7 +1,8 @@
 """Run search queries in headless Chromium: the Tongda runtime or Pagefind, each query cold.
 
 Serves the site on a local port, loads a blank ``lang="zh-CN"`` page per query with the
-HTTP cache disabled, runs one query and reads the bytes of index files from Resource Timing.
+HTTP cache disabled, runs one query and counts the bytes the server sent from the engine's
+folder (``search/`` or ``pagefind/``), scripts and WebAssembly included.
 Used by ``bench/search_eval.py --browser/--pagefind``.
 """
 from __future__ import annotations
@@ -49,24 +50,16 @@ const [q, warm, done] = arguments;
 """
 
 
-def _bytes(driver: Any, folder: str) -> int:
-    """Body bytes of the responses under ``/<folder>/`` since the last call (CDP log)."""
-    import json
-
-    total = 0
-    for entry in driver.get_log("performance"):
-        msg = json.loads(entry["message"])["message"]
-        if msg.get("method") != "Network.responseReceived":
-            continue
-        resp = msg["params"]["response"]
-        if f"/{folder}/" in resp["url"]:
-            headers = {k.lower(): v for k, v in resp.get("headers", {}).items()}
-            total += int(headers.get("content-length", 0))
-    return total
-
-
 class _Handler(SimpleHTTPRequestHandler):
+    """Static files plus the bench page; counts the bytes it serves per path."""
+
     runtime: Path = ROOT / "search_index/runtime/tongda-search.js"
+    served: list[tuple[str, int]] = []
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        data = source.read()
+        outputfile.write(data)
+        _Handler.served.append((self.path, len(data)))
 
     def log_message(self, *args: Any) -> None:  # quiet
         pass
@@ -102,7 +95,6 @@ def make_driver():  # type: ignore[no-untyped-def]
 
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
-    opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync",
@@ -131,11 +123,14 @@ def run_browser(site: Path, queries: list[str], engine: str, runtime: Path) -> l
         folder = "search" if engine == "tongda" else "pagefind"
         for q in queries:
             driver.get(url)
-            driver.get_log("performance")
+            _Handler.served.clear()
             r = driver.execute_async_script(script, q, False)
             if "error" in r:
                 raise RuntimeError(f"{engine}: {q}: {r['error']}")
-            r["bytes"] = _bytes(driver, folder)
+            # The engine's files, its script included (Pagefind's pagefind.js and wasm are
+            # in pagefind/; the Tongda runtime is served from /__tongda-search.js here).
+            r["bytes"] = sum(n for path, n in _Handler.served
+                             if path.startswith((f"/{folder}/", "/__tongda-search.js")))
             driver.get(url)
             warm = driver.execute_async_script(script, q, True)
             r["ms_warm"] = warm["ms"]
