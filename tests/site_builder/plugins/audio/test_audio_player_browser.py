@@ -213,3 +213,25 @@ def test_toolbar_plays_and_its_caption_shows_the_sentence(page: Any) -> None:
     assert page.execute_script("return document.activeElement.getAttribute('data-td-value')") == "play"
     page.find_element(By.CSS_SELECTOR, "[data-td-action=speech][data-td-value=stop]").click()
     wait_for(page, "document.querySelector('.td-player audio').paused")
+
+
+def test_axe_finds_nothing_in_the_player_or_the_point_reading_buttons(page: Any) -> None:
+    try:
+        from a11y.axe import AxeNotFound, AxeRunner, find_axe
+
+        runner = AxeRunner(find_axe(start=Path(__file__)))
+    except (ImportError, AxeNotFound) as exc:
+        pytest.skip(f"optional component missing: axe-core ({exc})")
+    # Mid-reading state too: the highlight must not break contrast.
+    page.execute_script("document.querySelector('[data-td-read]').click()")
+    wait_for(page, "document.querySelector('.td-player__reading') !== null")
+    result = runner.run(page)
+    ours = [
+        (v["id"], node["target"])
+        for v in result["violations"]
+        for node in v["nodes"]
+        if any(".td-player" in t or "data-td-read" in t or "td-p-" in t
+               for t in map(str, node["target"]))
+        or "td-player" in node.get("html", "")
+    ]
+    assert ours == []
