@@ -47,6 +47,19 @@ class Vocabulary:
         return out
 
 
+def readings_of(word: str, syl: list[str]) -> list[list[str]]:
+    """The word's reading in context, then readings with other heteronyms (献血: xue, xie).
+
+    People type the reading they know; pypinyin's phrase reading is not always it.
+    """
+    out = [syl]
+    for i, ch in enumerate(word):
+        for r in char_readings(ch)[:2]:
+            if r != syl[i] and len(out) < 4:
+                out.append(syl[:i] + [r] + syl[i + 1:])
+    return out
+
+
 def _top(entries: dict[str, list], key: str, item: list, cap: int) -> None:
     lst = entries.setdefault(key, [])
     if len(lst) < cap:
@@ -65,9 +78,10 @@ def write_families(writer: FileWriter, vocab: Vocabulary, n_docs: int) -> dict[s
             continue
         sc = vocab.score(w)
         chars.update(w)
-        _top(py, "".join(syl), [w, sc], 5)
-        if len(w) <= 5:
-            _top(pyi, "".join(s[0] for s in syl), [w, sc], 8)
+        for reading in readings_of(w, syl):
+            _top(py, "".join(reading), [w, sc], 5)
+            if len(w) <= 5:
+                _top(pyi, "".join(s[0] for s in reading), [w, sc], 8)
         fz = [fuzzy(s) for s in syl]
         if vocab.word_df[w] >= 3 or vocab.title_df[w]:
             for i in range(len(fz) - 1):
