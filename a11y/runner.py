@@ -117,8 +117,9 @@ def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: li
     jobs = [(p, m, True) for p in reps for m in settings.modes] + \
         [(p, DEFAULT_MODE, True) for p in sample]
     visited = {p.path for p in reps} | {p.path for p in sample}
-    extra = [p for p in pages if p.path in by_page and p.path not in visited]
-    jobs += [(p, DEFAULT_MODE, None) for p in extra[:EXTRA_SCREENSHOT_PAGES]]
+    if shots.folder is not None:
+        extra = [p for p in pages if p.path in by_page and p.path not in visited]
+        jobs += [(p, DEFAULT_MODE, None) for p in extra[:EXTRA_SCREENSHOT_PAGES]]
     opts = settings.browser_options
     with serve_directory(settings.site_dir) as base_url, \
             start_chrome(width=opts.width, height=opts.height) as driver:

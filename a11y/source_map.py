@@ -78,7 +78,11 @@ def find_line(lines: tuple[str, ...], hint: str, prefer: str = "") -> tuple[int,
     start = body_start(lines)
     order = list(range(start, len(lines))) + list(range(start))
     for cand in _candidates(hint):
-        hits = [i for i in order if cand in lines[i]]
+        # The page's text has its whitespace collapsed ("第一章 总则"); the source may
+        # have a full-width space or a line break there ("第一章　总则").
+        words = cand.split()
+        loose = re.compile(r"\s*".join(re.escape(w) for w in words)) if len(words) > 1 else None
+        hits = [i for i in order if cand in lines[i] or (loose and loose.search(lines[i]))]
         if prefer == "heading":
             hits = [i for i in hits if _HEADING.match(lines[i]) or "<h" in lines[i]] or hits
         elif prefer == "table":

@@ -84,6 +84,7 @@ def test_find_line_searches_body_before_front_matter() -> None:
     assert find_line(lines, "../../img/chart.png") == (0, "")
     assert find_line(("![](img/chart.png)",), "../../img/chart.png") == (1, "chart.png")
     assert find_line(("正文 所需材料", "#### 所需材料"), "所需材料", "heading") == (2, "所需材料")
+    assert find_line(("# 法", "### 第一章\u3000总则"), "第一章 总则", "heading")[0] == 2
 
 
 def test_source_mapper_says_how_it_found_the_line(tmp_path: Path) -> None:
