@@ -69,7 +69,7 @@ def bench_pipeline(paragraphs: list[str], workers: int, tmp: Path) -> dict[str, 
     from site_builder.plugins.audio.segment import Block
     from site_builder.plugins.audio.synth import Job, default_jobs, run_all
 
-    engine = create_engine("pyttsx3", "auto", 165)
+    engine = create_engine("pyttsx3", "auto", 175)
     cache = ClipCache(tmp / "cache", engine.sample_rate)
     blocks = [Block(f"td-p-{n}", "p", text) for n, text in enumerate(paragraphs, 1)]
     processes = workers or 2 * default_jobs()
@@ -109,7 +109,7 @@ def bench_cli(spoken: str, env: dict[str, str], voice: str, tmp: Path) -> dict[s
     text = tmp / "text.txt"
     text.write_text(spoken, "utf-8")
     cpu0, wall0 = cpu_children(), time.perf_counter()
-    subprocess.run(["espeak-ng", "-v", voice, "-s", "165", "-w", str(tmp / "cli.wav"),
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "175", "-w", str(tmp / "cli.wav"),
                     "-f", str(text)], check=True, env={**os.environ, **env},
                    capture_output=True)
     wall, cpu = time.perf_counter() - wall0, cpu_children() - cpu0
