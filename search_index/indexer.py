@@ -10,8 +10,10 @@ Usage::
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import shutil
+import tempfile
 import time
 from array import array
 from dataclasses import dataclass
@@ -68,12 +70,18 @@ class SearchIndex:
         self.postings: dict[str, tuple[array, array]] = {}
         self.vocab = vocab_mod.Vocabulary()
         self.docnums: dict[str, list[int]] = {}
+        self._spool_dir = tempfile.TemporaryDirectory(prefix="tongda-search-")
+        self.spool = FileWriter(Path(self._spool_dir.name))
+        self.excerpts: list[str] = []
 
     def add(self, doc: SearchDoc) -> None:
         """Analyse one document and fold its terms into the in-memory postings."""
         seq = len(self.docs)
         terms = analyze(doc, self.body_cache)
-        self.docs.append(doc)
+        # Keep memory per document small: the excerpt goes to the spool now, the body goes.
+        text = doc.summary + "\n" + doc.body if doc.summary else doc.body
+        self.excerpts.append(self.spool.put(text[:EXCERPT_CHARS], "x-"))
+        self.docs.append(dataclasses.replace(doc, body="", headings=[]))
         self.lengths.append(terms.lengths)
         self.title_lens.append(len(normalize_title(doc.title)))
         for term, packed in terms.tf.items():
@@ -172,16 +180,16 @@ class SearchIndex:
     def _write_docs(self, writer: FileWriter, order: list[int]) -> dict:
         chunks: list[str] = []
         for start in range(0, len(order), DOC_CHUNK):
-            recs = [self._doc_record(writer, self.docs[s]) for s in order[start:start + DOC_CHUNK]]
+            recs = [self._doc_record(writer, s) for s in order[start:start + DOC_CHUNK]]
             chunks.append(writer.put(recs, "d-")[2:-len(EXT)])
         size = page_size(len(chunks))
         pages = [writer.put(chunks[i:i + size], "Pd-") for i in range(0, len(chunks), size)]
         return {"chunk": DOC_CHUNK, "s": size, "pages": pages}
 
-    def _doc_record(self, writer: FileWriter, d: SearchDoc) -> dict[str, Any]:
-        text = d.summary + "\n" + d.body if d.summary else d.body
+    def _doc_record(self, writer: FileWriter, seq: int) -> dict[str, Any]:
+        d = self.docs[seq]
         rec: dict[str, Any] = {"id": d.id, "u": d.url, "t": d.title, "k": d.kind,
-                               "x": writer.put(text[:EXCERPT_CHARS], "x-")}
+                               "x": writer.adopt(self.spool.out_dir / self.excerpts[seq])}
         for key, val in (("d", d.date), ("n", d.doc_number), ("i", d.issuer), ("l", d.level),
                          ("s", d.status), ("p", d.topics), ("a", d.audiences)):
             if val:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,18 @@ class FileWriter:
         self.written.append(name)
         self.bytes_written += len(data)
         return name
+
+
+    def adopt(self, path: Path) -> str:
+        """Take a file another writer produced (same naming); return its name."""
+        target = self.out_dir / path.name
+        if target.exists():
+            self.reused.append(path.name)
+        else:
+            shutil.copyfile(path, target)
+            self.written.append(path.name)
+            self.bytes_written += target.stat().st_size
+        return path.name
 
 
 def bucket_of(key: str, buckets: int) -> int:
