@@ -59,6 +59,7 @@ class Settings:
     axe_tags: list[str] = field(default_factory=lambda: list(AXE_TAGS))
     axe_rules: list[str] = field(default_factory=lambda: list(AXE_EXTRA_RULES))
     only: list[str] = field(default_factory=list)
+    static_cache: Path | None = None
     report_dir: Path | None = None
     report_json: Path | None = None
     screenshots: int = 300
@@ -76,7 +77,7 @@ def run(settings: Settings, progress: Progress | None = None) -> Report:
     pages = iter_pages(settings.site_dir, settings.exclude)
     if settings.only:
         pages = [p for p in pages if _matches(p, settings.only)]
-    static = checker.check_site(settings.site_dir, pages=pages)
+    static = checker.check_site(settings.site_dir, pages=pages, cache_file=settings.static_cache)
     report.findings += static.findings
     report.stats.update(pages=len(static.pages), static_seconds=round(static.seconds, 3),
                         static_checks=static.checks)

@@ -20,8 +20,17 @@ from a11y.findings import Finding, SourceRef
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 
 
-@lru_cache(maxsize=256)
 def _lines(path: Path) -> tuple[str, ...]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    # Keyed by mtime and size too: `tongda serve` keeps one process while editors save.
+    return _read_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _read_lines(path: Path, _mtime: int, _size: int) -> tuple[str, ...]:
     try:
         return tuple(path.read_text(encoding="utf-8").splitlines())
     except (OSError, UnicodeDecodeError):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from a11y.findings import Finding
+from a11y.findings import Finding, SourceRef
 from a11y.html_utils import css_path, elements, parse, snippet
 from a11y.site import PageInfo, iter_pages, page_url, template_from_path
 from a11y.source_map import SourceMapper
@@ -93,17 +97,109 @@ class StaticChecker:
                 findings.append(finding)
         return info, findings
 
+    def fingerprint(self) -> str:
+        """Hash of the options and of the rules' code: a cached result is only reused
+        when both are the same."""
+        digest = hashlib.sha1(repr((sorted(self.site_hosts), sorted(self.vague),
+                                    [r.id for r in self.rules],
+                                    str(self.mapper.docs_dir))).encode())
+        for module in ("static_rules.py", "static_check.py", "source_map.py", "html_utils.py"):
+            digest.update((Path(__file__).parent / module).read_bytes())
+        return digest.hexdigest()
+
     def check_site(self, site_dir: Path, exclude: Iterable[str] | None = None,
-                   pages: Iterable[str] | None = None) -> StaticResult:
-        """Check every page (or the given ``pages``) under ``site_dir``."""
+                   pages: Iterable[str] | None = None,
+                   cache_file: Path | None = None) -> StaticResult:
+        """Check every page (or the given ``pages``) under ``site_dir``.
+
+        Args:
+            site_dir: The built site.
+            exclude: Globs of files that are not pages (default: reports, assets, data).
+            pages: Check only these site-relative paths.
+            cache_file: JSON cache of earlier results keyed by the page's HTML and its
+                Markdown source, so a rebuild re-checks only the pages that changed.
+        """
         start = time.perf_counter()
         result = StaticResult()
         paths = list(pages) if pages is not None else (
             iter_pages(site_dir, exclude) if exclude is not None else iter_pages(site_dir))
+        cache = _Cache(cache_file, self.fingerprint())
         for rel in paths:
-            info, findings = self.check_html(rel, (site_dir / rel).read_bytes())
+            data = (site_dir / rel).read_bytes()
+            key = cache.key(rel, data, self.mapper.docs_dir)
+            hit = cache.get(key)
+            if hit is None:
+                info, findings = self.check_html(rel, data)
+                cache.put(key, info, findings)
+            else:
+                info, findings = hit
             result.pages.append(info)
             result.findings.extend(findings)
+        cache.save()
         result.checks = len(paths) * len(self.rules)
         result.seconds = time.perf_counter() - start
         return result
+
+
+class _Cache:
+    """Static results by content hash (page HTML + its Markdown source), in one JSON file."""
+
+    def __init__(self, path: Path | None, fingerprint: str) -> None:
+        self.path, self.fingerprint = path, fingerprint
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        if path is not None and path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if data.get("fingerprint") == fingerprint:
+                    self.old = data.get("pages", {})
+            except (OSError, ValueError):
+                pass  # a damaged cache is only a slower run
+
+    def key(self, rel: str, data: bytes, docs_dir: Path | None) -> str:
+        if self.path is None:
+            return ""
+        digest = hashlib.sha1(rel.encode() + b"\0" + data)
+        source = _source_of(data)
+        if source and docs_dir is not None:
+            try:
+                digest.update((docs_dir / source).read_bytes())
+            except OSError:
+                digest.update(b"missing")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> tuple[PageInfo, list[Finding]] | None:
+        entry = self.old.get(key) if key else None
+        if entry is None:
+            return None
+        self.new[key] = entry
+        findings = []
+        for item in entry["findings"]:
+            source = item.pop("source", None)
+            findings.append(Finding(**item, source=SourceRef(**source) if source else None))
+            item["source"] = source
+        return PageInfo(**entry["page"]), findings
+
+    def put(self, key: str, info: PageInfo, findings: list[Finding]) -> None:
+        if key:
+            self.new[key] = {"page": asdict(info), "findings": [f.to_dict() for f in findings]}
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "pages": self.new},
+                                  ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _source_of(data: bytes) -> str:
+    """The ``tongda:source`` meta without parsing the page (it sits in <head>)."""
+    head = data[:4096]
+    at = head.find(b'name="tongda:source"')
+    if at < 0:
+        return ""
+    start = head.find(b'content="', at)
+    end = head.find(b'"', start + 9)
+    return head[start + 9:end].decode("utf-8", "replace") if start >= 0 and end > 0 else ""

@@ -64,6 +64,7 @@ def command(site_dir: Path | None, config_file: Path | None, everything: bool,
     from a11y.runner import run
     from site_builder.plugins.a11y.settings import (
         build_settings,
+        cache_dir_of,
         plugin_options,
         read_project,
         validated_config,
@@ -80,7 +81,8 @@ def command(site_dir: Path | None, config_file: Path | None, everything: bool,
         docs = project / str(raw.get("docs_dir") or "docs")
         settings = build_settings(cfg, site_dir=site, docs_dir=docs if docs.is_dir() else None,
                                   site_url=raw.get("site_url"), project_dir=project,
-                                  everything=everything, browser=False if no_browser else None)
+                                  everything=everything, browser=False if no_browser else None,
+                                  cache_dir=cache_dir_of(raw, project) if config_file else None)
         settings.only = list(only)
         if report_dir is not None:
             settings.report_dir = report_dir

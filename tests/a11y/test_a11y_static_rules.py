@@ -164,3 +164,27 @@ def test_clean_fixture_has_only_the_waived_finding() -> None:
     templates = {p.path: p.template for p in result.pages}
     assert templates["policies/foo/index.html"] == "policy"
     assert templates["text/policies/foo/index.html"] == "text"
+
+
+def test_cache_reuses_results_until_the_page_or_its_source_changes(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    root = tmp_path / "seeded"
+    shutil.copytree(FIXTURES / "a11y-seeded", root)
+    cache = tmp_path / "cache" / "a11y-static.json"
+    checker = StaticChecker(docs_dir=root / "content")
+    first = checker.check_site(root / "site", cache_file=cache)
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    for entry in data["pages"].values():  # mark every cached finding
+        for item in entry["findings"]:
+            item["message"] = "来自缓存"
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    second = checker.check_site(root / "site", cache_file=cache)
+    assert [f.rule for f in second.findings] == [f.rule for f in first.findings]
+    assert {f.message for f in second.findings} == {"来自缓存"}
+    (root / "content/policies/skip-level.md").write_text("---\ntitle: t\n---\n\n#### 所需材料\n",
+                                                        encoding="utf-8")
+    third = checker.check_site(root / "site", cache_file=cache)
+    moved = [f for f in third.findings if f.rule == "heading-order"]
+    assert moved[0].message != "来自缓存" and moved[0].source.line == 5

@@ -31,9 +31,12 @@ class A11yPlugin(BasePlugin[A11yConfig]):
         if not self.config.enabled or not self.config.static_on_build:
             return
         project = Path(config.config_file_path or ".").resolve().parent
+        core = config.plugins.get("tongda")
+        cache = getattr(getattr(core, "config", None), "cache_dir", None) or ".tongda-cache"
         settings = build_settings(self.config, site_dir=Path(config.site_dir),
                                   docs_dir=Path(config.docs_dir), site_url=config.site_url,
-                                  project_dir=project, browser=False)
+                                  project_dir=project, browser=False,
+                                  cache_dir=project / cache)
         report = run(settings)
         for finding in report.violations[:MAX_LOGGED]:
             log.warning("无障碍: %s", finding.one_line())

@@ -52,13 +52,19 @@ def read_project(config_file: Path | None) -> tuple[dict[str, Any], Path]:
     return raw, config_file.resolve().parent
 
 
-def plugin_options(raw: dict[str, Any]) -> dict[str, Any]:
-    """The ``tongda-a11y`` entry of ``plugins`` (a list or a mapping), or ``{}``."""
+def cache_dir_of(raw: dict[str, Any], project: Path) -> Path:
+    """The build cache folder: the core plugin's ``cache_dir``, default ``.tongda-cache``."""
+    folder = plugin_options(raw, "tongda").get("cache_dir") or ".tongda-cache"
+    return project / str(folder)
+
+
+def plugin_options(raw: dict[str, Any], name: str = PLUGIN_NAME) -> dict[str, Any]:
+    """The ``name`` entry of ``plugins`` (a list or a mapping), or ``{}``."""
     plugins = raw.get("plugins") or []
     items = plugins.items() if isinstance(plugins, dict) else (
         next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
-    for name, options in items:
-        if name == PLUGIN_NAME:
+    for key, options in items:
+        if key == name:
             return dict(options or {})
     return {}
 
@@ -76,8 +82,13 @@ def validated_config(options: dict[str, Any], where: str) -> A11yConfig:
 
 def build_settings(cfg: A11yConfig, *, site_dir: Path, docs_dir: Path | None,
                    site_url: str | None, project_dir: Path, everything: bool = False,
-                   browser: bool | None = None, report: bool = True) -> Settings:
-    """Settings for one run from validated options."""
+                   browser: bool | None = None, report: bool = True,
+                   cache_dir: Path | None = None) -> Settings:
+    """Settings for one run from validated options.
+
+    ``cache_dir`` is the build's cache folder (the core plugin's ``cache_dir``); the static
+    results are cached there by content hash.
+    """
     hosts = list(cfg.static_site_hosts)
     if site_url:
         host = urlsplit(site_url).netloc.lower()
@@ -104,4 +115,5 @@ def build_settings(cfg: A11yConfig, *, site_dir: Path, docs_dir: Path | None,
         axe_rules=list(cfg.axe_rules),
         report_dir=site_dir / cfg.report_dir if report else None,
         report_json=site_dir / cfg.report_json if report else None,
-        screenshots=cfg.report_screenshots)
+        screenshots=cfg.report_screenshots,
+        static_cache=cache_dir / "a11y-static.json" if cache_dir else None)
