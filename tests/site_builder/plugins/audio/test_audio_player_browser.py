@@ -235,3 +235,25 @@ def test_axe_finds_nothing_in_the_player_or_the_point_reading_buttons(page: Any)
         or "td-player" in node.get("html", "")
     ]
     assert ours == []
+
+
+def test_the_block_being_read_is_scrolled_into_view_without_taking_focus(page: Any) -> None:
+    from a11y.browser import reset_viewport, set_viewport
+
+    set_viewport(page, 1024, 360)
+    try:
+        last = page.execute_script(
+            "var b = document.querySelectorAll('[data-td-read]'); b = b[b.length - 1];"
+            "window.scrollTo(0, 0); return b.getAttribute('data-td-read');")
+        assert page.execute_script(
+            f"return document.getElementById('{last}').getBoundingClientRect().top"
+            " > window.innerHeight")  # off screen to begin with
+        before = page.execute_script("return document.activeElement")
+        page.execute_script(
+            f"document.querySelector('.td-player').tdPlayer.readBlock('{last}')")
+        wait_for(page, f"(function () {{ var r = document.getElementById('{last}')"
+                       ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })()")
+        assert page.execute_script("return document.activeElement") == before
+    finally:
+        page.execute_script("document.dispatchEvent(new CustomEvent('td:speech', {detail: {action: 'stop'}}))")
+        reset_viewport(page)
