@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,11 @@ from .common import config_file_option, fail_on_tongda_errors, load
               help="把 quality.json 和独立 HTML 报告（quality.html）写到这个目录（CI 用）")
 @click.option("--min-severity", type=click.Choice(list(SEVERITIES)), default="notice",
               help="只列出这一级别及更严重的问题（汇总仍计算全部）")
+@click.option("--issuer", default=None,
+              help="只看一个部门的问题（发文机关或主管部门名称中含有这段文字）")
 @fail_on_tongda_errors
 def command(config_file: str | None, fmt: str, previous: str | None, report_dir: str | None,
-            min_severity: str) -> None:
+            min_severity: str, issuer: str | None) -> None:
     """检查内容：先列出格式错误（文件:行: 字段: 说明），再按六个质量维度列出问题。
 
     有格式错误、或质量问题超过 mkdocs.yml 中 tongda-quality 设定的上限时，退出码为 1。
@@ -49,6 +52,8 @@ def command(config_file: str | None, fmt: str, previous: str | None, report_dir:
         raise SystemExit(1)
     quality = plugin_config(config)
     result = run_rules(corpus, settings_from(quality), slugify=slugify_of(config))
+    if issuer:
+        result = replace(result, findings=[f for f in result.findings if issuer in f.issuer])
     report: dict[str, Any] = {}
     if fmt == "json" or previous or report_dir:  # the full report costs time on 10,000 findings
         report = build_report(result, site_name=config.site_name, today=corpus.today,

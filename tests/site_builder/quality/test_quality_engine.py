@@ -122,6 +122,15 @@ def test_cli_check_groups_findings_and_fails_on_errors(site: Path) -> None:
 
 
 @pytest.mark.integration
+def test_cli_issuer_sees_only_its_own(site: Path) -> None:
+    result = tongda("check", "--issuer", "人力资源和社会保障局", cwd=site)
+    paths = {line.split(":")[0].strip() for line in result.stdout.splitlines() if line.startswith("  ")}
+    assert paths == {"content/services/s-main.md", "content/faqs/f-main.md"}
+    other = tongda("check", "--issuer", "临江市人民政府", cwd=site)
+    assert other.returncode == 0 and "错误 0，警告 0" in other.stdout
+
+
+@pytest.mark.integration
 def test_cli_json_previous_and_ci_files(site: Path, tmp_path: Path) -> None:
     first = tongda("check", "--format", "json", cwd=site)
     report = json.loads(first.stdout)
