@@ -3,7 +3,8 @@
 Works on the page's final HTML (``on_post_page``) rather than on ``page.content``: the theme
 renders a service guide's conditions, materials, steps and places from front matter, outside
 ``page.content``, and those are exactly what a listener needs. The readable region is the
-first ``<article>`` inside ``<main>`` (else ``<main>``); the player goes after its ``<h1>``.
+first ``<article>`` inside ``<main>`` (else ``<main>``, else ``<body>``); the player goes
+after its ``<h1>``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ COMPONENT_DIR = Path(themes.tongda.__file__).resolve().parent / "components" / "
 SNIPPET_CHARS = 16
 
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.DOTALL | re.IGNORECASE)
+_BODY = re.compile(r"<body\b[^>]*>(.*)</body>", re.S | re.I)
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.DOTALL | re.IGNORECASE)
 _H1_END = re.compile(r"</h1\s*>", re.IGNORECASE)
 
@@ -79,7 +81,8 @@ class PreparedPage:
 
 
 def _region(output: str) -> tuple[int, int]:
-    main = _MAIN.search(output)
+    # Other themes may have no <main>: then the <body>, never the <head>.
+    main = _MAIN.search(output) or _BODY.search(output)
     start, end = (main.start(1), main.end(1)) if main else (0, len(output))
     article = _ARTICLE.search(output, start, end)
     if article:

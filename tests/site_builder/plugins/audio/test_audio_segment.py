@@ -72,3 +72,10 @@ def test_summary_without_summary_reads_first_body_paragraph() -> None:
     html = ('<main><article><h1>标题</h1><div class="td-body"><p>第一段。</p><p>第二段。</p>'
             '</div></article></main>')
     assert [b.text for b in prepare(html, "summary", False).blocks] == ["标题", "第一段。"]
+
+
+def test_without_main_the_body_is_read_never_the_head() -> None:
+    html = "<html><head><title>标题</title></head><body><p>正文。</p></body></html>"
+    page = prepare(html, "full", False)
+    assert [b.text for b in page.blocks] == ["正文。"]
+    assert page.html.index("<body>") < page.player_at
