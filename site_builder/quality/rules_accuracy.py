@@ -28,13 +28,15 @@ def resolve_link(ctx: CheckContext, entry: Entry, url: str) -> tuple[str, Entry 
     path = unquote(path.split("?", 1)[0])
     if not path:
         return fragment, entry, True
+    src_rel = posixpath.normpath(posixpath.join(posixpath.dirname(entry.src_path), path))
     if path.startswith("/"):
-        rel = posixpath.normpath(path.lstrip("/"))
-        candidates = [rel]
+        candidates = [posixpath.normpath(path.lstrip("/"))]
+    elif path.endswith(".md") or src_rel in ctx.files:
+        # MkDocs rewrites links to files it knows, resolved from the source file's folder.
+        candidates = [src_rel]
     else:
-        base_src = posixpath.dirname(entry.src_path)
-        candidates = [posixpath.normpath(posixpath.join(base_src, path)),
-                      posixpath.normpath(posixpath.join(entry.url, path))]
+        # Any other relative link is left as written: the browser resolves it from the page URL.
+        candidates = [posixpath.normpath(posixpath.join(entry.url, path))]
     for rel in candidates:
         target = ctx.corpus.by_path.get(rel) or ctx.urls.get(rel.rstrip("/") + "/")
         if target is None and rel.endswith("index.html"):

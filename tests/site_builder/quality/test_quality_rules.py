@@ -186,3 +186,13 @@ def test_rule_reports_the_broken_fixture(check, rule_id: str) -> None:
 def test_rule_is_silent_on_the_near_miss(check, rule_id: str) -> None:
     _bad, good, extra = CASES[rule_id]
     assert [f.format() for f in check(good, rule_id, **extra)] == []
+
+
+@pytest.mark.parametrize(("url", "broken"), [
+    ("../policies/p-main.md", False), ("../../policies/p-main/", False), ("/policies/p-main/", False),
+    ("../policies/p-main/", True),  # from services/s-main/ the browser goes to services/policies/…
+    ("../../policies/p-mian/", True), ("../services/s-main.md#nope", False),
+])
+def test_link_resolution_follows_mkdocs_and_the_browser(check, url: str, broken: bool) -> None:
+    found = check(body(S, f"见[就业补贴办法]({url})。"), "link-broken")
+    assert bool(found) is broken
