@@ -24,7 +24,7 @@ COMPONENT_DIR = Path(themes.tongda.__file__).resolve().parent / "components" / "
 SNIPPET_CHARS = 16
 
 _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.DOTALL | re.IGNORECASE)
-_BODY = re.compile(r"<body\b[^>]*>(.*)</body>", re.S | re.I)
+_BODY = re.compile(r"<body\b[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.DOTALL | re.IGNORECASE)
 _H1_END = re.compile(r"</h1\s*>", re.IGNORECASE)
 
