@@ -15,6 +15,7 @@ _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,8}?(市|州|盟)?[\u4e00-\u9fff]{1,8}?(区|县|旗)(?!域)")
 _CITY = re.compile(r"^[\u4e00-\u9fff]{1,8}?(市|自治州|州|盟|地区)(?!场)")
 _PROVINCE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|自治区)")
+_DISTRICT_AFTER_CITY = re.compile(r"^[\u4e00-\u9fff]{1,8}?(市|州|盟)[\u4e00-\u9fff]{1,8}?(区|县|旗)(?!域)")
 LEVEL_NAMES = {"national": "国家级", "province": "省级", "city": "市级", "district": "区县级"}
 NATIONAL_TYPES = ("法律", "行政法规", "部门规章", "司法解释", "宪法")
 LOCAL_TYPES = ("地方性法规", "地方政府规章")
@@ -32,8 +33,11 @@ def issuer_level(issuer: str) -> str | None:
         return None  # a ministry without a place (人力资源社会保障部): national, but be careful
     if "自治县" in name or re.match(r"^[\u4e00-\u9fff]{1,8}?(市|州)[\u4e00-\u9fff]{1,8}?(区|县|旗)(?!域)", name):
         return "district"
-    if _PROVINCE.match(name):
-        return "city" if _CITY.match(name[name.index("省") + 1:] if "省" in name else "") else "province"
+    if (province := _PROVINCE.match(name)) is not None:
+        rest = name[province.end():]
+        if _DISTRICT_AFTER_CITY.match(rest):
+            return "district"
+        return "city" if _CITY.match(rest) else "province"
     if _CITY.match(name):
         return "city"
     if _DISTRICT.match(name):

@@ -55,8 +55,6 @@ def add(path: str, meta_: dict[str, Any], text: str) -> Callable[[Docs], None]:
 def drop(path: str) -> Callable[[Docs], None]:
     def change(docs: Docs) -> None:
         del docs[path]
-        if path == I:
-            pass
     return change
 
 
