@@ -193,14 +193,18 @@
   }
 
   /* Reading guide: a ruler that follows the pointer and the focus. */
-  var guideY = null, guideFrame = 0;
-  function moveGuide(y) {
+  var guideAt = null, guideFrame = 0;
+  /* at: a pointer's clientY, or a focused element. The element is measured in the next
+   * frame because focus() scrolls it into view only after the focus events. */
+  function moveGuide(at) {
     if (!state.guide || !guide) return;
-    guideY = y;
+    guideAt = at;
     if (guideFrame) return;
     guideFrame = root.requestAnimationFrame(function () {
       guideFrame = 0;
-      guide.style.top = Math.round(guideY - guide.offsetHeight / 2) + "px";
+      var y = guideAt;
+      if (typeof y !== "number") { var r = y.getBoundingClientRect(); y = r.top + r.height / 2; }
+      guide.style.top = Math.round(y - guide.offsetHeight / 2) + "px";
     });
   }
 
@@ -209,12 +213,16 @@
   doc.addEventListener("mouseover", function (e) { captionFor(e.target); });
   doc.addEventListener("focusin", function (e) {
     captionFor(e.target);
-    if (state.guide && e.target.getBoundingClientRect) {
-      var r = e.target.getBoundingClientRect();
-      moveGuide(r.top + r.height / 2);
-    }
+    if (state.guide && e.target.getBoundingClientRect) moveGuide(e.target);
   });
-  doc.addEventListener("mousemove", function (e) { if (state.guide) moveGuide(e.clientY); });
+  /* Chrome sends a mousemove after every scroll with the pointer where it was; only a
+   * pointer that really moved takes the guide away from the keyboard focus. */
+  var lastX = -1, lastY = -1;
+  doc.addEventListener("mousemove", function (e) {
+    if (!state.guide || (e.clientX === lastX && e.clientY === lastY)) return;
+    lastX = e.clientX; lastY = e.clientY;
+    moveGuide(e.clientY);
+  });
   doc.addEventListener("td:audio-cue", function (e) { if (e.detail) showCaption(e.detail.text); });
   if (Object.keys(state).length) sync();
   root.TongdaToolbar = { run: run, state: function () { return JSON.parse(JSON.stringify(state)); } };
