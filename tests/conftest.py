@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,10 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
+
+# Every build in the suite shares one audio cache (mkdocs.yml reads it with !ENV), so the
+# demo's speech is synthesised once per run, not once per test that builds the portal.
+os.environ.setdefault("TONGDA_AUDIO_CACHE", str(ROOT / ".tongda-cache" / "audio"))
 
 
 @pytest.fixture
