@@ -17,17 +17,20 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine
 from site_builder.content.corpus import load_corpus
-from site_builder.quality import all_rules, run_rules
+from site_builder.quality import Finding, all_rules, run_rules
 from site_builder.quality.dedupe import find_duplicates
 
 DOC = ROOT / "docs" / "benchmarks-quality.md"
+T = TypeVar("T")
 CORPUS = Path("/work/shared/corpus/laws")
 
 
@@ -39,9 +42,10 @@ def ensure_imported(imported: Path, source: Path) -> None:
     import_folder(source, imported)
 
 
-def timed(fn, runs: int) -> tuple[float, float, object]:
+def timed(fn: Callable[[], T], runs: int) -> tuple[float, float, T]:
     """Median wall time, median CPU time (the machine is shared: CPU time is the fairer figure)."""
-    walls, cpus, value = [], [], None
+    walls: list[float] = []
+    cpus: list[float] = []
     for _ in range(runs):
         start, cpu = time.perf_counter(), time.process_time()
         value = fn()
@@ -122,7 +126,7 @@ def main() -> None:
         lines.append(f"| {rule_id} | {secs:.3f} |")
     lines += ["", "## Findings per rule on the corpus", "",
               "| dimension | rule | severity | findings | first example |", "|---|---|---|---:|---|"]
-    first = {}
+    first: dict[str, Finding] = {}
     for f in result.findings:
         first.setdefault(f.rule, f)
     for rule in all_rules().values():

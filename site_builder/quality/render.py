@@ -17,7 +17,7 @@ MAX_PER_RULE = 100
 MAX_PER_ISSUER = 200
 TOP = 15
 SEVERITY_SERIES = [(s, SEVERITY_LABELS[s]) for s in SEVERITIES]
-STAGE_LABELS = {"config": "读取配置", "files": "读取内容与校验", "nav": "导航", "env": "模板环境",
+STAGE_LABELS = {"config": "插件配置", "files": "读取内容与校验", "nav": "导航", "env": "模板环境",
                 "pages": "渲染页面", "quality": "质量检核", "graph": "其中：查找引用（政策图谱）",
                 "post_build": "收尾（索引、音频等）",
                 "total": "合计"}
