@@ -431,6 +431,26 @@ def test_system_preferences_are_respected(driver: Any, base: str) -> None:
     assert colours[0] != colours[1]
 
 
+# ---------------------------------------------------------------- without JavaScript
+
+
+def test_without_javascript_the_page_works_and_says_what_needs_it(driver: Any, base: str) -> None:
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        load(driver, base, POLICY)
+        assert driver.find_element("css selector", ".td-entries__link").is_displayed()  # 纯文本
+        for selector in (".td-entries__elder", ".td-entries__open"):
+            assert not driver.find_element("css selector", selector).is_displayed()
+        note = driver.find_element("css selector", ".td-footer noscript p")
+        assert "需要 JavaScript" in note.text and "A–Z 索引" in note.text
+        field = driver.find_element("id", "td-search-input")
+        field.send_keys("护照\ue007")
+        wait_for(driver, "return location.pathname.endsWith('/search/')")
+        assert driver.current_url.endswith("search/?q=%E6%8A%A4%E7%85%A7")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
 # ---------------------------------------------------------------- search combobox
 
 
