@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
+from site_builder.errors import ConfigError
 from site_builder.quality.engine import QualityResult, run_rules
 from site_builder.quality.report import build_report, load_previous
 
@@ -54,6 +55,10 @@ class QualityPlugin(BasePlugin[QualityConfig]):
         self.clock.start("config")
         self._final_site = Path(config.site_dir)
         if self.config.enabled:
+            try:
+                settings_from(self.config)  # a wrong rule id stops the build before any work
+            except ConfigError as exc:
+                raise PluginError(str(exc)) from None
             self.previous = self._read_previous(config)
 
     @event_priority(-10_000)

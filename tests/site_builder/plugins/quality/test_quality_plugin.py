@@ -89,3 +89,11 @@ def test_thresholds_and_overrides_from_mkdocs_yml(project) -> None:
     result = tongda("build", cwd=root)
     assert result.returncode != 0
     assert "警告 1 处，超过上限 0" in result.stderr + result.stdout  # policy-expired remains
+
+
+def test_unknown_rule_in_mkdocs_yml_is_a_clear_error(project) -> None:
+    root = with_quality(project("portal-small"), ":\n      rules_severity:\n        no-such-rule: error")
+    result = tongda("build", cwd=root)
+    assert result.returncode != 0
+    assert "rules_severity: 没有规则“no-such-rule”" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
