@@ -37,6 +37,12 @@ def _cn_date(value: str | None) -> str:
     return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
+def _cn_datetime(value: str | None) -> str:
+    if not value:
+        return "（未知时间）"
+    return f"{_cn_date(value)} {value[11:16]}"
+
+
 def charts(report: dict[str, Any]) -> dict[str, Chart]:
     """The report's charts, each with its data table."""
     dims = report["dimensions"]
@@ -55,6 +61,13 @@ def charts(report: dict[str, Any]) -> dict[str, Chart]:
         out["trend"] = Chart("td-chart-trend", "与上次构建相比", [
             (SEVERITY_LABELS[s], [trend["severities"][s]["before"], trend["severities"][s]["now"]])
             for s in SEVERITIES], [("before", "上次"), ("now", "本次")])
+    history = report.get("history") or []
+    if history:
+        points = [*history, {"generated": report["generated"],
+                             **{f"{s}s": report["summary"][f"{s}s"] for s in SEVERITIES}}]
+        out["history"] = Chart("td-chart-history", f"最近 {len(points)} 次构建的问题数", [
+            (_cn_datetime(p.get("generated")) + ("（本次）" if i == len(points) - 1 else ""),
+             [p.get(f"{s}s", 0) for s in SEVERITIES]) for i, p in enumerate(points)], SEVERITY_SERIES)
     timings = (report.get("build") or {}).get("timings") or {}
     if timings:
         out["timings"] = Chart("td-chart-timings", "各构建阶段用时", [

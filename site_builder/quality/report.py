@@ -62,7 +62,18 @@ def build_report(result: QualityResult, *, site_name: str = "", today: dt.date |
         report["build"] = build
     if previous:
         report["trend"] = trend(report, previous)
+        report["history"] = (list(previous.get("history") or []) + [_point(previous)])[-HISTORY:]
     return report
+
+
+HISTORY = 20
+"""Earlier builds kept in ``history`` (each report carries its predecessors' totals)."""
+
+
+def _point(report: dict[str, Any]) -> dict[str, Any]:
+    summary = report.get("summary", {})
+    return {"generated": report.get("generated"), "documents": summary.get("documents", 0),
+            **{f"{s}s": summary.get(f"{s}s", 0) for s in SEVERITIES}}
 
 
 def _key(f: dict[str, Any]) -> tuple[str, str, str, str]:

@@ -73,6 +73,11 @@ def test_trend_against_previous(tmp_path: Path) -> None:
     assert t["fixed_findings"] == 2 and t["new_findings"] == 0
     assert t["rules"]["url-invalid"]["change"] == -1
     assert trend(before, before)["rules"] == {}
+    assert [p["errors"] for p in after["history"]] == [1]
+    third = build_report(run_rules(write(tmp_path / "c", clean_docs()), citations=[]), previous=after)
+    assert [p["errors"] for p in third["history"]] == [1, 0]
+    page = html.fromstring(render_standalone(third))
+    assert page.xpath("//table[@id='td-chart-history-table']/tbody/tr")[-1][0].text_content().endswith("（本次）")
 
 
 def test_chart_svg_is_labelled_and_has_the_same_data_as_its_table() -> None:
