@@ -22,6 +22,7 @@ message when the optional component is missing (the only admitted reason to skip
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import http.server
 import os
@@ -32,7 +33,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:  # selenium is an optional (dev) dependency, imported where used
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -157,10 +158,9 @@ def start_chrome(
         yield driver
     finally:
         if driver is not None:
-            try:
+            # Quitting a browser that already died must not hide the error that killed it.
+            with contextlib.suppress(Exception):
                 driver.quit()
-            except Exception:  # noqa: BLE001 - quitting a dead browser must not mask the error
-                pass
         shutil.rmtree(profile, ignore_errors=True)
 
 
@@ -234,9 +234,9 @@ def element_screenshot(driver: WebDriver, selector: str, *, margin: int = 16) ->
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with MIME types the site uses and without a log line per request."""
 
-    extra_headers: Mapping[str, str] = {}
+    extra_headers: ClassVar[Mapping[str, str]] = {}
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {  # type: ignore[misc]
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
         ".vtt": "text/vtt", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".wasm": "application/wasm",
@@ -251,7 +251,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -79,9 +79,9 @@ class KeyboardWalk:
         limit = min(self.max_stops, len(expected) + 10)
         for _ in range(limit):
             state = self._tab()
-            if previous is not None and previous_png and previous.get("rect"):
-                if self._clip(previous["rect"]) == previous_png:
-                    add("focus-not-visible", "获得焦点时外观没有任何变化", previous)
+            if previous is not None and previous_png and previous.get("rect") \
+                    and self._clip(previous["rect"]) == previous_png:
+                add("focus-not-visible", "获得焦点时外观没有任何变化", previous)
             if state["body"]:
                 break
             key = state.get("key") or state["selector"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ class Report:
     modes: list[str] = field(default_factory=list)
     axe_version: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
-    generated: str = field(default_factory=lambda: datetime.now(timezone.utc)
+    generated: str = field(default_factory=lambda: datetime.now(UTC)
                            .isoformat(timespec="seconds"))
 
     @property

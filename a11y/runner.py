@@ -96,31 +96,43 @@ def _matches(path: str, patterns: list[str]) -> bool:
                fnmatch.fnmatch(url, pat.rstrip("/") + "/") for pat in patterns)
 
 
+Job = tuple[PageInfo, Mode, "bool | None"]
+
+
+def _plan(settings: Settings, pages: list[PageInfo], wants_shots: dict[str, list[Finding]]
+          ) -> tuple[list[PageInfo], list[PageInfo], list[Job]]:
+    """Template pages x modes, then the sample in the default mode, then pages only loaded
+    for screenshots of their static findings (job ``full`` is ``None``)."""
+    sample: list[PageInfo]
+    if settings.only:  # pages named on the command line: each in every mode
+        reps, sample = list(pages), []
+    else:
+        reps, sample = choose_browser_pages(pages, settings.sample_size, settings.everything,
+                                            settings.sample_seed)
+    jobs: list[Job] = [(p, m, True) for p in reps for m in settings.modes]
+    jobs += [(p, DEFAULT_MODE, True) for p in sample]
+    visited = {p.path for p in reps} | {p.path for p in sample}
+    extra = [p for p in pages if p.path in wants_shots and p.path not in visited]
+    jobs += [(p, DEFAULT_MODE, None) for p in extra[:EXTRA_SCREENSHOT_PAGES]]
+    return reps, sample, jobs
+
+
 def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: list[Finding],
                   report: Report, say: Progress) -> list[Finding]:
     from a11y.browser import serve_directory, start_chrome
 
     axe = AxeRunner(find_axe(str(settings.axe_path) if settings.axe_path else None),
                     tuple(settings.axe_tags), tuple(settings.axe_rules), settings.axe_locale)
-    if settings.only:  # pages named on the command line: each in every mode
-        reps, sample = list(pages), []
-    else:
-        reps, sample = choose_browser_pages(pages, settings.sample_size, settings.everything,
-                                            settings.sample_seed)
+    sample: list[PageInfo]
     by_page: dict[str, list[Finding]] = {}
     for finding in static_findings:
         by_page.setdefault(finding.page, []).append(finding)
     shots = Shots(settings.report_dir / "shots" if settings.report_dir and settings.screenshots
                   else None, settings.screenshots)
+    reps, sample, jobs = _plan(settings, pages, by_page if shots.folder else {})
     mapper = SourceMapper(settings.docs_dir)
     found: list[Finding] = []
     start = time.perf_counter()
-    jobs = [(p, m, True) for p in reps for m in settings.modes] + \
-        [(p, DEFAULT_MODE, True) for p in sample]
-    visited = {p.path for p in reps} | {p.path for p in sample}
-    if shots.folder is not None:
-        extra = [p for p in pages if p.path in by_page and p.path not in visited]
-        jobs += [(p, DEFAULT_MODE, None) for p in extra[:EXTRA_SCREENSHOT_PAGES]]
     opts = settings.browser_options
     with serve_directory(settings.site_dir) as base_url, \
             start_chrome(width=opts.width, height=opts.height) as driver:

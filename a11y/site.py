@@ -98,7 +98,7 @@ class PageInfo:
 
 def page_url(path: str) -> str:
     """``a/b/index.html`` -> ``a/b/``; other files keep their name."""
-    return path[: -len("index.html")] if path.endswith("index.html") else path
+    return path.removesuffix("index.html")
 
 
 def template_from_path(path: str) -> str:

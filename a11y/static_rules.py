@@ -14,16 +14,13 @@ from urllib.parse import urlsplit
 
 from lxml import html
 
-from a11y.findings import Finding
 from a11y.html_utils import (
     accessible_name,
-    css_path,
     elements,
     is_focusable,
     is_hidden,
     labelled_by,
     norm,
-    snippet,
     text_of,
 )
 

@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import git_revision, machine  # noqa: E402
+from report import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks-a11y.md"
@@ -59,7 +59,7 @@ def settings_for(project: Path, **overrides: object):
         validated_config,
     )
 
-    raw, folder = read_project(project / "mkdocs.yml")
+    raw, _folder = read_project(project / "mkdocs.yml")
     cfg = validated_config(plugin_options(raw), "mkdocs.yml")
     settings = build_settings(cfg, site_dir=project / "site", docs_dir=project / "content",
                               site_url=raw.get("site_url"), project_dir=ROOT, report=False)
@@ -112,13 +112,13 @@ def render(build_s: float, st: dict, tm: dict, ct: dict, sample: int) -> str:
     lines = [
         "# Benchmarks: accessibility checks (`tongda a11y`)",
         "",
-        "Produced by `python bench/accessibility.py --write` on the imported corpus "
+        ("Produced by `python bench/accessibility.py --write` on the imported corpus "
         "(`shared/corpus/laws`, imported with `tongda import`, built with `tongda build`). "
         "The machine is shared (2 cores, several engineers' jobs at once), so wall times "
-        "vary by a factor of about two between runs; CPU time is given where it is steadier.",
+        "vary by a factor of about two between runs; CPU time is given where it is steadier."),
         "",
-        f"- Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, revision "
-        f"{git_revision()}; {machine()}",
+        (f"- Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, revision "
+        f"{git_revision()}; {machine()}"),
         f"- Site: {st['pages']:,} HTML pages checked"
         + (f" (build {build_s:.0f} s)" if build_s else ""),
         "",
@@ -126,29 +126,29 @@ def render(build_s: float, st: dict, tm: dict, ct: dict, sample: int) -> str:
         "",
         "| pages | rules | rule checks | wall s | pages/min | rule checks/min | CPU s | pages/min (CPU) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {st['pages']:,} | {st['rules']} | {st['checks']:,} | {st['seconds']:.1f} | "
+        (f"| {st['pages']:,} | {st['rules']} | {st['checks']:,} | {st['seconds']:.1f} | "
         f"{per_min(st['pages'], st['seconds'])} | {per_min(st['checks'], st['seconds'])} | "
-        f"{st['cpu']:.1f} | {per_min(st['pages'], st['cpu'])} |",
+        f"{st['cpu']:.1f} | {per_min(st['pages'], st['cpu'])} |"),
         "",
-        f"With the build cache and no page changed (a rebuild in `tongda build` / "
+        (f"With the build cache and no page changed (a rebuild in `tongda build` / "
         f"`tongda serve`, or CI with `.tongda-cache` restored) the same pass takes "
-        f"{st['warm']:.1f} s: only the page and source hashes are computed.",
+        f"{st['warm']:.1f} s: only the page and source hashes are computed."),
         "",
         "Findings on the corpus: " + (", ".join(f"`{r}` {n}" for r, n in
                                                st["findings"].most_common()) or "none") + ".",
         "",
         "## Browser checks: every template x every display mode",
         "",
-        f"Templates ({tm['template_pages']}): {', '.join(tm['templates'])}. "
+        (f"Templates ({tm['template_pages']}): {', '.join(tm['templates'])}. "
         f"Modes ({len(modes)}): {', '.join(modes)}. Each page-mode pair runs {checks_per_job} "
         "checks (axe-core with WCAG 2.0/2.1/2.2 A+AA and `target-size`, keyboard walk, "
-        "reflow at 320 px, text at 200 %, text spacing) on one page load.",
+        "reflow at 320 px, text at 200 %, text spacing) on one page load."),
         "",
         "| page x mode pairs | page loads | wall s | pairs/min | checks/min |",
         "|---:|---:|---:|---:|---:|",
-        f"| {tm['jobs']} | {tm['loads']} | {tm['seconds']:.1f} | "
+        (f"| {tm['jobs']} | {tm['loads']} | {tm['seconds']:.1f} | "
         f"{per_min(tm['jobs'], tm['seconds'])} | "
-        f"{per_min(tm['jobs'] * checks_per_job, tm['seconds'])} |",
+        f"{per_min(tm['jobs'] * checks_per_job, tm['seconds'])} |"),
         "",
         "Findings: " + (", ".join(f"`{r}` {n}" for r, n in tm["findings"].most_common())
                          or "none") + ".",

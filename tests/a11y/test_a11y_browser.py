@@ -112,9 +112,9 @@ def test_server_serves_files_types_and_the_sites_404(base_url: str) -> None:
 
 
 def test_server_adds_requested_headers(site: Path) -> None:
-    with serve_directory(site, headers={"Content-Security-Policy": "script-src 'self'"}) as url:
-        with urllib.request.urlopen(url + "ok/") as resp:
-            assert resp.headers["Content-Security-Policy"] == "script-src 'self'"
+    csp = {"Content-Security-Policy": "script-src 'self'"}
+    with serve_directory(site, headers=csp) as url, urllib.request.urlopen(url + "ok/") as resp:
+        assert resp.headers["Content-Security-Policy"] == "script-src 'self'"
 
 
 def test_viewport_is_exact_and_screenshots_are_png(driver, base_url: str) -> None:
