@@ -32,6 +32,18 @@ def round6(x: float) -> float:
     return math.floor(x * 1e6 + 0.5) / 1e6
 
 
+def date_bound(text: str, end: bool) -> int:
+    """``2018`` / ``2018-05`` / ``2018-05-01`` as YYYYMMDD, the first or last day of it."""
+    digits = re.sub(r"\D", "", text)[:8]
+    if len(digits) < 4:
+        return 99999999 if end else 0
+    if len(digits) < 6:
+        return int(digits[:4] + ("1231" if end else "0101"))
+    if len(digits) < 8:
+        return int(digits[:6] + ("31" if end else "01"))
+    return int(digits)
+
+
 def is_word_term(term: str) -> bool:
     """A jieba word (3+ CJK characters): the title test uses the bigrams, which always exist."""
     return len(term) >= 3 and is_cjk(term[0])
@@ -171,13 +183,19 @@ class Searcher:
             return None
         allowed: set[int] | None = None
         for facet, values in filters.items():
-            table = self.get(self.manifest["facets"][facet])
             ids: set[int] = set()
-            for v in values:
-                doc = 0
-                for d in table.get(v, []):
-                    doc += d
-                    ids.add(doc)
+            if facet == "date":  # a range: [from, to], either may be ""
+                lo = date_bound(values[0] if values else "", end=False)
+                hi = date_bound(values[1] if len(values) > 1 else "", end=True)
+                dates = self.get(self.manifest["dates"])
+                ids = {i for i, d in enumerate(dates) if d and lo <= d <= hi}
+            else:
+                table = self.get(self.manifest["facets"][facet])
+                for v in values:
+                    doc = 0
+                    for d in table.get(v, []):
+                        doc += d
+                        ids.add(doc)
             allowed = ids if allowed is None else allowed & ids
         return allowed
 
@@ -204,7 +222,8 @@ class Searcher:
 
         Args:
             q: the query.
-            filters: ``{facet: [values]}``; values of one facet are OR-ed, facets AND-ed.
+            filters: ``{facet: [values]}``; values of one facet are OR-ed, facets AND-ed;
+                ``{"date": [from, to]}`` is a date range (``2018``, ``2018-05``, ISO dates).
             sort: ``relevance`` or ``date`` (newest first).
             offset: results to skip.
             limit: results to return.

@@ -463,14 +463,26 @@
     var chunk = this.manifest.docs.chunk;
     return this.docChunk(i).then(function (recs) { return recs[i % chunk]; });
   };
+  function dateBound(text, end) {
+    var d = String(text || "").replace(/\D/g, "").slice(0, 8);
+    if (d.length < 4) return end ? 99999999 : 0;
+    if (d.length < 6) return +(d.slice(0, 4) + (end ? "1231" : "0101"));
+    if (d.length < 8) return +(d.slice(0, 6) + (end ? "31" : "01"));
+    return +d;
+  }
   Searcher.prototype.filterSet = function (filters) {
     var self = this, facets = Object.keys(filters || {});
     if (!facets.length) return Promise.resolve(null);
-    return this.fetchAll(facets.map(function (f) { return self.manifest.facets[f]; })).then(function (tables) {
+    return this.fetchAll(facets.map(function (f) {
+      return f === "date" ? self.manifest.dates : self.manifest.facets[f];
+    })).then(function (tables) {
       var allowed = null;
       tables.forEach(function (table, k) {
-        var ids = new Set();
-        filters[facets[k]].forEach(function (v) {
+        var ids = new Set(), vals = filters[facets[k]];
+        if (facets[k] === "date") {
+          var lo = dateBound(vals[0], false), hi = dateBound(vals[1], true);
+          table.forEach(function (d, i) { if (d && lo <= d && d <= hi) ids.add(i); });
+        } else vals.forEach(function (v) {
           var doc = 0; (table[v] || []).forEach(function (d) { doc += d; ids.add(doc); });
         });
         allowed = allowed === null ? ids : new Set(Array.from(allowed).filter(function (x) { return ids.has(x); }));
@@ -614,6 +626,7 @@
   function readParams(search) {
     var u = new URLSearchParams(search), filters = {};
     FACETS.forEach(function (f) { var v = u.getAll(f[0]); if (v.length) filters[f[0]] = v; });
+    if (u.get("from") || u.get("to")) filters.date = [u.get("from") || "", u.get("to") || ""];
     return { q: u.get("q") || "", sort: u.get("sort") === "date" ? "date" : "relevance",
       page: Math.max(1, parseInt(u.get("page") || "1", 10) || 1), literal: u.get("literal") === "1", filters: filters };
   }
@@ -623,7 +636,11 @@
       (p.literal ? '<input type="hidden" name="literal" value="1">' : "") +
       '<label for="td-search-sort">排序</label> <select id="td-search-sort" name="sort">' +
       '<option value="relevance"' + (p.sort === "relevance" ? " selected" : "") + ">按相关度</option>" +
-      '<option value="date"' + (p.sort === "date" ? " selected" : "") + ">按日期（新的在前）</option></select>";
+      '<option value="date"' + (p.sort === "date" ? " selected" : "") + ">按日期（新的在前）</option></select>" +
+      '<fieldset class="td-search__facet"><legend>发布日期</legend>' +
+      '<label for="td-search-from">起始年份</label> <input id="td-search-from" name="from" inputmode="numeric" size="6" value="' +
+      esc((p.filters.date || [])[0] || "") + '"> <label for="td-search-to">截止年份</label> <input id="td-search-to" name="to" inputmode="numeric" size="6" value="' +
+      esc((p.filters.date || [])[1] || "") + '"></fieldset>';
     FACETS.forEach(function (f) {
       var vals = Object.keys(facets[f[0]] || {}).slice(0, 12);
       if (!vals.length) return;
@@ -665,7 +682,9 @@
         h += '<ol class="td-search__results" start="' + ((p.page - 1) * PAGE + 1) + '">' +
           r.results.map(function (rec) { return resultItem(rec, root); }).join("") + "</ol>";
         var nav = [], base = { q: p.q, sort: p.sort === "date" ? "date" : "", literal: p.literal ? "1" : "" };
-        Object.keys(p.filters).forEach(function (f) { base[f] = p.filters[f]; });
+        Object.keys(p.filters).forEach(function (f) {
+          if (f === "date") { base.from = p.filters.date[0]; base.to = p.filters.date[1]; } else base[f] = p.filters[f];
+        });
         if (p.page > 1) nav.push('<a rel="prev" href="' + esc(qs(Object.assign({}, base, { page: p.page - 1 }))) + '">上一页</a>');
         if (p.page * PAGE < r.total) nav.push('<a rel="next" href="' + esc(qs(Object.assign({}, base, { page: p.page + 1 }))) + '">下一页</a>');
         if (nav.length) h += '<nav class="td-search__pages" aria-label="分页">' + nav.join(" ") + "</nav>";

@@ -24,8 +24,9 @@ const queries = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 (async () => {
   const s = new TS.Searcher({dir: process.argv[3]});
   const out = [];
-  for (const q of queries) {
-    const r = await s.search(q, {limit: 10});
+  for (const item of queries) {
+    const [q, opts] = typeof item === "string" ? [item, {}] : item;
+    const r = await s.search(q, Object.assign({limit: 10}, opts));
     out.push({ids: r.results.map(x => x.id), notice: r.notice, total: r.total});
   }
   process.stdout.write(JSON.stringify(out));
@@ -77,3 +78,21 @@ def test_node_and_python_give_the_same_top_ten(index_dir: Path, tmp_path: Path) 
         if mine != j:
             mismatches.append((q, mine, j))
     assert not mismatches, mismatches[:5]
+
+
+def test_filters_sorting_and_ranges_agree(index_dir: Path, tmp_path: Path) -> None:
+    cases = []
+    for q in ("条例", "身份证", "护照 办理", "个人所得税", "北京"):
+        cases += [[q, {"filters": {"kind": ["policy"]}}], [q, {"sort": "date"}],
+                  [q, {"filters": {"date": ["2010", "2019-06"]}}],
+                  [q, {"filters": {"level": ["national"], "date": ["", "2012"]}, "sort": "date"}]]
+    script = tmp_path / "parity.js"
+    script.write_text(NODE, "utf-8")
+    res = subprocess.run(["node", str(script), str(RUNTIME), str(index_dir)],
+                         input=json.dumps(cases), capture_output=True, text=True, check=True)
+    js = json.loads(res.stdout)
+    py = Searcher(index_dir)
+    for (q, opts), j in zip(cases, js):
+        r = py.search(q, limit=10, **opts)
+        assert [x["id"] for x in r["results"]] == j["ids"], (q, opts)
+        assert r["total"] == j["total"], (q, opts)

@@ -100,3 +100,11 @@ def test_excerpt_highlights_the_query_and_escapes_html(searcher: Searcher) -> No
 
 def test_no_result_for_nonsense(searcher: Searcher) -> None:
     assert searcher.search("zzzzqqq")["total"] == 0
+
+
+def test_date_range_filter(searcher: Searcher) -> None:
+    res = searcher.search("条例", filters={"date": ["2010", "2015"]}, limit=50)
+    dates = [r["d"] for r in res["results"]]
+    assert dates and all("2010-01-01" <= d <= "2015-12-31" for d in dates)
+    everything = searcher.search("条例", limit=50)["total"]
+    assert res["total"] < everything
