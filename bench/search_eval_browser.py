@@ -14,7 +14,7 @@ import tempfile
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (b'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>bench</title>'
@@ -54,7 +54,7 @@ class _Handler(SimpleHTTPRequestHandler):
     """Static files plus the bench page; counts the bytes it serves per path."""
 
     runtime: Path = ROOT / "search_index/runtime/tongda-search.js"
-    served: list[tuple[str, int]] = []
+    served: ClassVar[list[tuple[str, int]]] = []
     protocol_version = "HTTP/1.1"  # keep-alive, as any production server does
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
