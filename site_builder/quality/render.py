@@ -40,7 +40,7 @@ def _cn_date(value: str | None) -> str:
 def _cn_datetime(value: str | None) -> str:
     if not value:
         return "（未知时间）"
-    return f"{_cn_date(value)} {value[11:16]}"
+    return f"{int(value[5:7])}月{int(value[8:10])}日 {value[11:16]}"
 
 
 def charts(report: dict[str, Any]) -> dict[str, Chart]:
@@ -60,7 +60,7 @@ def charts(report: dict[str, Any]) -> dict[str, Chart]:
     if trend:
         out["trend"] = Chart("td-chart-trend", "与上次构建相比", [
             (SEVERITY_LABELS[s], [trend["severities"][s]["before"], trend["severities"][s]["now"]])
-            for s in SEVERITIES], [("before", "上次"), ("now", "本次")])
+            for s in SEVERITIES], [("before", "上次"), ("now", "本次")], stacked=False)
     history = report.get("history") or []
     if history:
         points = [*history, {"generated": report["generated"],

@@ -92,6 +92,15 @@ def test_chart_svg_is_labelled_and_has_the_same_data_as_its_table() -> None:
     assert fig.xpath("//table/caption") and len(fig.xpath("//svg/rect")) == 4 + 3  # bars + legend
 
 
+def test_grouped_chart_shows_each_value_and_no_total() -> None:
+    chart = Chart("c2", "与上次相比", [("警告", [33, 30])], [("before", "上次"), ("now", "本次")],
+                  stacked=False)
+    fig = html.fromstring(chart.figure())
+    assert [t.text_content() for t in fig.xpath("//svg/text[@class='td-report__value']")] == ["33", "30"]
+    assert [th.text_content() for th in fig.xpath("//thead//th")] == ["项目", "上次", "本次"]
+    assert "警告：上次 33，本次 30" in fig.xpath("string(//desc)")
+
+
 def test_standalone_html_has_every_section(tmp_path: Path) -> None:
     report = build_report(run_rules(write(tmp_path, broken_docs()), citations=[]), site_name="测试",
                           build={"pages": 3, "bytes": 1000, "timings": {"files": 0.1, "total": 0.2},
