@@ -100,7 +100,11 @@ def run_rules(corpus: Corpus, settings: Settings | None = None, *,
             continue
         severities[rule.id] = severity
         began = time.perf_counter()
-        for problem in rule.check(ctx):
+        try:
+            problems = list(rule.check(ctx))
+        except Exception as exc:  # a rule's bug must name the rule, not look like a content error
+            raise RuntimeError(f"质量规则 {rule.id} 运行出错：{exc!r}") from exc
+        for problem in problems:
             entry = corpus.documents[problem.doc_id]
             if problem.doc_id not in owners:
                 owners[problem.doc_id] = owner(entry, corpus)
