@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report import machine
 from site_builder.content.corpus import load_corpus
-from site_builder.quality import Finding, all_rules, run_rules
+from site_builder.quality import Finding, QualityResult, all_rules, run_rules
 from site_builder.quality.dedupe import find_duplicates
 
 DOC = ROOT / "docs" / "benchmarks-quality.md"
@@ -85,6 +85,22 @@ def write_generated(doc: Path, markdown: str) -> None:
     doc.write_text(text, encoding="utf-8")
 
 
+def per_rule_table(result: QualityResult) -> list[str]:
+    """Markdown rows: each rule, its count on the corpus and its first finding."""
+    counts = result.by_rule()
+    lines = ["", "## Findings per rule on the corpus", "",
+             "| dimension | rule | severity | findings | first example |", "|---|---|---|---:|---|"]
+    first: dict[str, Finding] = {}
+    for f in result.findings:
+        first.setdefault(f.rule, f)
+    for rule in all_rules().values():
+        example = first.get(rule.id)
+        shown = f"`{example.path}:{example.line or ''}` {example.message}" if example else ""
+        lines.append(f"| {rule.dimension} | `{rule.id}` | {rule.severity} | {counts.get(rule.id, 0):,} | "
+                     f"{shown.replace('|', '｜')[:160]} |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -102,7 +118,6 @@ def main() -> None:
     load_end = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     chars = sum(len(b) for _, b in texts)
 
-    counts = result.by_rule()
     severities = Counter(f.severity for f in result.findings)
     lines = [
         "# Benchmark: content quality checks (`tongda check`)", "",
@@ -124,16 +139,7 @@ def main() -> None:
     ]
     for rule_id, secs in sorted(result.rule_seconds.items(), key=lambda kv: -kv[1])[:6]:
         lines.append(f"| {rule_id} | {secs:.3f} |")
-    lines += ["", "## Findings per rule on the corpus", "",
-              "| dimension | rule | severity | findings | first example |", "|---|---|---|---:|---|"]
-    first: dict[str, Finding] = {}
-    for f in result.findings:
-        first.setdefault(f.rule, f)
-    for rule in all_rules().values():
-        example = first.get(rule.id)
-        shown = f"`{example.path}:{example.line or ''}` {example.message}" if example else ""
-        lines.append(f"| {rule.dimension} | `{rule.id}` | {rule.severity} | {counts.get(rule.id, 0):,} | "
-                     f"{shown.replace('|', '｜')[:160]} |")
+    lines += per_rule_table(result)
     write_generated(DOC, "\n".join(lines))
     print("\n".join(lines[:16]))
     print(f"written to {DOC}")
