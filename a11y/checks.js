@@ -118,9 +118,18 @@
       body: false, key: el.getAttribute("data-td-a11y-k"), selector: path(el), html: snippet(el),
       rect: rect(el), inView: pts.length > 0, visiblePoints: seen, points: pts.length,
       coveredBy: coveredBy, size: r.width * r.height,
+      skipLink: el.localName === "a" && /^#./.test(el.getAttribute("href") || ""),
+      inMain: focusInMain(),
       styleChanged: base.has(el.getAttribute("data-td-a11y-k")) &&
         base.get(el.getAttribute("data-td-a11y-k")) !== signature(el),
     };
+  }
+
+  /* Whether focus is on <main> or inside it (where a skip link must put it). */
+  function focusInMain() {
+    const main = document.querySelector("main, [role=main]");
+    const el = document.activeElement;
+    return !!(main && el && (main === el || main.contains(el)));
   }
 
   function isVisuallyHidden(el, r) {
@@ -206,5 +215,5 @@
   }
 
   window.__tdA11y = { path, applyMode, settle, tabbables, focusState, losses, textZoom,
-                      textSpacing, undo, scrollToSelector };
+                      textSpacing, undo, scrollToSelector, focusInMain };
 })();

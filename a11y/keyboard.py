@@ -9,7 +9,9 @@ Reports, per page and mode:
   change, its area is captured focused and again after Tab has moved on, and the two must
   differ (WCAG 2.4.7);
 * ``focus-obscured`` - the focused element is entirely covered, e.g. by a sticky header, or
-  off screen (WCAG 2.4.11).
+  off screen (WCAG 2.4.11);
+* ``skip-link-focus`` - pressing Enter on the first element, a same-page link, does not
+  put focus in ``<main>`` (or make the next Tab land there) (WCAG 2.4.1).
 """
 
 from __future__ import annotations
@@ -29,14 +31,18 @@ _FIX = {
     "keyboard-trap": "焦点进入的组件必须能用 Tab / Shift+Tab / Esc 离开；检查主题脚本的焦点管理。",
     "focus-not-visible": "不要写 outline:none；主题的 :focus-visible 样式须在所有模式下可见。",
     "focus-obscured": "粘性页头/页脚不能盖住获得焦点的元素；给 html 设 scroll-padding-top。",
+    "skip-link-focus": "“跳到正文”链接指向 <main id=\"main\" tabindex=\"-1\">，脚本不要拦截它的点击。",
 }
 _URL = "https://www.w3.org/WAI/WCAG22/Understanding/"
 _HELP = {"keyboard-unreachable": _URL + "keyboard.html",
          "keyboard-trap": _URL + "no-keyboard-trap.html",
          "focus-not-visible": _URL + "focus-visible.html",
-         "focus-obscured": _URL + "focus-not-obscured-minimum.html"}
+         "focus-obscured": _URL + "focus-not-obscured-minimum.html",
+         "skip-link-focus": _URL + "bypass-blocks.html"}
 _PAD = 6
 _TAB = {"key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9, "nativeVirtualKeyCode": 9}
+_ENTER = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13,
+          "nativeVirtualKeyCode": 13}
 
 
 class KeyboardWalk:
@@ -74,6 +80,8 @@ class KeyboardWalk:
                                     "serious", _HELP[rule], page.template))
 
         visited: list[str] = []
+        ended = ""  # "body": Tab left the page; "wrap": focus came back to the first element
+        second: dict[str, Any] = {}  # the stop after the first: what skipping must jump over
         previous: dict[str, Any] | None = None
         previous_png = b""
         limit = min(self.max_stops, len(expected) + 10)
@@ -83,6 +91,7 @@ class KeyboardWalk:
                     and self._clip(previous["rect"]) == previous_png:
                 add("focus-not-visible", "获得焦点时外观没有任何变化", previous)
             if state["body"]:
+                ended = "body"
                 break
             key = state.get("key") or state["selector"]
             if previous is not None and key == (previous.get("key") or previous["selector"]):
@@ -92,8 +101,12 @@ class KeyboardWalk:
                 if key != visited[0]:
                     add("keyboard-trap", f"焦点在 {len(visited) - visited.index(key)} 个元素间循环，"
                                          "无法离开", state)
+                else:
+                    ended = "wrap"
                 break
             visited.append(key)
+            if len(visited) == 2:
+                second = state
             self._check_covered(state, add)
             previous = state
             # Own style changed on focus (outline, shadow, colours): visibly focused without
@@ -105,11 +118,34 @@ class KeyboardWalk:
         else:
             if len(expected) + 10 > self.max_stops:
                 return findings  # walk cut short on purpose: nothing more can be said
+        if ended and visited:
+            self._check_skip_link(ended, second, add)
         reached = set(visited)
         for item in expected:
             if item["key"] not in reached:
                 add("keyboard-unreachable", "按 Tab 无法到达此元素", item)
         return findings
+
+    def _check_skip_link(self, ended: str, second: dict[str, Any], add: Any) -> None:
+        """Enter on the first stop, when it is a same-page link, must land focus in <main>.
+
+        Browsers move focus to a focusable target; to an unfocusable one they only move the
+        Tab starting point, so the next Tab must then land in <main> and not on the stop
+        that plain Tab reaches (the header's first link), unless that is in <main> already.
+        """
+        first = self._tab() if ended == "body" else self.driver.execute_script(
+            "return __tdA11y.focusState()")
+        if first["body"] or not first.get("skipLink"):
+            return  # no skip link at all: the static rule ``skip-link`` says so
+        self.driver.execute_cdp_cmd("Input.dispatchKeyEvent",
+                                    _ENTER | {"type": "keyDown", "text": "\r"})
+        self.driver.execute_cdp_cmd("Input.dispatchKeyEvent", _ENTER | {"type": "keyUp"})
+        if self.driver.execute_script("return __tdA11y.focusInMain()"):
+            return
+        after = self._tab()
+        jumped = after.get("key") != second.get("key") or second.get("inMain")
+        if not (after.get("inMain") and jumped):
+            add("skip-link-focus", "按回车激活“跳到正文”链接后，焦点没有进入 <main>", first)
 
     @staticmethod
     def _check_covered(state: dict[str, Any], add: Any) -> None:

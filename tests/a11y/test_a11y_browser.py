@@ -34,15 +34,16 @@ html[data-mode="dark"] a { color: #ffdd00; }
 TRAP_JS = """document.addEventListener("keydown", (e) => {
   if (e.key === "Tab" && document.activeElement.id === "trap") e.preventDefault();
 });"""
+BLOCK_JS = """document.getElementById("skip").addEventListener("click", (e) => e.preventDefault());"""
 SKIP_JS = """document.getElementById("a").addEventListener("focus", () => {
   document.getElementById("c").focus();
 });"""
 
 
-def html(body: str, script: str = "") -> str:
+def html(body: str, script: str = "", skip: str = "") -> str:
     tag = f'<script src="{script}" defer></script>' if script else ""
     return ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试</title>'
-            f'<link rel="stylesheet" href="/s.css">{tag}</head><body>'
+            f'<link rel="stylesheet" href="/s.css">{tag}</head><body>{skip}'
             f'<header>页头</header><main id="main"><h1>标题</h1>{body}</main>'
             '<footer>页脚</footer></body></html>')
 
@@ -60,6 +61,11 @@ PAGES = {
     "wide/index.html": html('<div style="width:900px">很宽的内容很宽的内容</div>'),
     "clipped/index.html": html('<p style="height:20px;overflow:hidden;line-height:1.1">'
                                '承诺办理时限：5个工作日</p>'),
+    "skiplink/index.html": html('<p><a href="/1">正文链接</a></p>',
+                                skip='<a href="#main">跳到正文</a><nav><a href="/n">导航</a></nav>'),
+    "skipblocked/index.html": html('<p><a href="/1">正文链接</a></p>', "/block.js",
+                                   skip='<a id="skip" href="#main">跳到正文</a>'
+                                   '<nav><a href="/n">导航</a></nav>'),
     "404.html": html("<p>页面不存在</p>"),
 }
 
@@ -73,6 +79,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "s.css").write_text(CSS, encoding="utf-8")
     (root / "trap.js").write_text(TRAP_JS, encoding="utf-8")
     (root / "skip.js").write_text(SKIP_JS, encoding="utf-8")
+    (root / "block.js").write_text(BLOCK_JS, encoding="utf-8")
     (root / "data.json").write_text('{"a": 1}', encoding="utf-8")
     return root
 
@@ -190,3 +197,9 @@ def test_fixed_height_clips_at_200_percent_and_with_text_spacing(
     found = checker.check(page("clipped/"), DEFAULT_MODE)
     assert rules(found) == {"text-resize-200", "text-spacing"}
     assert all(f.hint.startswith("承诺办理时限") for f in found)
+
+
+def test_skip_link_must_move_focus_into_main(checker: BrowserChecker) -> None:
+    assert checker.check(page("skiplink/"), DEFAULT_MODE) == []
+    found = checker.check(page("skipblocked/"), DEFAULT_MODE)
+    assert [(f.rule, f.selector) for f in found] == [("skip-link-focus", "#skip")]
