@@ -631,7 +631,9 @@
       page: Math.max(1, parseInt(u.get("page") || "1", 10) || 1), literal: u.get("literal") === "1", filters: filters };
   }
   function facetForm(p, facets) {
-    var h = '<form class="td-search__filters" method="get" action="./" aria-label="筛选和排序">' +
+    var open = Object.keys(p.filters).length || p.sort === "date";
+    var h = '<details class="td-search__refine"' + (open ? " open" : "") + "><summary>筛选和排序</summary>" +
+      '<form class="td-search__filters" method="get" action="./" aria-label="筛选和排序">' +
       '<input type="hidden" name="q" value="' + esc(p.q) + '">' +
       (p.literal ? '<input type="hidden" name="literal" value="1">' : "") +
       '<label for="td-search-sort">排序</label> <select id="td-search-sort" name="sort">' +
@@ -642,7 +644,9 @@
       esc((p.filters.date || [])[0] || "") + '"> <label for="td-search-to">截止年份</label> <input id="td-search-to" name="to" inputmode="numeric" size="6" value="' +
       esc((p.filters.date || [])[1] || "") + '"></fieldset>';
     FACETS.forEach(function (f) {
-      var vals = Object.keys(facets[f[0]] || {}).slice(0, 12);
+      var vals = Object.keys(facets[f[0]] || {});
+      if (f[0] === "year") vals.sort().reverse();
+      vals = vals.slice(0, 12);
       if (!vals.length) return;
       h += '<fieldset class="td-search__facet"><legend>' + f[1] + "</legend>";
       vals.forEach(function (v, i) {
@@ -653,7 +657,7 @@
       });
       h += "</fieldset>";
     });
-    return h + '<button type="submit" class="td-search__button">应用筛选</button></form>';
+    return h + '<button type="submit" class="td-search__button">应用筛选</button></form></details>';
   }
   function resultItem(rec, root) {
     var meta = [label("kind", rec.k), rec.i, cnDate(rec.d), rec.n, rec.s && rec.s !== "effective" ? label("status", rec.s) : ""];

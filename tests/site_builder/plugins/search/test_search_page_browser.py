@@ -85,8 +85,10 @@ def test_typing_and_enter_submits_the_get_form(driver: object, base_url: str) ->
     driver.get(base_url + "search/")
     box = driver.find_element("id", "td-search-q")
     box.send_keys("huzhao" + Keys.ENTER)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith("?q=huzhao"))
     status_text(driver)
-    assert driver.current_url.endswith("?q=huzhao")
     notice = driver.find_element("css selector", ".td-search__notice").text
     assert notice.startswith("已为您显示“护照”的结果，仍搜索“huzhao”")
 
@@ -96,10 +98,13 @@ def test_filters_work_from_the_keyboard(driver: object, base_url: str) -> None:
 
     driver.get(base_url + "search/?q=" + quote("护照"))
     status_text(driver)
+    driver.find_element("css selector", ".td-search__refine summary").send_keys(Keys.ENTER)
     box = driver.find_element("css selector", "fieldset input[name=kind][value=service]")
     box.send_keys(Keys.SPACE)
     driver.find_element("css selector", ".td-search__filters button").send_keys(Keys.ENTER)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 20).until(lambda d: "kind=service" in d.current_url)
     status_text(driver)
-    assert "kind=service" in driver.current_url
     metas = [m.text for m in driver.find_elements("css selector", ".td-search__meta")]
     assert metas and all(m.startswith("办事指南") for m in metas)
