@@ -35,15 +35,19 @@ from .common import config_file_option, fail_on_tongda_errors, load
               help="只列出这一级别及更严重的问题（汇总仍计算全部）")
 @click.option("--issuer", default=None,
               help="只看一个部门的问题（发文机关或主管部门名称中含有这段文字）")
+@click.option("--list-rules", is_flag=True, help="列出全部质量规则（编号、维度、级别、怎样改）后退出")
 @fail_on_tongda_errors
 def command(config_file: str | None, fmt: str, previous: str | None, report_dir: str | None,
-            min_severity: str, issuer: str | None) -> None:
+            min_severity: str, issuer: str | None, list_rules: bool) -> None:
     """检查内容：先列出格式错误（文件:行: 字段: 说明），再按六个质量维度列出问题。
 
     有格式错误、或质量问题超过 mkdocs.yml 中 tongda-quality 设定的上限时，退出码为 1。
     """
     from site_builder.plugins.quality.settings import plugin_config, settings_from, slugify_of
 
+    if list_rules:
+        _print_rules(fmt)
+        return
     config = load(config_file)
     docs_dir = Path(config.docs_dir)
     corpus = load_corpus(docs_dir, today=_today(config))
@@ -109,6 +113,20 @@ def _print_text(result: QualityResult, report: dict[str, Any], prefix: str, leas
         click.echo(f"\n与上次相比：{changes}；新增 {trend['new_findings']} 处，已解决 "
                    f"{trend['fixed_findings']} 处")
     click.echo(("\n" if result.findings else "") + result.summary_line())
+
+
+def _print_rules(fmt: str) -> None:
+    from site_builder.quality.findings import SEVERITY_LABELS
+    from site_builder.quality.registry import all_rules
+
+    rules = sorted(all_rules().values(), key=lambda r: (DIMENSIONS.index(r.dimension), r.id))
+    if fmt == "json":
+        click.echo(json.dumps([r.describe() for r in rules], ensure_ascii=False, indent=1))
+        return
+    for dim, items in groupby(rules, key=lambda r: r.dimension):
+        click.echo(f"\n{DIMENSION_LABELS[dim]}（{dim}）")
+        for r in items:
+            click.echo(f"  {r.id} [{SEVERITY_LABELS[r.severity]}] {r.title}：{r.fix}")
 
 
 def _write_ci_files(report: dict[str, Any], folder: Path) -> None:

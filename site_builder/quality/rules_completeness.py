@@ -61,7 +61,7 @@ def doc_number_missing(ctx: CheckContext) -> Iterator[Problem]:
 
 @rule("interpretation-missing", "completeness", "notice", "政策没有解读",
       "为这份政策写一篇解读（content/interpretations/，interprets 写它的 id），或在 mkdocs.yml 的 "
-      "tongda-quality 中调整 interpretation_types / interpretation_levels。")
+      "tongda-quality 中调整 rules_interpretation_types / rules_interpretation_levels。")
 def interpretation_missing(ctx: CheckContext) -> Iterator[Problem]:
     s = ctx.settings
     for e in ctx.policies():

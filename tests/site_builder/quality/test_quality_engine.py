@@ -136,6 +136,15 @@ def test_cli_check_groups_findings_and_fails_on_errors(site: Path) -> None:
 
 
 @pytest.mark.integration
+def test_cli_lists_the_rule_catalogue() -> None:
+    text = tongda("check", "--list-rules")
+    assert text.returncode == 0
+    assert "  doc-number-format [警告] 文号格式不规范：按 GB/T 9704-2012" in text.stdout
+    catalogue = json.loads(tongda("check", "--list-rules", "--format", "json").stdout)
+    assert len(catalogue) >= 25 and {"id", "dimension", "severity", "title", "fix"} == set(catalogue[0])
+
+
+@pytest.mark.integration
 def test_cli_issuer_sees_only_its_own(site: Path) -> None:
     result = tongda("check", "--issuer", "人力资源和社会保障局", cwd=site)
     paths = {line.split(":")[0].strip() for line in result.stdout.splitlines() if line.startswith("  ")}
