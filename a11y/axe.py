@@ -77,6 +77,8 @@ class AxeRunner:
     extra_rules: tuple[str, ...] = AXE_EXTRA_RULES
     locale: str = "zh_CN"
     version: str = field(default="", init=False)
+    needs_review: int = field(default=0, init=False)
+    """Rules axe could not decide on, summed over runs (``incomplete``: a person must look)."""
 
     def _locale_json(self) -> dict[str, Any] | None:
         if not self.locale:
@@ -100,6 +102,7 @@ class AxeRunner:
         if result.get("error"):
             raise RuntimeError(f"axe-core failed: {result['error']}")
         self.version = result.get("version", "")
+        self.needs_review += int(result.get("incomplete", 0))
         return result
 
     @staticmethod

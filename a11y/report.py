@@ -120,7 +120,8 @@ class Report:
         ordered = sorted(self.findings, key=lambda f: (f.rule, f.page))
         for f, modes in merge_modes(ordered):
             groups[f.rule][f.page].append((f, modes))
-        titles = {rid: r.title for rid, r in RULES.items()}
+        titles = {rid: f"{r.title}（{'WCAG ' if r.wcag[0].isdigit() else ''}{r.wcag}）"
+                  for rid, r in RULES.items()}
         for f in self.findings:
             titles.setdefault(f.rule, f.message if f.check == "axe" else f.message.split("：")[0])
         env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,

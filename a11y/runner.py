@@ -153,7 +153,8 @@ def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: li
     report.stats.update(
         templates=sorted({p.template for p in reps}), template_pages=len(reps),
         sampled_pages=len(sample), browser_jobs=len(jobs), page_loads=bc.page_loads,
-        browser_seconds=round(seconds, 2), screenshots=shots.count)
+        browser_seconds=round(seconds, 2), screenshots=shots.count,
+        axe_needs_review=axe.needs_review)
     say(f"浏览器检查：{len(reps)} 个模板 × {len(settings.modes)} 种模式 + {len(sample)} 个抽样页面，"
         f"{len(found)} 处问题，{seconds:.1f} 秒")
     return found
