@@ -378,10 +378,12 @@
     });
     return keys;
   };
-  /* Fetch buckets in two parallel rounds (pages, then buckets). */
+  /* Fetch buckets in two parallel rounds (pages, then buckets). The pages of the character
+   * readings come along (one small file), so a typo check costs one round less. */
   Searcher.prototype.prefetch = function (keys) {
     var self = this;
     var pages = keys.map(function (k) { return self.bucketName(k[0], k[1])[0]; });
+    keys.forEach(function (k) { if (k[0] === "t" && isCjk(k[1])) for (var ch of k[1]) pages.push(self.bucketName("chr", ch)[0]); });
     return this.fetchAll(pages.filter(function (p, i) { return pages.indexOf(p) === i; })).then(function () {
       var names = [];
       keys.forEach(function (k) {
