@@ -74,7 +74,7 @@ class TitleIndex:
             exact[key].append(entry)
             if PRC in key:
                 loose[key.replace(PRC, "")].append(entry)
-            number = getattr(entry.meta, "doc_number", None)
+            number = getattr(entry.meta, "doc_number", None) or own_number_line(entry.body)
             if number and (parsed := parse_number(number)) is not None:
                 numbers[parsed[1:]].append((parsed[0], entry))
         _add_whole_works(exact, loose)
@@ -96,6 +96,18 @@ class TitleIndex:
         text = title_key(before).replace(PRC, "")
         return [entry for prefix, entry in self.numbers.get((series, serial), ())
                 if text.endswith(prefix)]
+
+
+_OWN_NUMBER = re.compile(r"^[ \t\u3000]*([\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,5}号)[ \t\u3000]*$", re.M)
+
+
+def own_number_line(body: str) -> str | None:
+    """A 文号 standing alone on a line near the top of the text (法释〔2024〕5号 under a
+    judicial interpretation's title): the document's own number when its metadata has none."""
+    start = body.find("<!-- INFO END -->")
+    head = body[max(start, 0):max(start, 0) + 600]
+    match = _OWN_NUMBER.search(head)
+    return match[1] if match else None
 
 
 def _add_whole_works(exact: dict[str, list[Entry]], loose: dict[str, list[Entry]]) -> None:
