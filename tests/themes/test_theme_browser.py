@@ -402,7 +402,14 @@ def test_reflow_at_320_px(driver: Any, base: str, page: str, state: dict) -> Non
 def test_reflow_at_200_percent(driver: Any, base: str, page: str) -> None:
     load(driver, base, page, {"zoom": "200"})
     assert driver.execute_script("return document.documentElement.scrollWidth <= innerWidth")
+    for width in (320, 360, 480):  # on narrow screens the layout zoom stops at 320 CSS px
+        set_viewport(driver, width, 700)
+        load(driver, base, page, {"zoom": "200"})
+        assert driver.execute_script("return innerWidth / parseFloat(getComputedStyle("
+                                     "document.querySelector('.td-page')).zoom)") >= 320
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= width
     set_viewport(driver, 640, 800)  # the browser's own 200% zoom of a 1280 px window
+    driver.execute_script("localStorage.clear()")
     load(driver, base, page)
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 640
 

@@ -7,13 +7,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from theme_testlib import FIXTURE, ROOT
 
 from a11y.browser import browser_unavailable_reason, serve_directory, start_chrome
-from theme_testlib import FIXTURE, ROOT
 
 NO_SEARCH = importlib.util.find_spec("site_builder.plugins.search") is None
 pytestmark = [
