@@ -98,7 +98,7 @@ class TitleIndex:
                 if text.endswith(prefix)]
 
 
-_OWN_NUMBER = re.compile(r"^[ \t\u3000]*([\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,5}号)[ \t\u3000]*$", re.M)
+_OWN_NUMBER = re.compile(r"^[ \t\u3000]*([\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,5}号)[ \t\u3000]*$", re.MULTILINE)
 
 
 def own_number_line(body: str) -> str | None:
