@@ -91,8 +91,8 @@ class GraphPlugin(BasePlugin[GraphConfig]):
             cast(dict[str, Any], context)["graph_explorer"] = self._explorer_context()
             return context
         entry = self.corpus.by_path.get(page.file.src_uri)
-        if entry is None or entry.kind in ("topic", "scenario"):
-            return context
+        if entry is None or entry.kind in ("topic", "scenario") or page.meta.get("td_reused"):
+            return context  # a reused page keeps its previous output, picture included
         groups = neighbourhood(entry, self.corpus)
         shown = drawn(groups, self.config.picture_max_nodes)
         svg = ""
@@ -108,6 +108,16 @@ class GraphPlugin(BasePlugin[GraphConfig]):
             "id": entry.id, "count": total, "more": total - sum(len(g.items) for g in shown),
         }
         return context
+
+    def page_signature_extra(self, page: Page) -> Any:
+        """What the picture depends on beyond the core's panels and lineage (read by the
+        core's page reuse): each neighbour's level and whether its edge was declared."""
+        entry = self.corpus.by_path.get(page.file.src_uri) if self.corpus else None
+        if entry is None or not self.config.enabled:
+            return None
+        return [self.config.picture_max_nodes, self.config.explorer_enabled,
+                [(g.kind, g.direction, [(n.id, n.level, n.declared) for n in g.items])
+                 for g in neighbourhood(entry, self.corpus)]]
 
     def _explorer_context(self) -> dict[str, Any]:
         kinds = [{"kind": k, "label": f"{out}／{back}" if out != back else out}
