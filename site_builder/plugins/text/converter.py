@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from lxml import html as lxml_html
+from lxml import etree
 
 #: Elements that are pictures, media, scripts or controls: dropped with their content.
 DROP_TAGS = frozenset({
@@ -23,6 +23,16 @@ KEEP_ATTRS = frozenset({
     "href", "id", "lang", "title", "scope", "colspan", "rowspan", "headers", "start",
     "reversed", "datetime", "cite", "abbr", "aria-label", "aria-labelledby", "aria-current",
 })
+
+
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath`` for site-relative paths, without its ``getcwd`` per call."""
+    t = [p for p in target.split("/") if p and p != "."]
+    s = [p for p in start.split("/") if p and p != "."]
+    i = 0
+    while i < len(t) and i < len(s) and t[i] == s[i]:
+        i += 1
+    return "/".join([".."] * (len(s) - i) + t[i:]) or "."
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,10 @@ class LinkRewriter:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or href.startswith(("#", "/")) or not parts.path:
             return None
-        return posixpath.normpath(posixpath.join(page.folder, parts.path)) + (
-            "/" if parts.path.endswith("/") else "")
+        path = posixpath.normpath(posixpath.join(page.folder, parts.path))
+        if path == ".." or path.startswith("../"):
+            return None  # above the site's root: not ours to rewrite
+        return path + ("/" if parts.path.endswith("/") else "")
 
     def page_dest(self, path: str) -> str | None:
         """The output file a site path opens, when it is a page with a plain-text version."""
@@ -77,24 +89,24 @@ class LinkRewriter:
         dest = self.page_dest(path)
         if dest is not None:
             goal = posixpath.join(self.text_dir, posixpath.dirname(dest)) or self.text_dir
-            new = posixpath.relpath(goal, here)
+            new = _relpath(goal, here)
             new = ("" if new == "." else new + "/") if dest.endswith("index.html") else \
-                posixpath.relpath(posixpath.join(self.text_dir, dest), here)
+                _relpath(posixpath.join(self.text_dir, dest), here)
         else:
-            new = posixpath.relpath(path.rstrip("/") or ".", here) + ("/" if path.endswith("/") else "")
+            new = _relpath(path.rstrip("/") or ".", here) + ("/" if path.endswith("/") else "")
         return urlunsplit(("", "", new or "./", parts.query, parts.fragment))
 
     def from_text_page(self, page: PageRef, path: str) -> str:
         """Relative link from the plain-text copy of ``page`` to ``path`` in the text folder."""
         here = posixpath.join(self.text_dir, page.folder) if page.folder else self.text_dir
-        return posixpath.relpath(posixpath.join(self.text_dir, path), here)
+        return _relpath(posixpath.join(self.text_dir, path), here)
 
     def original(self, page: PageRef) -> str:
         """Link from the plain-text copy back to the page itself."""
         here = posixpath.join(self.text_dir, page.folder) if page.folder else self.text_dir
         if page.dest.endswith("index.html"):
-            return posixpath.relpath(page.folder or ".", here) + "/"
-        return posixpath.relpath(page.dest, here)
+            return _relpath(page.folder or ".", here) + "/"
+        return _relpath(page.dest, here)
 
 
 class PlainTextPage:
@@ -115,15 +127,15 @@ class PlainTextPage:
 
     def convert(self, output: str, page: PageRef) -> str:
         """Return the plain-text page for ``output`` (the page's full HTML) at ``page``."""
-        doc = lxml_html.document_fromstring(output)
+        doc = etree.fromstring(output, _PARSER)
         title = (doc.findtext(".//title") or "").strip()
         source = doc.xpath("string(//meta[@name='tongda:source']/@content)")
         body = doc.find("body")
         if body is None:
             body = doc
         self._clean(body, page)
-        inner = "".join(lxml_html.tostring(child, encoding="unicode", method="html")
-                        for child in body)
+        inner = (_text(body.text or "") + "".join(
+            etree.tostring(child, encoding="unicode", method="html") for child in body))
         back = self.rewriter.original(page)
         meta = f'<meta name="tongda:source" content="{_attr(source)}">\n' if source else ""
         if self.stylesheet:
@@ -139,43 +151,65 @@ class PlainTextPage:
             f"{inner}\n</body>\n</html>\n"
         )
 
-    def _clean(self, body: lxml_html.HtmlElement, page: PageRef) -> None:
-        for el in list(body.iter()):
-            if not isinstance(el.tag, str):  # comments, processing instructions
-                if el.getparent() is not None:
-                    el.drop_tree()
+    def _clean(self, parent: etree._Element, page: PageRef) -> None:
+        """One pass over the tree: drop what is not content, keep text, rewrite links."""
+        for el in list(parent):
+            if not isinstance(el.tag, str) or self._unwanted(el):  # comments, controls, media
+                _drop_tree(el)
                 continue
-            if self._unwanted(el):
-                el.drop_tree()
-        for img in body.xpath(".//img|.//area"):
-            alt = (img.get("alt") or "").strip()
-            if alt and img.tag == "img":
-                span = img.makeelement("span", {})
-                span.text = f"［图片：{alt}］"
-                span.tail = img.tail
-                img.addprevious(span)
-                img.getparent().remove(img)
-            else:
-                img.drop_tree()
-        for el in body.iter():
-            if not isinstance(el.tag, str):
+            if el.tag in ("img", "area"):
+                alt = (el.get("alt") or "").strip() if el.tag == "img" else ""
+                _drop_tree(el, f"［图片：{alt}］" if alt else "")
                 continue
-            for name in list(el.attrib):
-                if name not in KEEP_ATTRS:
-                    del el.attrib[name]
+            self._clean(el, page)
+            for name in [n for n in el.attrib if n not in KEEP_ATTRS]:
+                del el.attrib[name]
             if el.tag == "a" and el.get("href"):
-                el.set("href", self.rewriter.rewrite(page, el.get("href")))
-        for el in body.xpath(".//div|.//span"):
-            if not el.attrib:
-                el.drop_tag()  # wrappers only carried layout
+                el.set("href", self.rewriter.rewrite(page, el.get("href") or ""))
+            if el.tag in ("div", "span") and not el.attrib:
+                _drop_tag(el)  # wrappers only carried layout
 
-    def _unwanted(self, el: lxml_html.HtmlElement) -> bool:
+    def _unwanted(self, el: etree._Element) -> bool:
         if el.tag in DROP_TAGS or el.get("aria-hidden") == "true" or el.get("hidden") is not None:
             return True
         if el.get("data-td-text") == "skip" or el.get("role") == "status":
             return True
         classes = set((el.get("class") or "").split())
         return bool(classes & self.drop_classes)
+
+
+_PARSER = etree.HTMLParser(remove_blank_text=False)
+
+
+def _add_text_before(el: etree._Element, text: str) -> None:
+    """Append ``text`` where it would read just before ``el``."""
+    if not text:
+        return
+    prev = el.getprevious()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    else:
+        parent = el.getparent()
+        parent.text = (parent.text or "") + text
+
+
+def _drop_tree(el: etree._Element, replacement: str = "") -> None:
+    """Remove ``el`` and its content, keeping the text that follows it (and a replacement)."""
+    _add_text_before(el, replacement + (el.tail or ""))
+    el.getparent().remove(el)
+
+
+def _drop_tag(el: etree._Element) -> None:
+    """Replace ``el`` by its content (text and children)."""
+    parent = el.getparent()
+    children = list(el)
+    if children:
+        _add_text_before(el, el.text or "")
+        children[-1].tail = (children[-1].tail or "") + (el.tail or "")
+    else:
+        _add_text_before(el, (el.text or "") + (el.tail or ""))
+    index = parent.index(el)
+    parent[index:index + 1] = children
 
 
 def _text(value: str) -> str:
