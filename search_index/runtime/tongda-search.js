@@ -1,6 +1,16 @@
 /* Tongda search runtime: query understanding, ranking, suggestions, results page.
  * No framework, no WebAssembly; runs in the browser and in Node (tests, benchmarks).
- * Every step mirrors search_index/query.py and search_index/runtime.py (parity test). */
+ * Every step mirrors search_index/query.py and search_index/runtime.py (parity test).
+ *
+ * Browser API (global TongdaSearch; the index is the folder this script is served from):
+ *   TongdaSearch.suggest(prefix, limit=8) -> Promise<string[]>   combobox hints (Chinese,
+ *       full pinyin or initials), from the first character on
+ *   TongdaSearch.search(q, {filters, sort: "relevance"|"date", offset, limit, facets,
+ *       literal}) -> Promise<{total, results, notice, shown, plan, facets}>
+ *   TongdaSearch.searcher().excerpt(result, plan) -> Promise<html with <mark>>
+ * The results page is any element with data-module="td-search-page" (see the plugin);
+ * it reads ?q=&sort=&page=&from=&to=&kind=... and works as a plain GET form.
+ * Node: new (require("./tongda-search.js")).Searcher({dir: "site/search"}). */
 (function (root) {
   "use strict";
   var CJK = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
