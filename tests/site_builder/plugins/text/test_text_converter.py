@@ -86,3 +86,17 @@ def test_convert_keeps_content_and_links_only() -> None:
     assert links["返回图文版"] == "../../../policies/a/"
     assert doc.xpath("//main[@id='main']/article/h1/text()") == ["某政策"]
     assert doc.xpath("//th/@scope") == ["col"]  # table semantics survive
+
+
+def test_links_above_the_site_root_are_left_alone(rewriter: LinkRewriter) -> None:
+    assert rewriter.rewrite(PageRef("policies/a/index.html"), "../../../x/") == "../../../x/"
+
+
+def test_unwrapped_layout_keeps_every_word_in_order() -> None:
+    html = ('<html><head><title>t</title></head><body><main id="main"><div class="a">甲'
+            '<span class="b">乙</span>丙<div class="c"><span>丁</span></div>戊'
+            '<img src="x.png" alt="图">己<img src="y.png" alt="">庚<!-- c -->辛</div></main></body></html>')
+    out = PlainTextPage(LinkRewriter(["index.html"]), DEFAULT_DROP_CLASSES).convert(html, PageRef("index.html"))
+    main = lxml_html.document_fromstring(out).xpath("//main")[0]
+    assert main.text_content() == "甲乙丙丁戊［图片：图］己庚辛"
+    assert not main.xpath(".//div|.//span")
