@@ -119,7 +119,7 @@ def render(build_s: float, st: dict, tm: dict, ct: dict, sample: int) -> str:
         "",
         (f"- Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, revision "
         f"{git_revision()}; {machine()}"),
-        f"- Site: {st['pages']:,} HTML pages checked"
+        f"- Site: {st['pages']:,} HTML pages checked (the imported laws plus generated listing, A–Z, home and help pages)"
         + (f" (build {build_s:.0f} s)" if build_s else ""),
         "",
         "## Static rules on every page",
