@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import re
 from collections import Counter
@@ -129,6 +130,7 @@ def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:
     """
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter in builds
     cut = jieba.cut_for_search
     texts = (
         doc.title,
