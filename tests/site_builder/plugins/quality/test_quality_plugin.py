@@ -97,3 +97,19 @@ def test_unknown_rule_in_mkdocs_yml_is_a_clear_error(project) -> None:
     assert result.returncode != 0
     assert "rules_severity: 没有规则“no-such-rule”" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_previous_report_from_the_config_option(built: Path) -> None:
+    import shutil
+
+    shutil.copyfile(built / "site/report/quality.json", built / "ci-previous.json")
+    shutil.rmtree(built / "site")
+    config = built / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - tongda-quality\n", "  - tongda-quality:\n      report_previous: ci-previous.json\n"),
+        encoding="utf-8")
+    result = tongda("build", cwd=built)
+    assert result.returncode == 0, result.stderr
+    data = json.loads((built / "site/report/quality.json").read_text(encoding="utf-8"))
+    assert data["trend"]["documents"] == {"now": 9, "before": 9, "change": 0}
+    assert len(data["history"]) == 1
