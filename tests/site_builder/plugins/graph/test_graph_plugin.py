@@ -93,3 +93,26 @@ def test_explorer_page_works_without_script(built) -> None:
     scripts = doc.xpath("//script/@src")
     assert any(s.endswith("components/graph/graph.js") for s in scripts)
     assert not doc.xpath("//script[not(@src)]")  # strict CSP: no inline script
+
+
+def test_reused_pages_redraw_when_a_neighbour_changes_level(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "graph-site"
+    shutil.copytree(Path(__file__).parents[3] / "fixtures" / "graph-site", root)
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "cache_enabled: false", "cache_enabled: true"), encoding="utf-8")
+
+    def build_site() -> html.HtmlElement:
+        build(load_config(str(config_file), site_dir=str(root / "site")))
+        return page(root / "site", "policies/city-measures")
+
+    first = build_site()
+    assert first.xpath("//*[local-name()='circle' and contains(@class,'td-graph__node--district')]")
+    rules = root / "content/policies/district-rules.md"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("level: district", "level: city"),
+                     encoding="utf-8")
+    second = build_site()  # only the neighbour's level changed; the picture must follow
+    assert not second.xpath("//*[local-name()='circle' and contains(@class,'td-graph__node--district')]")
+    assert second.xpath("//*[local-name()='circle' and contains(@class,'td-graph__node--city')]")
