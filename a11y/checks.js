@@ -91,7 +91,7 @@
       }
       el.setAttribute("data-td-a11y-k", key);
       base.set(key, signature(el));
-      out.push({ key: key, selector: path(el), html: snippet(el) });
+      out.push({ key: key, selector: path(el), html: snippet(el), composite: composite(el) });
     }
     if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
     scrollTo(0, 0);
@@ -119,7 +119,7 @@
       rect: rect(el), inView: pts.length > 0, visiblePoints: seen, points: pts.length,
       coveredBy: coveredBy, size: r.width * r.height,
       skipLink: el.localName === "a" && /^#./.test(el.getAttribute("href") || ""),
-      inMain: focusInMain(),
+      inMain: focusInMain(), composite: composite(el),
       styleChanged: base.has(el.getAttribute("data-td-a11y-k")) &&
         base.get(el.getAttribute("data-td-a11y-k")) !== signature(el),
     };
@@ -130,6 +130,14 @@
     const main = document.querySelector("main, [role=main]");
     const el = document.activeElement;
     return !!(main && el && (main === el || main.contains(el)));
+  }
+
+  /* Elements with Tab stops of their own inside (media controls, date fields, frames,
+   * shadow roots): several Tabs may leave document.activeElement on them. */
+  function composite(el) {
+    return ["audio", "video", "iframe", "object", "embed"].includes(el.localName) ||
+      (el.localName === "input" && /^(date|time|datetime-local|month|week)$/.test(el.type)) ||
+      !!el.shadowRoot;
   }
 
   function isVisuallyHidden(el, r) {

@@ -66,6 +66,8 @@ PAGES = {
     "skipblocked/index.html": html('<p><a href="/1">正文链接</a></p>', "/block.js",
                                    skip='<a id="skip" href="#main">跳到正文</a>'
                                    '<nav><a href="/n">导航</a></nav>'),
+    "media/index.html": html('<p><a href="/1">前</a></p><audio controls aria-label="朗读">'
+                             '</audio><p><a href="/2">后</a></p>'),
     "404.html": html("<p>页面不存在</p>"),
 }
 
@@ -203,3 +205,7 @@ def test_skip_link_must_move_focus_into_main(checker: BrowserChecker) -> None:
     assert checker.check(page("skiplink/"), DEFAULT_MODE) == []
     found = checker.check(page("skipblocked/"), DEFAULT_MODE)
     assert [(f.rule, f.selector) for f in found] == [("skip-link-focus", "#skip")]
+
+
+def test_media_controls_tab_stops_are_not_a_trap(checker: BrowserChecker) -> None:
+    assert checker.check(page("media/"), DEFAULT_MODE) == []
