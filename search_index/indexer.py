@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import shutil
 import tempfile
 import time
@@ -117,7 +118,7 @@ class SearchIndex:
                     old.unlink()
             for name in names:
                 if not (out_dir / name).exists():
-                    shutil.copyfile(store / name, out_dir / name)
+                    _link_or_copy(store / name, out_dir / name)
         (out_dir / "manifest.json").write_bytes(dumps(manifest))
         total = sum((out_dir / n).stat().st_size for n in names)
         return BuildStats(len(self.docs), len(writer.written), len(writer.reused),
@@ -212,6 +213,14 @@ class SearchIndex:
             enc = {v: _deltas(ids) for v, ids in values.items()}
             out[f] = writer.put(enc, "f-")
         return out
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """Hard-link a cached file into the site (files are never rewritten), else copy it."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
 
 
 def _deltas(ids: list[int]) -> list[int]:
