@@ -6,6 +6,7 @@ under it, so the picture is never the only way to get the information.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,34 +90,68 @@ def _short(text: str, limit: int = _LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+_DEFS = ('<defs><marker id="td-graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+         '<path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>')
+
+
+@functools.lru_cache(maxsize=128)
+def _layout(count: int) -> tuple[tuple[str, str, str, str], ...]:
+    """Per node of a picture with ``count`` nodes: the edge's coordinates outward and
+    inward, the node's centre and its label's position (the same for every page with
+    ``count`` neighbours, so computed once)."""
+    cx, cy = WIDTH / 2, HEIGHT / 2
+    out = []
+    for index in range(count):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        cos, sin = math.cos(angle), math.sin(angle)
+        x, y = cx + RX * cos, cy + RY * sin
+        length = math.hypot(x - cx, y - cy) or 1.0
+        ux, uy = (x - cx) / length, (y - cy) / length
+        # Stop the line at the node's rim so the arrowhead stays visible.
+        a = (round(cx + ux * 16), round(cy + uy * 16))
+        b = (round(x - ux * 9), round(y - uy * 9))
+        outward = f'x1="{a[0]}" y1="{a[1]}" x2="{b[0]}" y2="{b[1]}"'
+        inward = f'x1="{b[0]}" y1="{b[1]}" x2="{a[0]}" y2="{a[1]}"'
+        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
+        lx = x + (12 if anchor == "start" else -12 if anchor == "end" else 0)
+        ly = y + (26 if sin > 0.3 else -14 if sin < -0.3 else 5)
+        label = f'x="{round(lx)}" y="{round(ly)}" text-anchor="{anchor}"'
+        out.append((outward, inward, f'cx="{round(x)}" cy="{round(y)}"', label))
+    return tuple(out)
+
+
 def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str) -> str:
     """The neighbourhood as an SVG picture; ``title_id`` names its ``<title>`` element."""
     shown = [(g, n) for g in groups for n in g.items][:max_nodes]
     total = sum(len(g.items) for g in groups)
-    cx, cy = WIDTH / 2, HEIGHT / 2
+    cx, cy = WIDTH // 2, HEIGHT // 2
     parts = [
         (f'<svg class="td-graph__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">'),
-        f'<title id="{title_id}">{escape(_summary(entry, total))}</title>',
-        ('<defs><marker id="td-graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
-        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>'),
+         f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">'),
+        f'<title id="{title_id}">{escape(_summary(entry, total))}</title>', _DEFS,
     ]
     nodes: list[str] = []
-    for index, (group, item) in enumerate(shown):
-        angle = -math.pi / 2 + 2 * math.pi * index / max(len(shown), 1)
-        x, y = cx + RX * math.cos(angle), cy + RY * math.sin(angle)
-        parts.append(_edge(cx, cy, x, y, group.direction, item.declared, group.kind))
-        nodes.append(_node(x, y, angle, group, item))
+    for (group, item), (outward, inward, centre_at, label_at) in zip(shown, _layout(len(shown))):
+        style = "declared" if item.declared else "found"
+        parts.append(f'<line class="td-graph__edge td-graph__edge--{style} '
+                     f'td-graph__edge--{group.kind}" '
+                     f'{outward if group.direction == "out" else inward} '
+                     f'marker-end="url(#td-graph-arrow)"/>')
+        level = f" td-graph__node--{item.level}" if item.level else ""
+        label = f"{SHORT.get((group.kind, group.direction), group.label)}：{_short(item.title)}"
+        nodes.append(f'<circle class="td-graph__node td-graph__node--{item.kind}{level}" '
+                     f'{centre_at} r="8"/><text class="td-graph__label" {label_at}>'
+                     f'{escape(label)}</text>')
     parts.extend(nodes)
     centre = _short(entry.meta.title, 16)
-    parts.append(f'<circle class="td-graph__node td-graph__node--centre" cx="{cx:.0f}" '
-                 f'cy="{cy:.0f}" r="14"/>')
+    parts.append(f'<circle class="td-graph__node td-graph__node--centre" cx="{cx}" '
+                 f'cy="{cy}" r="14"/>')
     # A backdrop keeps the centre's name readable where edges cross it.
-    parts.append(f'<rect class="td-graph__backdrop" x="{cx - 9 * len(centre) - 6:.0f}" '
-                 f'y="{cy + 20:.0f}" width="{18 * len(centre) + 12}" height="24" rx="4"/>')
-    parts.append(f'<text class="td-graph__label td-graph__label--centre" x="{cx:.0f}" '
-                 f'y="{cy + 38:.0f}" text-anchor="middle">{escape(centre)}</text>')
+    parts.append(f'<rect class="td-graph__backdrop" x="{cx - 9 * len(centre) - 6}" '
+                 f'y="{cy + 20}" width="{18 * len(centre) + 12}" height="24" rx="4"/>')
+    parts.append(f'<text class="td-graph__label td-graph__label--centre" x="{cx}" '
+                 f'y="{cy + 38}" text-anchor="middle">{escape(centre)}</text>')
     if total > len(shown):
         parts.append(f'<text class="td-graph__more" x="{WIDTH - 8}" y="{HEIGHT - 8}" '
                      f'text-anchor="end">另有 {total - len(shown)} 项，见“相关内容”</text>')
@@ -126,34 +161,6 @@ def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str)
 
 def _summary(entry: Entry, total: int) -> str:
     return f"《{entry.meta.title}》的关系图：与 {total} 个文档相关，图中各项见图下列表"
-
-
-def _edge(cx: float, cy: float, x: float, y: float, direction: str, declared: bool,
-          kind: str) -> str:
-    # Stop the line at the node's rim so the arrowhead stays visible.
-    dx, dy = x - cx, y - cy
-    length = math.hypot(dx, dy) or 1.0
-    ux, uy = dx / length, dy / length
-    x1, y1, x2, y2 = cx + ux * 16, cy + uy * 16, x - ux * 9, y - uy * 9
-    if direction == "in":
-        x1, y1, x2, y2 = x2, y2, x1, y1
-    style = "declared" if declared else "found"
-    return (f'<line class="td-graph__edge td-graph__edge--{style} td-graph__edge--{kind}" '
-            f'x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
-            f'marker-end="url(#td-graph-arrow)"/>')
-
-
-def _node(x: float, y: float, angle: float, group: Group, item: Neighbour) -> str:
-    cos = math.cos(angle)
-    anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-    lx = x + (12 if anchor == "start" else -12 if anchor == "end" else 0)
-    ly = y + (26 if math.sin(angle) > 0.3 else -14 if math.sin(angle) < -0.3 else 5)
-    level = f" td-graph__node--{item.level}" if item.level else ""
-    label = f"{SHORT.get((group.kind, group.direction), group.label)}：{_short(item.title)}"
-    return (f'<circle class="td-graph__node td-graph__node--{item.kind}{level}" '
-            f'cx="{x:.0f}" cy="{y:.0f}" r="8"/>'
-            f'<text class="td-graph__label" x="{lx:.0f}" y="{ly:.0f}" '
-            f'text-anchor="{anchor}">{escape(label)}</text>')
 
 
 def drawn(groups: list[Group], max_nodes: int) -> list[Group]:

@@ -112,12 +112,13 @@ class GraphPlugin(BasePlugin[GraphConfig]):
     def page_signature_extra(self, page: Page) -> Any:
         """What the picture depends on beyond the core's panels and lineage (read by the
         core's page reuse): each neighbour's level and whether its edge was declared."""
-        entry = self.corpus.by_path.get(page.file.src_uri) if self.corpus else None
-        if entry is None or not self.config.enabled:
+        corpus = self.corpus
+        entry = corpus.by_path.get(page.file.src_uri) if corpus is not None else None
+        if corpus is None or entry is None or not self.config.enabled:
             return None
         return [self.config.picture_max_nodes, self.config.explorer_enabled,
                 [(g.kind, g.direction, [(n.id, n.level, n.declared) for n in g.items])
-                 for g in neighbourhood(entry, self.corpus)]]
+                 for g in neighbourhood(entry, corpus)]]
 
     def _explorer_context(self) -> dict[str, Any]:
         kinds = [{"kind": k, "label": f"{out}／{back}" if out != back else out}
