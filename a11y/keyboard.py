@@ -91,7 +91,7 @@ class KeyboardWalk:
         repeats = 0
         for _ in range(limit):
             state = self._tab()
-            key = state.get("key") or state.get("selector")
+            key: str = state.get("key") or state.get("selector") or ""
             if previous is not None and not state["body"] and \
                     key == (previous.get("key") or previous["selector"]):
                 # Media controls and date fields have Tab stops inside one element.

@@ -117,13 +117,21 @@ def _plan(settings: Settings, pages: list[PageInfo], wants_shots: dict[str, list
     return reps, sample, jobs
 
 
+def _unfinished(page: PageInfo, mode: Mode, exc: Exception) -> Finding:
+    """A page the browser could not check counts as a violation: CI must not pass it."""
+    detail = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
+    return Finding("browser-check-failed", "axe", page.path,
+                   f"浏览器检查未能完成：{detail.splitlines()[0][:200]}",
+                   "在浏览器中打开该页面查看脚本错误或加载超时；修复后重新运行 tongda a11y。",
+                   mode=mode.name, impact="critical", template=page.template)
+
+
 def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: list[Finding],
                   report: Report, say: Progress) -> list[Finding]:
     from a11y.browser import serve_directory, start_chrome
 
     axe = AxeRunner(find_axe(str(settings.axe_path) if settings.axe_path else None),
                     tuple(settings.axe_tags), tuple(settings.axe_rules), settings.axe_locale)
-    sample: list[PageInfo]
     by_page: dict[str, list[Finding]] = {}
     for finding in static_findings:
         by_page.setdefault(finding.page, []).append(finding)
@@ -145,7 +153,11 @@ def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: li
                 for finding in wants_shots or []:
                     shots.take(driver, finding, opts.shots_per_rule)
                 continue
-            for finding in bc.check(page, mode, full=full, extra=wants_shots):
+            try:
+                results = bc.check(page, mode, full=full, extra=wants_shots)
+            except Exception as exc:  # noqa: BLE001 - one broken page must not hide the rest
+                results = [_unfinished(page, mode, exc)]
+            for finding in results:
                 mapper.locate(finding, page.source)
                 found.append(finding)
     seconds = time.perf_counter() - start

@@ -209,3 +209,18 @@ def test_skip_link_must_move_focus_into_main(checker: BrowserChecker) -> None:
 
 def test_media_controls_tab_stops_are_not_a_trap(checker: BrowserChecker) -> None:
     assert checker.check(page("media/"), DEFAULT_MODE) == []
+
+
+def test_a_page_the_browser_cannot_check_fails_the_run(tmp_path: Path) -> None:
+    from a11y.runner import Settings, run
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(html("<p>正文</p>", "/fake-axe.js"), encoding="utf-8")
+    (site / "s.css").write_text(CSS, encoding="utf-8")
+    # A page that defines its own broken `axe` stands for any page the checks cannot finish.
+    (site / "fake-axe.js").write_text(
+        'window.axe = {run: () => Promise.reject(new Error("boom"))};', encoding="utf-8")
+    report = run(Settings(site_dir=site, sample_size=0))
+    assert [f.rule for f in report.violations if f.check != "static"] == ["browser-check-failed"]
+    assert "boom" in report.violations[-1].message and not report.ok
