@@ -56,6 +56,7 @@ class _Handler(SimpleHTTPRequestHandler):
     runtime: Path = ROOT / "search_index/runtime/tongda-search.js"
     served: ClassVar[list[tuple[str, int]]] = []
     protocol_version = "HTTP/1.1"  # keep-alive, as any production server does
+    disable_nagle_algorithm = True  # no delayed-ACK stalls between header and body writes
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
         data = source.read()
