@@ -409,8 +409,10 @@
       // A small site's document pages (a few KB) come in the first round too, so showing
       // the results costs one round less.
       var dp = self.manifest.docs.pages.length <= 8 ? self.fetchAll(self.manifest.docs.pages) : null;
-      return Promise.all([self.ready(), self.prefetch(self.prefetchKeys(q, null)), dp]);
-    }).then(function () { return self.prefetch(self.prefetchKeys(q, self.lex)); }).then(function () {
+      // Synonym expansions are fetched as soon as the lexicon is there, beside the rest.
+      var syn = self.ready().then(function () { return self.prefetch(self.prefetchKeys(q, self.lex)); });
+      return Promise.all([syn, self.prefetch(self.prefetchKeys(q, null)), dp]);
+    }).then(function () {
       return self.settle(function (B) { return understand(q, self.lex, B, self.n, !!literal); });
     });
   };
