@@ -228,7 +228,7 @@ def report(quality: dict[str, Any], times: dict[str, Any] | None) -> str:
             "## Build time",
             "",
             (f"Best of {times['rounds']} round(s) each, warm Markdown cache, in one run on a "
-            "2-core machine shared with other builds (load average around 9 while measuring), "
+            "2-core machine shared with other builds (load average 5–10 during the runs), page reuse off so every page renders, "
             "so whole-build figures move by tens of percent from one build to the next."),
             "",
             "| build | wall s | CPU s (build process) |",
