@@ -414,6 +414,32 @@ def test_reflow_at_200_percent(driver: Any, base: str, page: str) -> None:
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 640
 
 
+SPACING_JS = """
+const s = document.createElement('style');
+s.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important;'
+  + ' word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+document.head.appendChild(s);
+const clipped = [];
+for (const el of document.querySelectorAll('body *')) {
+  const st = getComputedStyle(el);
+  if (!el.getClientRects().length || el.closest('.td-visually-hidden, [hidden]')) continue;
+  const hides = (v) => v === 'hidden' || v === 'clip';
+  if ((hides(st.overflowY) && el.scrollHeight > el.clientHeight + 1) ||
+      (hides(st.overflowX) && el.scrollWidth > el.clientWidth + 1)) clipped.push(el.className || el.tagName);
+}
+return [clipped, document.documentElement.scrollWidth];
+"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("state", [{}, {"mode": "elder"}], ids=["default", "elder"])
+def test_text_spacing_override_loses_nothing(driver: Any, base: str, page: str, state: dict) -> None:
+    set_viewport(driver, 320, 640)
+    load(driver, base, page, state)
+    clipped, width = driver.execute_script(SPACING_JS)
+    assert clipped == [] and width <= 320
+
+
 # ---------------------------------------------------------------- system preferences
 
 
