@@ -164,6 +164,12 @@ def test_every_toggle_switches_its_attribute_on_and_off(driver: Any, base: str) 
         button.click()
         assert f"data-td-{name}" not in html_attrs(driver)
         assert button.get_attribute("aria-pressed") == "false"
+    click(driver, "#td-toolbar [data-td-set='cursor']")
+    cursors = driver.execute_script(
+        "return [getComputedStyle(document.querySelector('main p')).cursor,"
+        " getComputedStyle(document.querySelector('.td-nav a')).cursor]")
+    assert "cursor.svg" in cursors[0] and "pointer.svg" in cursors[1]
+    click(driver, "#td-toolbar [data-td-set='cursor']")
     click(driver, "#td-toolbar [data-td-value='yellow-black']")
     click(driver, "#td-toolbar [data-td-value='blue-yellow']")
     assert html_attrs(driver)["data-td-scheme"] == "blue-yellow"
