@@ -15,6 +15,9 @@ PANEL_ORDER = [
     "about", "scenario", "cites", "related",
 ]
 INACTIVE = {"expired", "repealed", "superseded", "amended"}
+PANEL_LIMIT = 20
+"""A panel lists at most this many documents (a basic law is cited by hundreds); the rest
+are counted and reachable through the policy graph explorer."""
 
 
 def cn_date(value: dt.date | None) -> str:
@@ -57,6 +60,10 @@ def related_panels(entry: Entry, corpus: Corpus) -> list[dict[str, Any]]:
                 "items": [], "rank": (order.get(edge.kind, len(order)), direction)})
             if all(item["id"] != other.id for item in panel["items"]):
                 panel["items"].append(doc_link(other) | {"declared": edge.declared})
+    for panel in panels.values():
+        panel["total"] = len(panel["items"])
+        panel["items"] = panel["items"][:PANEL_LIMIT]
+        panel["more"] = panel["total"] - len(panel["items"])
     return sorted(panels.values(), key=lambda p: p["rank"])
 
 

@@ -28,7 +28,7 @@ LISTED_KINDS = ("policy", "interpretation", "service", "faq", "topic", "scenario
 
 def slug(text: str) -> str:
     """A readable ASCII slug: pinyin for Chinese (国务院 → guo-wu-yuan)."""
-    words = lazy_pinyin(text, errors=lambda chars: list(chars))
+    words = lazy_pinyin(text, errors=lambda chars: [chars])  # "travel" stays one word
     joined = "-".join(w.lower() for w in words)
     joined = re.sub(r"[^a-z0-9]+", "-", joined).strip("-")
     return joined[:60].rstrip("-") or "x"
