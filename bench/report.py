@@ -49,3 +49,20 @@ def git_revision() -> str:
                               text=True, cwd=DOC.parent.parent).stdout.strip() or "?"
     except OSError:
         return "?"
+
+
+def collect() -> Path:
+    """Copy every ``docs/benchmarks-<name>.md`` (one per benchmark) into docs/benchmarks.md."""
+    for part in sorted(DOC.parent.glob("benchmarks-*.md")):
+        name = part.stem.removeprefix("benchmarks-")
+        text = part.read_text(encoding="utf-8").strip()
+        lines = text.splitlines()
+        if lines and lines[0].startswith("# "):  # a part's title becomes a section title
+            lines[0] = "#" + lines[0]
+        text = "\n".join(lines).replace("\n## ", "\n### ") if not text.startswith("## ") else text
+        write_section(name, f"{text}\n\n_(from `docs/{part.name}`)_")
+    return DOC
+
+
+if __name__ == "__main__":
+    print(collect())
