@@ -123,6 +123,8 @@ class BrowserChecker:
         for finding in extra or []:
             self.shots.take(self.driver, finding, self.options.shots_per_rule)
         opts = self.options
+        if full and mode.min_target:
+            found += self._shoot(self.mode_targets(page, mode))
         if full and opts.keyboard:
             self.driver.execute_script("scrollTo(0, 0)")
             found += self._shoot(self.keyboard_walk(page, mode))
@@ -142,6 +144,18 @@ class BrowserChecker:
         for finding in findings:
             self.shots.take(self.driver, finding, self.options.shots_per_rule)
         return findings
+
+    def mode_targets(self, page: PageInfo, mode: Mode) -> list[Finding]:
+        """Controls smaller than the mode's ``min_target`` (e.g. 44 px in elder mode)."""
+        items = self.driver.execute_script("return __tdA11y.smallTargets(arguments[0])",
+                                           mode.min_target)
+        return [Finding("target-size-mode", "axe", page.path,
+                        f"“{mode.label or mode.name}”模式要求操作目标至少 {mode.min_target}×"
+                        f"{mode.min_target} 像素，此元素为 {item['size']}",
+                        "主题在该模式下放大按钮和链接的可点击区域（padding 或 min-width/min-height）。",
+                        item["selector"], item["html"], mode.name, "serious",
+                        "https://www.w3.org/WAI/WCAG22/Understanding/target-size-enhanced.html",
+                        page.template) for item in items]
 
     def keyboard_walk(self, page: PageInfo, mode: Mode) -> list[Finding]:
         """Tab through the page and report unreachable, trapping, invisible or covered focus."""

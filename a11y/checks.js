@@ -140,6 +140,26 @@
       !!el.shadowRoot;
   }
 
+  /* Controls smaller than min x min CSS px. Links inside a sentence are exempt, as in
+   * WCAG 2.5.8: their size is the text's. */
+  function smallTargets(min) {
+    const out = [];
+    for (const el of document.querySelectorAll(FOCUSABLE)) {
+      if (el.disabled || el.tabIndex < 0 || el.closest("[inert]")) continue;
+      if (!el.checkVisibility({ visibilityProperty: true })) continue;
+      if (el.localName === "input" && el.type === "hidden") continue;
+      const r = el.getBoundingClientRect();
+      if (r.width <= 2 || r.height <= 2 || (r.width >= min && r.height >= min)) continue;
+      const inline = getComputedStyle(el).display === "inline";
+      const sentence = inline && el.parentElement && Array.from(el.parentElement.childNodes)
+        .some((n) => n.nodeType === 3 && n.textContent.trim().length > 0);
+      if (sentence) continue;
+      out.push({ selector: path(el), html: snippet(el),
+                 size: Math.round(r.width) + "×" + Math.round(r.height) });
+    }
+    return out;
+  }
+
   function isVisuallyHidden(el, r) {
     return r.width <= 2 || r.height <= 2 || r.right < 0 || r.bottom < 0;
   }
@@ -223,5 +243,5 @@
   }
 
   window.__tdA11y = { path, applyMode, settle, tabbables, focusState, losses, textZoom,
-                      textSpacing, undo, scrollToSelector, focusInMain };
+                      textSpacing, undo, scrollToSelector, focusInMain, smallTargets };
 })();

@@ -26,12 +26,15 @@ class Mode:
         attrs: Attributes for ``<html>``; ``class`` adds classes, any other key is set.
         label: Human name for the report.
         media: Media features to emulate with the mode (``{"forced-colors": "active"}``).
+        min_target: Smallest control size (CSS px) the mode promises, e.g. 44 in elder
+            mode; 0 leaves it to axe's ``target-size`` (24 px).
     """
 
     name: str
     attrs: dict[str, str] = field(default_factory=dict)
     label: str = ""
     media: dict[str, str] = field(default_factory=dict)
+    min_target: int = 0
 
 
 DEFAULT_MODE = Mode("default", {}, "默认")
@@ -57,9 +60,12 @@ def parse_modes(raw: Any, where: str) -> list[Mode]:
         media = item.get("media") or {}
         if not isinstance(attrs, dict) or not isinstance(media, dict):
             raise ConfigError(f"{where}[{i}].attrs: 须为映射")
+        min_target = item.get("min_target", 0)
+        if not isinstance(min_target, int) or min_target < 0:
+            raise ConfigError(f"{where}[{i}].min_target: 须为非负整数（CSS 像素）")
         modes.append(Mode(item["name"], {str(k): str(v) for k, v in attrs.items()},
                           str(item.get("label") or item["name"]),
-                          {str(k): str(v) for k, v in media.items()}))
+                          {str(k): str(v) for k, v in media.items()}, min_target))
     if not any(m.name == "default" for m in modes):
         modes.insert(0, DEFAULT_MODE)
     return modes

@@ -174,7 +174,7 @@ def _table_headers(doc: PageDoc) -> Iterator[Hit]:
 
 
 @rule("table-caption", "表格须有标题", "给表格加标题：HTML 表格写 <caption>表格标题</caption>；"
-      "Markdown 表格须由构建加上标题（caption 或 aria-labelledby 指向说明它的标题）。",
+      "Markdown 表格在表格正上方单独写一行“表：标题”，构建会把它变成表格标题。",
       "1.3.1", "moderate")
 def _table_caption(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("table"):

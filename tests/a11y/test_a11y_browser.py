@@ -66,6 +66,8 @@ PAGES = {
     "skipblocked/index.html": html('<p><a href="/1">正文链接</a></p>', "/block.js",
                                    skip='<a id="skip" href="#main">跳到正文</a>'
                                    '<nav><a href="/n">导航</a></nav>'),
+    "targets/index.html": html('<p><a href="/1">独立的链接</a></p>'
+                               '<p>请阅读<a href="/2">申请须知</a>后办理。</p>'),
     "media/index.html": html('<p><a href="/1">前</a></p><audio controls aria-label="朗读">'
                              '</audio><p><a href="/2">后</a></p>'),
     "404.html": html("<p>页面不存在</p>"),
@@ -224,3 +226,13 @@ def test_a_page_the_browser_cannot_check_fails_the_run(tmp_path: Path) -> None:
     report = run(Settings(site_dir=site, sample_size=0))
     assert [f.rule for f in report.violations if f.check != "static"] == ["browser-check-failed"]
     assert "boom" in report.violations[-1].message and not report.ok
+
+
+def test_a_modes_minimum_target_size_is_checked(checker: BrowserChecker) -> None:
+    elder = Mode("elder", {}, "长者模式", min_target=44)
+    found = checker.check(page("targets/"), elder)
+    # The link alone in its paragraph is too small; the one inside a sentence is exempt.
+    assert [(f.rule, f.selector) for f in found] == [
+        ("target-size-mode", "#main > p:nth-of-type(1) > a")]
+    assert "44×44" in found[0].message
+    assert checker.check(page("targets/"), DEFAULT_MODE) == []

@@ -123,8 +123,12 @@ def test_modes_from_theme_file_config_or_default(tmp_path: Path) -> None:
     modes = load_modes(tmp_path, None, "assets/modes.json")
     assert [m.name for m in modes] == ["default", "elder"]
     assert modes[1].attrs == {"data-td-mode": "elder"}
-    configured = load_modes(tmp_path, [{"name": "gray", "attrs": {"class": "g"}}], "x")
-    assert [m.name for m in configured] == ["default", "gray"]
+    configured = load_modes(tmp_path, [{"name": "gray", "attrs": {"class": "g"}},
+                                       {"name": "elder", "min_target": 44}], "x")
+    assert [m.name for m in configured] == ["default", "gray", "elder"]
+    assert configured[2].min_target == 44
+    with pytest.raises(ConfigError, match="min_target"):
+        load_modes(tmp_path, [{"name": "elder", "min_target": "big"}], "x")
     (tmp_path / "assets/modes.json").write_text("[{", encoding="utf-8")
     with pytest.raises(ConfigError, match="modes.json"):
         load_modes(tmp_path, None, "assets/modes.json")
