@@ -99,6 +99,12 @@ def _matches(path: str, patterns: list[str]) -> bool:
 Job = tuple[PageInfo, Mode, "bool | None"]
 
 
+def _mode_applies(page: PageInfo, mode: Mode) -> bool:
+    """Plain-text pages are a display mode of their own: the toolbar's attributes do
+    nothing there, but system settings (``media``, e.g. forced colours) still apply."""
+    return not page.path.startswith("text/") or mode.name == "default" or bool(mode.media)
+
+
 def _plan(settings: Settings, pages: list[PageInfo], wants_shots: dict[str, list[Finding]]
           ) -> tuple[list[PageInfo], list[PageInfo], list[Job]]:
     """Template pages x modes, then the sample in the default mode, then pages only loaded
@@ -109,7 +115,8 @@ def _plan(settings: Settings, pages: list[PageInfo], wants_shots: dict[str, list
     else:
         reps, sample = choose_browser_pages(pages, settings.sample_size, settings.everything,
                                             settings.sample_seed)
-    jobs: list[Job] = [(p, m, True) for p in reps for m in settings.modes]
+    jobs: list[Job] = [(p, m, True) for p in reps for m in settings.modes
+                       if _mode_applies(p, m)]
     jobs += [(p, DEFAULT_MODE, True) for p in sample]
     visited = {p.path for p in reps} | {p.path for p in sample}
     extra = [p for p in pages if p.path in wants_shots and p.path not in visited]

@@ -42,6 +42,8 @@ def test_clean_site_passes_in_every_mode_and_lists_its_waiver(tmp_path: Path) ->
     assert data["modes"] == ["default", "elder", "contrast-dark", "contrast-yellow", "grayscale"]
     assert data["waivers"][0]["rule"] == "link-text" and data["waivers"][0]["used"] == 1
     assert {"home", "list", "policy", "text", "404"} <= set(data["stats"]["templates"])
+    # 4 templates in 5 modes, the plain-text template in the default mode only, 1 sampled
+    assert data["stats"]["browser_jobs"] == 4 * 5 + 1 + 1
     html = (project / "site/report/a11y/index.html").read_text(encoding="utf-8")
     assert "首页“更多”链接紧跟在栏目标题后" in html
 
