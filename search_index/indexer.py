@@ -11,6 +11,7 @@ Usage::
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import math
 import os
 import shutil
@@ -32,6 +33,7 @@ from search_index.text import normalize, term_key
 WEIGHTS = {"title": 3.0, "meta": 6.0, "head": 3.0, "body": 1.0}
 B = {"title": 0.75, "meta": 0.0, "head": 0.3, "body": 0.75}
 K1 = 1.2
+MANIFEST = "manifest.tdz"
 DOC_CHUNK = 8
 EXCERPT_CHARS = 12000
 #: Target number of postings per term bucket (about 2-3 KB gzipped).
@@ -97,7 +99,10 @@ class SearchIndex:
 
     # -- writing -------------------------------------------------------------------------
     def write(self, out_dir: Path, cache_dir: Path | None = None) -> BuildStats:
-        """Write the index into ``out_dir`` (hash-named files plus ``manifest.json``).
+        """Write the index into ``out_dir`` (hash-named files plus ``manifest.tdz``).
+
+        The manifest is the one file with a fixed name (gzip JSON, rewritten by each build);
+        it carries the lexicon inline so a first query needs one round trip less.
 
         With ``cache_dir``, files are written there once and copied, so a rebuild writes
         only the files whose content changed.
@@ -119,7 +124,7 @@ class SearchIndex:
             for name in names:
                 if not (out_dir / name).exists():
                     _link_or_copy(store / name, out_dir / name)
-        (out_dir / "manifest.json").write_bytes(dumps(manifest))
+        (out_dir / MANIFEST).write_bytes(gzip.compress(dumps(manifest), 9, mtime=0))
         total = sum((out_dir / n).stat().st_size for n in names)
         return BuildStats(len(self.docs), len(writer.written), len(writer.reused),
                           writer.bytes_written, total, time.perf_counter() - t0)
@@ -141,7 +146,7 @@ class SearchIndex:
             "n": n,
             "kinds": kinds,
             "fam": fam,
-            "lex": writer.put(build_lexicon(self.synonyms_path), "lex-"),
+            "lexicon": build_lexicon(self.synonyms_path),
             "docs": self._write_docs(writer, order),
             "facets": self._write_facets(writer, order),
             "dates": writer.put([_date_int(self.docs[s].date) for s in order], "dates-"),

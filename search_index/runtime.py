@@ -83,9 +83,11 @@ class Searcher:
             self._read = source
         self._cache: dict[str, Any] = {}
         self.bytes_read = 0
-        self.manifest = json.loads(self._read("manifest.json"))
+        raw = self._read("manifest.tdz")
+        self.bytes_read += len(raw)
+        self.manifest = json.loads(gzip.decompress(raw))
         self.n = int(self.manifest["n"])
-        self.lex = prepare_lexicon(self.get(self.manifest["lex"]))
+        self.lex = prepare_lexicon(self.manifest["lexicon"])
 
     # -- files -----------------------------------------------------------------------------
     def get(self, name: str) -> Any:

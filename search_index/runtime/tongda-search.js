@@ -327,8 +327,8 @@
   Searcher.prototype.loadManifest = function () {
     var self = this;
     if (!this._manifest) {
-      this._manifest = this.raw("manifest.json").then(function (b) {
-        self.manifest = JSON.parse(new TextDecoder().decode(b)); self.n = self.manifest.n; return self;
+      this._manifest = this.raw("manifest.tdz").then(gunzip).then(function (t) {
+        self.manifest = JSON.parse(t); self.n = self.manifest.n; return self;
       });
     }
     return this._manifest;
@@ -336,8 +336,9 @@
   Searcher.prototype.ready = function () {
     var self = this;
     if (!this._ready) {
-      this._ready = this.loadManifest().then(function () { return self.get(self.manifest.lex); })
-        .then(function (lex) { self.lex = prepareLexicon(lex); return self; });
+      this._ready = this.loadManifest().then(function () {
+        self.lex = prepareLexicon(self.manifest.lexicon); return self;
+      });
     }
     return this._ready;
   };

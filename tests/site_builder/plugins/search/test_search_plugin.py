@@ -1,13 +1,13 @@
 """The tongda-search plugin in a whole build of the small portal."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from lxml import html
 
 from search_index.runtime import Searcher
+from search_index.store import read_file
 from tests.conftest import tongda
 
 pytestmark = pytest.mark.integration
@@ -38,7 +38,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_index_covers_every_content_page(site: Path) -> None:
-    manifest = json.loads((site / "search" / "manifest.json").read_text("utf-8"))
+    manifest = read_file(site / "search" / "manifest.tdz")
     pages = [p for p in (site).rglob("index.html")
              if p.parent.parent.name in ("policies", "services", "faqs", "interpretations",
                                          "topics", "scenarios")]
