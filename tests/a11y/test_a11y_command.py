@@ -48,6 +48,17 @@ def test_clean_site_passes_in_every_mode_and_lists_its_waiver(tmp_path: Path) ->
     assert "首页“更多”链接紧跟在栏目标题后" in html
 
 
+@pytest.mark.unit
+def test_the_report_itself_passes_the_static_rules(tmp_path: Path) -> None:
+    from a11y.static_check import StaticChecker
+
+    project = copy("a11y-seeded", tmp_path)
+    tongda_a11y(project, "--no-browser", "-q")
+    report = project / "site/report/a11y/index.html"
+    _info, findings = StaticChecker().check_html("report/a11y/index.html", report.read_bytes())
+    assert findings == []
+
+
 # (source file:line, rule) that must appear in the output for the seeded site.
 SEEDED_BROWSER = [
     ("policies/low-contrast.md:9", "color-contrast"),
