@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=Path, required=True, help="YAML query file")
     ap.add_argument("--browser", action="store_true", help="also run in headless Chromium")
     ap.add_argument("--pagefind", action="store_true", help="run Pagefind on the same site")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="browser runs per query; latency is the median (default 1)")
     ap.add_argument("--verbose", action="store_true", help="print every query")
     args = ap.parse_args(argv)
     queries = load_queries(args.queries)
@@ -147,11 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         from search_eval_browser import run_browser  # type: ignore[import-not-found]
 
         if args.browser:
-            br = run_browser(args.site, qs, "tongda", RUNTIME)
+            br = run_browser(args.site, qs, "tongda", RUNTIME, args.repeat)
             lines += report("tongda-chromium", score(queries, br), canonical=False)
             all_runs["tongda-chromium"] = br
         if args.pagefind:
-            pf = run_browser(args.site, qs, "pagefind", RUNTIME)
+            pf = run_browser(args.site, qs, "pagefind", RUNTIME, args.repeat)
             lines += report("pagefind-chromium", score(queries, pf), canonical=False)
             all_runs["pagefind-chromium"] = pf
     if args.verbose:

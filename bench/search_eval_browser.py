@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -105,8 +106,13 @@ def make_driver():  # type: ignore[no-untyped-def]
     return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=opts)
 
 
-def run_browser(site: Path, queries: list[str], engine: str, runtime: Path) -> list[dict]:
-    """Run ``queries`` cold, one page load each; engine is ``tongda`` or ``pagefind``."""
+def run_browser(site: Path, queries: list[str], engine: str, runtime: Path,
+                repeat: int = 1) -> list[dict]:
+    """Run ``queries`` cold, one page load each; engine is ``tongda`` or ``pagefind``.
+
+    With ``repeat`` > 1 each query runs that many times (cold and warm) and the medians
+    are kept.
+    """
     if engine == "pagefind":
         ensure_pagefind(site)
     _Handler.runtime = runtime
@@ -134,9 +140,16 @@ def run_browser(site: Path, queries: list[str], engine: str, runtime: Path) -> l
             r["bytes"] = sum(n for path, n in _Handler.served if path.startswith(f"/{folder}/"))
             if engine == "tongda":
                 r["bytes"] += runtime.stat().st_size
-            driver.get(url)
-            warm = driver.execute_async_script(script, q, True)
-            r["ms_warm"] = warm["ms"]
+            cold = [r["ms"]]
+            warm = []
+            for i in range(repeat):
+                if i:
+                    driver.get(url)
+                    cold.append(driver.execute_async_script(script, q, False)["ms"])
+                driver.get(url)
+                warm.append(driver.execute_async_script(script, q, True)["ms"])
+            # The median of a few cold runs per query damps the other jobs on the machine.
+            r["ms"], r["ms_warm"] = statistics.median(cold), statistics.median(warm)
             r["q"] = q
             out.append(r)
     finally:
