@@ -279,7 +279,13 @@ class Searcher:
             if hit and phrase != p and phrase not in out:
                 out.append(phrase)
                 if len(out) >= limit:
-                    break
+                    return out
+        if len(p) >= 2 and not p.isascii():
+            # Longer Chinese prefixes: indexed words starting with them, most used first.
+            words = self.bucket("t", p[:2])
+            more = sorted((w for w in words if w.startswith(p) and len(w) > len(p)),
+                          key=lambda w: (-words[w][0], w))
+            out += [w for w in more if w not in out][: limit - len(out)]
         return out
 
     def excerpt(self, rec: dict[str, Any], plan: dict[str, Any], size: int = 110) -> str:

@@ -577,14 +577,21 @@
     var self = this, p = normalize(prefix || "").replace(/ /g, "");
     limit = limit || 8;
     if (!p) return Promise.resolve([]);
+    var ascii = /^[\x00-\x7f]*$/.test(p);
     return this.ready().then(function () {
-      return self.settle(function (B) { return B("sug", p[0])[p[0]] || []; });
-    }).then(function (items) {
-      var out = [], ascii = /^[\x00-\x7f]*$/.test(p);
+      return self.settle(function (B) {
+        return [B("sug", p[0])[p[0]] || [], p.length >= 2 && !ascii ? B("t", p.slice(0, 2)) : {}];
+      });
+    }).then(function (got) {
+      var items = got[0], words = got[1], out = [];
       for (var k = 0; k < items.length && out.length < limit; k++) {
         var it = items[k], hit = ascii ? it[2].startsWith(p) || it[3].startsWith(p) : it[0].startsWith(p);
         if (hit && it[0] !== p && out.indexOf(it[0]) < 0) out.push(it[0]);
       }
+      /* Longer Chinese prefixes: indexed words starting with them, most used first. */
+      var more = Object.keys(words).filter(function (w) { return w.startsWith(p) && w.length > p.length; });
+      more.sort(function (a, b) { return words[b][0] - words[a][0] || byCode(a, b); });
+      more.forEach(function (w) { if (out.length < limit && out.indexOf(w) < 0) out.push(w); });
       return out;
     });
   };

@@ -96,3 +96,23 @@ def test_filters_sorting_and_ranges_agree(index_dir: Path, tmp_path: Path) -> No
         r = py.search(q, limit=10, **opts)
         assert [x["id"] for x in r["results"]] == j["ids"], (q, opts)
         assert r["total"] == j["total"], (q, opts)
+
+
+def test_suggestions_agree(index_dir: Path, tmp_path: Path) -> None:
+    prefixes = ["住", "住房", "住房公", "身份", "个人所", "sh", "gj", "zhufang", "北京", "x", "护"]
+    script = tmp_path / "sug.js"
+    script.write_text(r"""
+const TS = require(process.argv[2]);
+const s = new TS.Searcher({dir: process.argv[3]});
+(async () => {
+  const out = [];
+  for (const p of JSON.parse(process.argv[4])) out.push(await s.suggest(p));
+  process.stdout.write(JSON.stringify(out));
+})();
+""", "utf-8")
+    res = subprocess.run(["node", str(script), str(RUNTIME), str(index_dir), json.dumps(prefixes)],
+                         capture_output=True, text=True, check=True)
+    py = Searcher(index_dir)
+    js = json.loads(res.stdout)
+    assert [py.suggest(p) for p in prefixes] == js
+    assert any(len(x) for x in js)
