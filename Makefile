@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.tongda-setup
 
-.PHONY: setup run build test check clean system-packages
+.PHONY: setup run build test check a11y clean system-packages
 
 setup: $(STAMP)
 
@@ -34,6 +34,10 @@ build: setup
 
 check: setup
 	$(BIN)/tongda check
+
+# Accessibility: static rules on every page, axe-core, keyboard and reflow in Chromium.
+a11y: build
+	$(BIN)/tongda a11y
 
 run: setup
 	$(BIN)/tongda serve --port $(PORT)
