@@ -133,7 +133,9 @@ def test_modes_json_describes_every_mode_the_css_styles() -> None:
             assert value in settings[name], f"{mode['name']}: {attr}={value} unknown to the script"
             assert f'html[{attr}="{value}"]' in css, f"{mode['name']}: no CSS for {attr}={value}"
     elder = next(m for m in listed if m["name"] == "elder")
-    assert elder == {"name": "elder", "label": "长者模式", "attrs": {"data-td-mode": "elder"}}
+    # Elder mode tells the checker its own target minimum (design: 44×44 CSS px).
+    assert elder == {"name": "elder", "label": "长者模式", "attrs": {"data-td-mode": "elder"},
+                     "min_target": 44}
 
 
 def test_combobox_follows_the_aria_pattern() -> None:
