@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -131,10 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=Path, required=True, help="YAML query file")
     ap.add_argument("--browser", action="store_true", help="also run in headless Chromium")
     ap.add_argument("--pagefind", action="store_true", help="run Pagefind on the same site")
+    ap.add_argument("--content-encoding", action="store_true",
+                    help="serve the .tdz index files with Content-Encoding: gzip (browser inflates)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="browser runs per query; latency is the median (default 1)")
     ap.add_argument("--verbose", action="store_true", help="print every query")
     args = ap.parse_args(argv)
+    if args.content_encoding:
+        os.environ["BENCH_GZIP"] = "1"
     queries = load_queries(args.queries)
     qs = [q["q"] for q in queries]
     runs = run_node(args.site, qs)

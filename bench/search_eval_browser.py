@@ -1,21 +1,18 @@
 """Run search queries in headless Chromium: the Tongda runtime or Pagefind, each query cold.
 
-Serves the site on a local port, loads a blank ``lang="zh-CN"`` page per query with the
-HTTP cache disabled, runs one query and counts the bytes the server sent from the engine's
-folder (``search/`` or ``pagefind/``), scripts and WebAssembly included.
+Serves the site from a small Node server (files from memory, keep-alive), loads a blank
+``lang="zh-CN"`` page per query with the HTTP cache disabled, runs one query and counts the
+bytes the server sent from the engine's folder (``search/`` or ``pagefind/``), scripts and
+WebAssembly included.
 Used by ``bench/search_eval.py --browser/--pagefind``.
 """
 from __future__ import annotations
 
-import functools
 import os
 import statistics
 import subprocess
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (b'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>bench</title>'
@@ -51,35 +48,67 @@ const [q, warm, done] = arguments;
 """
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Static files plus the bench page; counts the bytes it serves per path."""
+NODE_SERVER = r"""
+// A small static server for the benchmark: files from memory after the first read,
+// keep-alive, and a count of the bytes sent per path (read and reset at /__served).
+const http = require('http'), fs = require('fs'), path = require('path');
+const [root, runtime] = process.argv.slice(2);
+const page = Buffer.from(process.env.BENCH_PAGE, 'utf8');
+const cache = new Map();
+let served = [];
+const types = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json',
+               '.css': 'text/css', '.wasm': 'application/wasm'};
+const server = http.createServer((req, res) => {
+  const url = decodeURIComponent(req.url.split('?')[0]);
+  if (url === '/__served') {
+    res.end(JSON.stringify(served)); served = []; return;
+  }
+  let file = url === '/__bench.html' ? null : url === '/__tongda-search.js' ? runtime : path.join(root, url);
+  let body;
+  try {
+    if (file === null) body = page;
+    else {
+      if (!cache.has(file)) cache.set(file, fs.readFileSync(file));
+      body = cache.get(file);
+    }
+  } catch (e) { res.statusCode = 404; res.end(); return; }
+  const ext = file ? path.extname(file) : '.html';
+  res.setHeader('Content-Type', types[ext] || 'application/octet-stream');
+  res.setHeader('Content-Length', body.length);
+  // Index files are gzip already: declare it, so the browser inflates them natively.
+  if (process.env.BENCH_GZIP && ext === '.tdz') res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Cache-Control', 'no-store');
+  served.push([url, body.length]);
+  res.end(body);
+});
+server.keepAliveTimeout = 30000;
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+"""
 
-    runtime: Path = ROOT / "search_index/runtime/tongda-search.js"
-    served: ClassVar[list[tuple[str, int]]] = []
-    protocol_version = "HTTP/1.1"  # keep-alive, as any production server does
-    disable_nagle_algorithm = True  # no delayed-ACK stalls between header and body writes
 
-    def copyfile(self, source: Any, outputfile: Any) -> None:
-        data = source.read()
-        outputfile.write(data)
-        _Handler.served.append((self.path, len(data)))
+class NodeServer:
+    """The Node static server as a context manager: ``.port`` and ``.served()``."""
 
-    def log_message(self, *args: Any) -> None:  # quiet
-        pass
+    def __init__(self, site: Path, runtime: Path) -> None:
+        self.script = Path(tempfile.mkdtemp(prefix="td-bench-")) / "server.js"
+        self.script.write_text(NODE_SERVER, "utf-8")
+        env = dict(os.environ, BENCH_PAGE=PAGE.decode())
+        self.proc = subprocess.Popen(["node", str(self.script), str(site), str(runtime)],
+                                     stdout=subprocess.PIPE, text=True, env=env)
+        assert self.proc.stdout is not None
+        self.port = int(self.proc.stdout.readline())
 
-    def do_GET(self) -> None:
-        if self.path.startswith("/__bench.html"):
-            return self._send(PAGE, "text/html; charset=utf-8")
-        if self.path.startswith("/__tongda-search.js"):
-            return self._send(self.runtime.read_bytes(), "text/javascript")
-        return super().do_GET()
+    def served(self) -> list[tuple[str, int]]:
+        """Paths and sizes sent since the last call."""
+        import json
+        from urllib.request import urlopen
 
-    def _send(self, body: bytes, ctype: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        with urlopen(f"http://127.0.0.1:{self.port}/__served") as r:
+            return [(p, n) for p, n in json.loads(r.read())]
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
 
 
 def ensure_pagefind(site: Path) -> None:
@@ -115,29 +144,25 @@ def run_browser(site: Path, queries: list[str], engine: str, runtime: Path,
     """
     if engine == "pagefind":
         ensure_pagefind(site)
-    _Handler.runtime = runtime
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_Handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = NodeServer(site, runtime)
     driver = make_driver()
     out = []
     try:
         driver.set_script_timeout(60)
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
-        url = f"http://127.0.0.1:{server.server_address[1]}/__bench.html"
+        url = f"http://127.0.0.1:{server.port}/__bench.html"
         script = TONGDA_JS if engine == "tongda" else PAGEFIND_JS
         folder = "search" if engine == "tongda" else "pagefind"
         for q in queries:
             driver.get(url)
-            _Handler.served.clear()
+            server.served()
             r = driver.execute_async_script(script, q, False)
             if "error" in r:
                 raise RuntimeError(f"{engine}: {q}: {r['error']}")
             # The engine's files, its script included: Pagefind's pagefind.js and wasm are
             # fetched by the timed code; the Tongda runtime came with the page, so add it.
-            r["bytes"] = sum(n for path, n in _Handler.served if path.startswith(f"/{folder}/"))
+            r["bytes"] = sum(n for path, n in server.served() if path.startswith(f"/{folder}/"))
             if engine == "tongda":
                 r["bytes"] += runtime.stat().st_size
             cold = [r["ms"]]
@@ -154,6 +179,5 @@ def run_browser(site: Path, queries: list[str], engine: str, runtime: Path,
             out.append(r)
     finally:
         driver.quit()
-        server.shutdown()
-        server.server_close()
+        server.close()
     return out

@@ -298,6 +298,8 @@
     };
   }
   function gunzip(bytes) {
+    /* A server may send .tdz with Content-Encoding: gzip; then the browser has inflated it. */
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(new TextDecoder().decode(bytes));
     if (typeof process !== "undefined" && process.versions && process.versions.node) {
       return Promise.resolve(require("zlib").gunzipSync(bytes).toString("utf8"));
     }
