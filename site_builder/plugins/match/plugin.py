@@ -14,10 +14,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from site_builder.content.corpus import load_corpus
+from site_builder.content.rules import FactsFile
 from site_builder.errors import ContentError
 
 from . import calculator
 from .config import MatchConfig
+
 from .ruleset import RulesetBuilder, load_facts
 
 log = logging.getLogger("mkdocs.plugins.tongda-match")
@@ -70,10 +72,16 @@ class MatchPlugin(BasePlugin[MatchConfig]):
         docs_dir = Path(config.docs_dir)
         core = config.plugins.get("tongda")
         corpus = getattr(core, "corpus", None) or load_corpus(docs_dir)
-        try:
-            facts = load_facts(docs_dir / self.config.rules_facts, self.config.rules_facts)
-        except ContentError as exc:
-            raise RulesBuildError([exc]) from exc
+        facts_path = docs_dir / self.config.rules_facts
+        if not facts_path.exists() and not any(
+                getattr(e.meta, "eligibility", None) for e in corpus.documents.values()):
+            # A site without rules (an imported law library) needs no facts declaration.
+            facts = FactsFile(enterprise=[], person=[])
+        else:
+            try:
+                facts = load_facts(facts_path, self.config.rules_facts)
+            except ContentError as exc:
+                raise RulesBuildError([exc]) from exc
         builder = RulesetBuilder(facts, list(self.config.rules_statuses))
         ruleset = builder.build(corpus, verify_cases=self.config.rules_verify_cases)
         if builder.errors or corpus.errors:
