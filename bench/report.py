@@ -56,6 +56,7 @@ def collect() -> Path:
     for part in sorted(DOC.parent.glob("benchmarks-*.md")):
         name = part.stem.removeprefix("benchmarks-")
         text = part.read_text(encoding="utf-8").strip()
+        text = re.sub(r"^<!-- /?bench:[\w-]+ -->\n?", "", text, flags=re.M).strip()
         lines = text.splitlines()
         if lines and lines[0].startswith("# "):  # a part's title becomes a section title
             lines[0] = "#" + lines[0]
