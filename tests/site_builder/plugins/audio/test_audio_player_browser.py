@@ -200,8 +200,7 @@ def test_continuous_reading_moves_the_highlight(page: Any) -> None:
 def test_toolbar_plays_and_its_caption_shows_the_sentence(page: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    if not page.find_elements(By.CSS_SELECTOR, "[data-module=td-toolbar]"):
-        pytest.skip("optional component missing: the theme's toolbar")
+    assert page.find_elements(By.CSS_SELECTOR, "[data-module=td-toolbar]"), "the theme's toolbar"
     page.find_element(By.CSS_SELECTOR, ".td-entries__open").click()
     page.find_element(By.CSS_SELECTOR, "[data-td-set=caption]").click()
     page.find_element(By.CSS_SELECTOR, "[data-td-action=speech][data-td-value=play]").click()
