@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-CORPUS = Path("/work/shared/corpus/laws/社会法")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "laws" / "社会法"
 
 
 def corpus_paragraphs(limit_chars: int) -> list[str]:
@@ -175,7 +175,7 @@ def render(pipe: dict[str, Any], clis: list[dict[str, Any]], paragraphs: int) ->
         ),
         (
             f"Text: {chars:,} spoken characters in {paragraphs} paragraphs of "
-            "/work/shared/corpus/laws/社会法, normalised (numbers, dates, 文号) as the pipeline "
+            "shared/corpus/laws/社会法, normalised (numbers, dates, 文号) as the pipeline "
             "speaks them; the CLI gets exactly that text, one sentence a line."
         ),
         "",

@@ -14,6 +14,7 @@ and list per page, graph.json), which is the steadier figure on a shared machine
 
 from __future__ import annotations
 
+import os
 import argparse
 import functools
 import shutil
@@ -228,8 +229,11 @@ def report(quality: dict[str, Any], times: dict[str, Any] | None) -> str:
             "## Build time",
             "",
             (f"Best of {times['rounds']} round(s) each, warm Markdown cache, in one run on a "
-            "2-core machine shared with other builds (load average 5–10 during the runs), page reuse off so every page renders, "
-            "so whole-build figures move by tens of percent from one build to the next."),
+            f"2-core machine (load average {os.getloadavg()[0]:.1f} when the runs ended), page "
+            "reuse off so every page renders. On a busy machine whole-build figures move by tens "
+            "of percent from one build to the next; the piece-by-piece costs below are steadier. "
+            "The whole-build difference also includes what no single piece shows (a larger "
+            "graph in memory, more garbage collection)."),
             "",
             "| build | wall s | CPU s (build process) |",
             "|---|---:|---:|",
@@ -254,7 +258,8 @@ def report(quality: dict[str, Any], times: dict[str, Any] | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus/laws"))
+    parser.add_argument("--corpus", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "shared" / "corpus" / "laws")
     parser.add_argument("--imported", type=Path, help="an already imported docs folder")
     parser.add_argument("--skip-build", action="store_true", help="only precision/recall")
     parser.add_argument("--rounds", type=int, default=1)

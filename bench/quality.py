@@ -31,7 +31,7 @@ from site_builder.quality.dedupe import find_duplicates
 
 DOC = ROOT / "docs" / "benchmarks-quality.md"
 T = TypeVar("T")
-CORPUS = Path("/work/shared/corpus/laws")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "laws"
 
 
 def ensure_imported(imported: Path, source: Path) -> None:
