@@ -14,9 +14,9 @@ and list per page, graph.json), which is the steadier figure on a shared machine
 
 from __future__ import annotations
 
-import os
 import argparse
 import functools
+import os
 import shutil
 import sys
 import tempfile
