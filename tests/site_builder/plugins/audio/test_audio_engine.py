@@ -96,7 +96,10 @@ def test_a_cancelled_utterance_is_spoken_again(engine) -> None:
         samples = engine.synthesize("办理须知")
     finally:
         del engine._once
-    assert len(calls) == 2 and samples.shape[0] > engine.sample_rate // 2
+    # At least one retry after the simulated cancel; the real driver may cancel again under
+    # load, and the engine then retries once more: what matters is that speech comes back.
+    assert len(calls) >= 2 and set(calls) == {"办理须知"}
+    assert samples.shape[0] > engine.sample_rate // 2
 
 
 def test_cache_refuses_an_empty_clip(tmp_path) -> None:
