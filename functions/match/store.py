@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     DateTime,
     Integer,
@@ -24,13 +23,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from functions.runtime import audit
-from functions.runtime.db import Migration, create_tables
+from functions.runtime.db import Migration, create_tables, serial_key
 
 metadata = MetaData()
 rulesets = Table(
     "match_rulesets", metadata,
-    Column("revision", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
+    serial_key("revision"),
     Column("digest", String(64), nullable=False, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),

@@ -15,10 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import (
-    BigInteger,
     Column,
     DateTime,
-    Integer,
     MetaData,
     String,
     Table,
@@ -29,13 +27,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from .db import Migration, create_tables
+from .db import Migration, create_tables, serial_key
 
 metadata = MetaData()
 audit_log = Table(
     "audit_log", metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
+    serial_key("id"),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("function", String(64), nullable=False),

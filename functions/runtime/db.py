@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
+    Integer,
     MetaData,
     String,
     Table,
@@ -102,6 +104,12 @@ def migrate(engine: Engine, namespace: str, migrations: Sequence[Migration]) -> 
                 continue  # another process applied it first (its row rolled ours back)
             applied_now.append(migration.id)
     return applied_now
+
+
+def serial_key(name: str) -> Column:  # type: ignore[type-arg]
+    """An auto-increment primary key: BIGINT on PostgreSQL, INTEGER (the rowid) on SQLite."""
+    return Column(name, BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                  autoincrement=True)
 
 
 def create_tables(*tables: Table) -> Callable[[Connection], None]:
