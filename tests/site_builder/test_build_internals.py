@@ -1,0 +1,82 @@
+"""What a build does inside one process: the garbage collector is given back as it was, and
+the related panels' rendered-once items are the markup the item template gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+pytestmark = pytest.mark.integration
+
+
+def _build(root: Path) -> None:
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    build(config)
+
+
+def test_a_build_gives_the_garbage_collector_back(project) -> None:
+    """``tongda serve`` builds again and again in one process: a build freezes the corpus
+    out of the collector's sight and must thaw it, or every build's corpus would stay."""
+    root = project("portal-small")
+    thresholds = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    _build(root)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
+
+    broken = root / "content" / "policies"
+    first = sorted(broken.glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("title:", "titel:", 1),
+                     encoding="utf-8")
+    with pytest.raises((Abort, PluginError, SystemExit)):
+        _build(root)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
+
+
+def _panels(html: str) -> str:
+    found = re.search(r'<aside class="td-related".*?</aside>', html, re.S)
+    assert found, "the page has related panels"
+    return found.group(0)
+
+
+def test_rendered_once_items_equal_the_item_template(project) -> None:
+    """The panels output each document's item rendered once per build; the markup is what
+    ``partials/doc_link.html`` gives for that item on that page, titles escaped."""
+    from site_builder.content.corpus import load_corpus
+    from site_builder.plugins.core.context import cn_date, doc_link, page_context
+
+    root = project("portal-small")
+    _build(root)
+    config = load_config(str(root / "mkdocs.yml"))
+    env = config.theme.get_env()
+    env.filters["cn_date"] = cn_date
+    corpus = load_corpus(root / "content", today=dt.date(2024, 6, 1))
+    template = env.get_template("partials/panels.html")
+    checked = 0
+    for entry in corpus.documents.values():
+        if entry.kind not in ("policy", "interpretation", "service", "faq"):
+            continue
+        out = root / "site" / entry.url / "index.html"
+        context = page_context(entry, corpus, "../" * entry.url.count("/"))
+        if not context["panels"]:
+            continue
+
+        class _Page:
+            url = entry.url
+
+        # The fallback path: each item through the item template, in Jinja.
+        expected = template.render(context | {"page": _Page(), "base_url": ".."})
+        assert _panels(out.read_text(encoding="utf-8")) == _panels(expected)
+        checked += 1
+    assert checked >= 3
+
+    link = doc_link(next(iter(corpus.documents.values())), "../../")
+    link["title"] = 'A&B<script>"x"</script>'
+    item = env.get_template("partials/doc_link.html").render(item=link)
+    assert "<script>" not in item and "A&amp;B&lt;script&gt;" in item
