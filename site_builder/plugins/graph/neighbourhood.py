@@ -10,7 +10,8 @@ import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
+
+from markupsafe import Markup, escape
 
 from site_builder.content.corpus import Corpus, Entry
 from site_builder.content.graph import EDGE_LABELS
@@ -57,6 +58,8 @@ class Group:
     direction: str
     label: str
     items: list[Neighbour] = field(default_factory=list)
+    total: int = 0
+    """How many neighbours the group has; ``items`` may hold only the first of them."""
 
 
 def level_of(entry: Entry) -> str | None:
@@ -64,24 +67,34 @@ def level_of(entry: Entry) -> str | None:
     return getattr(entry.meta, "level", None) if entry.kind == "policy" else None
 
 
-def neighbourhood(entry: Entry, corpus: Corpus) -> list[Group]:
-    """Neighbours grouped by (edge kind, direction), declared edges first in each group."""
+def neighbourhood(entry: Entry, corpus: Corpus, limit: int | None = None) -> list[Group]:
+    """Neighbours grouped by (edge kind, direction), declared edges first in each group.
+
+    With ``limit``, a group keeps only its first ``limit`` neighbours and counts the rest
+    (a basic law is cited by hundreds, and a page draws and lists a few of them).
+    """
     groups: dict[tuple[str, str], Group] = {}
     seen: set[tuple[str, str, str]] = set()
+    documents = corpus.documents
     sides = (("out", corpus.graph.outgoing(entry.id)), ("in", corpus.graph.incoming(entry.id)))
     for direction, edges in sides:
         for edge in sorted(edges, key=lambda e: not e.declared):
+            kind = edge.kind
+            if kind == "topic" or kind not in EDGE_LABELS:
+                continue
             other_id = edge.target if direction == "out" else edge.source
-            other = corpus.documents.get(other_id)
-            if other is None or edge.kind not in EDGE_LABELS or edge.kind == "topic":
+            other = documents.get(other_id)
+            if other is None or (kind, direction, other_id) in seen:
                 continue
-            if (edge.kind, direction, other_id) in seen:
-                continue
-            seen.add((edge.kind, direction, other_id))
-            label = EDGE_LABELS[edge.kind][0 if direction == "out" else 1]
-            group = groups.setdefault((edge.kind, direction), Group(edge.kind, direction, label))
-            group.items.append(Neighbour(other.id, other.meta.title, other.url, other.kind,
-                                         level_of(other), edge.declared))
+            seen.add((kind, direction, other_id))
+            group = groups.get((kind, direction))
+            if group is None:
+                label = EDGE_LABELS[kind][0 if direction == "out" else 1]
+                group = groups[(kind, direction)] = Group(kind, direction, label)
+            group.total += 1
+            if limit is None or len(group.items) < limit:
+                group.items.append(Neighbour(other.id, other.meta.title, other.url,
+                                             other.kind, level_of(other), edge.declared))
     order = {kind: n for n, kind in enumerate(GROUP_ORDER)}
     return sorted(groups.values(), key=lambda g: (order.get(g.kind, 99), g.direction))
 
@@ -124,7 +137,7 @@ def _layout(count: int) -> tuple[tuple[str, str, str, str], ...]:
 def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str) -> str:
     """The neighbourhood as an SVG picture; ``title_id`` names its ``<title>`` element."""
     shown = [(g, n) for g in groups for n in g.items][:max_nodes]
-    total = sum(len(g.items) for g in groups)
+    total = sum(g.total for g in groups)
     cx, cy = WIDTH // 2, HEIGHT // 2
     parts = [
         (f'<svg class="td-graph__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -170,16 +183,40 @@ def drawn(groups: list[Group], max_nodes: int) -> list[Group]:
     for group in groups:
         if left <= 0:
             break
-        out.append(Group(group.kind, group.direction, group.label, group.items[:left]))
+        out.append(Group(group.kind, group.direction, group.label, group.items[:left],
+                         group.total))
         left -= len(out[-1].items)
     return out
 
 
-def groups_context(groups: list[Group], root: str) -> list[dict[str, Any]]:
+def groups_context(groups: list[Group], root: str,
+                   cache: dict[tuple[str, str, bool], Markup] | None = None) -> list[dict[str, Any]]:
     """The picture's text alternative as plain dicts; ``root`` leads from the page to the
-    site root, so links need no per-item URL filter in the template (thousands of pages)."""
-    return [{"kind": g.kind, "direction": g.direction, "label": g.label,
-             "items": [{"id": n.id, "title": n.title, "href": root + n.url,
-                        "declared": n.declared, "kind_label": KIND_LABELS.get(n.kind, n.kind),
-                        "level_label": LEVEL_LABELS.get(n.level or "", "")} for n in g.items]}
-            for g in groups]
+    site root, so links need no per-item URL filter in the template (thousands of pages).
+
+    Each item carries its list markup (``html``), drawn here like the picture. ``cache``
+    keeps it across pages for the build: a law cited from hundreds of pages is escaped
+    and joined once.
+    """
+    cache = {} if cache is None else cache
+    out = []
+    for g in groups:
+        items = []
+        for n in g.items:
+            href = root + n.url
+            html = cache.get((n.id, href, n.declared))
+            if html is None:
+                level = LEVEL_LABELS.get(n.level or "", "")
+                note = "声明的关系" if n.declared else "正文中的引用"
+                html = cache[(n.id, href, n.declared)] = Markup(
+                    f'<a href="{escape(href)}">{escape(n.title)}</a> <span class="td-doc-meta">'
+                    f'{KIND_LABELS.get(n.kind, n.kind)}{" · " + level if level else ""} · '
+                    f'{note}</span>')
+            items.append({"id": n.id, "title": n.title, "href": href, "declared": n.declared,
+                          "html": html})
+        # One piece of markup per group: Jinja writing a list out item by item costs
+        # ten template steps an item on every page.
+        listed = Markup("".join(f"\n      <li>{i['html']}</li>" for i in items))
+        out.append({"kind": g.kind, "direction": g.direction, "label": g.label,
+                    "items": items, "items_html": listed})
+    return out

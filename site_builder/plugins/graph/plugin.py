@@ -37,6 +37,8 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         self.result: GraphBuild | None = None
         self.unresolved: list[tuple[str, int, str]] = []
         """(source path, line, cited text) of citations that resolve to nothing."""
+        self.item_html: dict[tuple[str, str, bool], Any] = {}
+        """Each neighbour's list item, built once per build (see ``groups_context``)."""
         self.seconds = 0.0
         """Time spent finding citations and adding them (for the benchmark)."""
 
@@ -59,6 +61,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         if not self.config.enabled or self.corpus is None:
             return files
         started = time.perf_counter()
+        self.item_html = {}
         if self.config.citations_enabled:
             self.result = add_citations(self.corpus, basis=self.config.citations_basis)
             self.unresolved = self.result.unresolved
@@ -93,15 +96,16 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         entry = self.corpus.by_path.get(page.file.src_uri)
         if entry is None or entry.kind in ("topic", "scenario") or page.meta.get("td_reused"):
             return context  # a reused page keeps its previous output, picture included
-        groups = neighbourhood(entry, self.corpus)
+        groups = neighbourhood(entry, self.corpus, self.config.picture_max_nodes)
         shown = drawn(groups, self.config.picture_max_nodes)
         svg = ""
         if groups and self.config.picture_enabled:
             svg = render_svg(entry, groups, self.config.picture_max_nodes, "td-graph-title")
         root = "../" * page.url.count("/")
-        total = sum(len(g.items) for g in groups)
+        total = sum(g.total for g in groups)
+        listed = groups_context(shown, root, self.item_html)
         cast(dict[str, Any], context)["graph"] = {
-            "groups": groups_context(shown, root), "svg": svg,
+            "groups": listed, "svg": svg,
             "lineage": chain_context(entry, self.corpus, root),
             "explorer_href": (root + self._explorer_dir() + "#" + entry.id
                               if self.config.explorer_enabled else None),
@@ -116,9 +120,10 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         entry = corpus.by_path.get(page.file.src_uri) if corpus is not None else None
         if corpus is None or entry is None or not self.config.enabled:
             return None
-        return [self.config.picture_max_nodes, self.config.explorer_enabled,
-                [(g.kind, g.direction, [(n.id, n.level, n.declared) for n in g.items])
-                 for g in neighbourhood(entry, corpus)]]
+        limit = self.config.picture_max_nodes
+        return [limit, self.config.explorer_enabled,
+                [(g.kind, g.direction, g.total, [(n.id, n.level, n.declared) for n in g.items])
+                 for g in neighbourhood(entry, corpus, limit)]]
 
     def _explorer_context(self) -> dict[str, Any]:
         kinds = [{"kind": k, "label": f"{out}／{back}" if out != back else out}

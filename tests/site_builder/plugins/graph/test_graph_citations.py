@@ -130,3 +130,34 @@ def test_graph_json_shape(corpus) -> None:
     assert all(set(e) == {"source", "target", "kind", "declared"} for e in data["edges"])
     assert {"source": "city-measures", "target": "stable-jobs-notice", "kind": "cites",
             "declared": False} in data["edges"]
+
+
+def test_neighbourhood_limit_keeps_counts(corpus) -> None:
+    add_citations(corpus)
+    entry = corpus.documents["city-measures"]
+    full = neighbourhood(entry, corpus)
+    capped = neighbourhood(entry, corpus, limit=1)
+    assert [(g.kind, g.direction, g.total) for g in capped] == \
+        [(g.kind, g.direction, len(g.items)) for g in full]
+    assert all(len(g.items) == min(1, g.total) for g in capped)
+    assert [g.items[0].id for g in capped] == [g.items[0].id for g in full]
+    # The picture counts what it leaves out from the totals, not from the capped lists.
+    total = sum(g.total for g in capped)
+    svg = render_svg(entry, capped, 2, "t")
+    assert f"另有 {total - 2} 项" in svg
+
+
+def test_text_alternative_items_are_escaped_and_shared(corpus) -> None:
+    from site_builder.plugins.graph.neighbourhood import Group, Neighbour, groups_context
+
+    odd = Neighbour("odd", '《A&B》<script>"x"</script>', "policies/odd/", "policy", "city", False)
+    groups = [Group("cites", "out", "引用", [odd], 1), Group("related", "in", "相关", [odd], 1)]
+    cache: dict = {}
+    listed = groups_context(groups, "../../", cache)
+    html = str(listed[0]["items"][0]["html"])
+    assert html.startswith('<a href="../../policies/odd/">')
+    assert "<script>" not in html and "&lt;script&gt;" in html and "A&amp;B" in html
+    assert "市级" in html  # the level is shown by its label
+    assert "正文中的引用" in html
+    assert "<li>" in str(listed[0]["items_html"]) and html in str(listed[0]["items_html"])
+    assert len(cache) == 1  # the same neighbour on the same page depth is built once
