@@ -75,6 +75,9 @@ class Corpus:
     cascade into more errors: the file itself is already reported."""
     graph: Graph = field(default_factory=Graph)
     today: dt.date = field(default_factory=dt.date.today)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Values derived from the documents once per build (for example each document's list
+    item data), so pages that show the same document do not derive it again."""
 
     def of_kind(self, kind: str) -> list[Entry]:
         """Documents of one kind, in a stable order (newest first for dated kinds)."""

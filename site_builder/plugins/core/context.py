@@ -55,6 +55,7 @@ def related_panels(entry: Entry, corpus: Corpus, root: str | None = None) -> lis
     panels: dict[str, dict[str, Any]] = {}
     order = {kind: n for n, kind in enumerate(PANEL_ORDER)}
     documents = corpus.documents
+    links: dict[tuple[str, str | None], dict[str, Any]] = corpus.memo.setdefault("doc_link", {})
     for direction, edges in ((0, corpus.graph.outgoing(entry.id)), (1, corpus.graph.incoming(entry.id))):
         for edge in sorted(edges, key=lambda e: not e.declared):
             if edge.kind == "topic":
@@ -74,7 +75,10 @@ def related_panels(entry: Entry, corpus: Corpus, root: str | None = None) -> lis
             panel["seen"].add(other.id)
             # A basic law is cited by hundreds: only the shown items get a link built.
             if len(panel["items"]) < PANEL_LIMIT:
-                link = doc_link(other, root)
+                base = links.get((other.id, root))
+                if base is None:
+                    base = links[(other.id, root)] = doc_link(other, root)
+                link = dict(base)
                 link["declared"] = edge.declared
                 panel["items"].append(link)
     for panel in panels.values():
