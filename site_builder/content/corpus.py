@@ -43,6 +43,10 @@ class Entry:
     source: SourceDocument
     status: str = "effective"
     superseded_by: list[str] = field(default_factory=list)
+    stat: tuple[int, int, int, int] | None = None
+    """(inode, size, mtime_ns, ctime_ns) of the file as it was read: caches of what is
+    derived from the file's text use it to know the file has not changed (the change
+    time moves on every write and cannot be set back, unlike the modification time)."""
 
     @property
     def id(self) -> str:
@@ -105,7 +109,9 @@ def read_entry(rel: str, path: Path, errors: list[ContentError],
                invalid: dict[str, str] | None = None) -> Entry | None:
     """Read and validate one file; append its errors and return ``None`` when invalid."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            info = os.fstat(handle.fileno())
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         errors.append(ContentError(rel, None, "", f"无法读取文件（需要 UTF-8 编码）：{exc}"))
         return None
@@ -132,7 +138,8 @@ def read_entry(rel: str, path: Path, errors: list[ContentError],
         if invalid is not None and isinstance(meta.get("id"), str):
             invalid[meta["id"]] = str(kind)
         return None
-    return Entry(doc, rel, path, src.body, src.body_line, src)
+    return Entry(doc, rel, path, src.body, src.body_line, src,
+                 stat=(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
 
 
 def load_corpus(docs_dir: Path, *, today: dt.date | None = None) -> Corpus:

@@ -7,7 +7,7 @@ from typing import Any
 
 from site_builder.content.corpus import Corpus, Entry
 
-from .citations import CitationFinder, Findings
+from .citations import Citation, CitationFinder, Findings
 from .neighbourhood import level_of
 
 
@@ -21,14 +21,16 @@ class GraphBuild:
     """(source path, line, cited text) of every citation that resolves to nothing."""
 
 
-def add_citations(corpus: Corpus, *, basis: bool = True) -> GraphBuild:
-    """Find citations in every document and add them as found edges.
+def add_citations(corpus: Corpus, *, basis: bool = True,
+                  found: list[Citation] | None = None) -> GraphBuild:
+    """Find citations in every document and add them as found edges (``found``: the
+    citations of this very corpus found before, see ``cache``).
 
     A resolved citation becomes a ``cites`` edge, or, when the text says the document is
     made under the cited one (and ``basis`` is on), a found ``based_on`` edge instead: one
     edge per pair, so the related panels list the law once, as 上位政策.
     """
-    findings = CitationFinder(corpus).find_all()
+    findings = Findings(found) if found is not None else CitationFinder(corpus).find_all()
     result = GraphBuild(findings)
     graph = corpus.graph
     # A document may cite a law in passing before saying it is made under it: the pair

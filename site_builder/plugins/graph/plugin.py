@@ -18,6 +18,7 @@ from site_builder.content.corpus import Corpus
 from site_builder.content.graph import EDGE_LABELS
 from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
 
+from . import cache as citation_cache
 from .builder import GraphBuild, add_citations, graph_json
 from .config import GraphConfig
 from .lineage import chain_context
@@ -63,10 +64,20 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         started = time.perf_counter()
         self.item_html = {}
         if self.config.citations_enabled:
-            self.result = add_citations(self.corpus, basis=self.config.citations_basis)
+            basis = self.config.citations_basis
+            folder = self._cache_folder(config)
+            key = citation_cache.fingerprint(self.corpus, basis) if folder else None
+            found = citation_cache.load(folder, key) if folder and key else None
+            self.result = add_citations(self.corpus, basis=basis, found=found)
+            if folder and key and found is None:
+                try:
+                    citation_cache.save(folder, key, self.result.findings.citations)
+                except OSError as exc:  # a cache that cannot be written costs only time
+                    log.warning("政策图谱：无法保存引用缓存（%s）", exc)
             self.unresolved = self.result.unresolved
-            log.info("政策图谱：从正文识别引用 %d 处，新增关系 %d 条，未能对应的引用 %d 处",
-                     len(self.result.findings.resolved), self.result.added, len(self.unresolved))
+            log.info("政策图谱：从正文识别引用 %d 处，新增关系 %d 条，未能对应的引用 %d 处%s",
+                     len(self.result.findings.resolved), self.result.added, len(self.unresolved),
+                     "（内容未变，沿用上次的识别结果）" if found is not None else "")
         self.seconds = time.perf_counter() - started
         if self.config.explorer_enabled:
             page = File.generated(config, _PAGE_SRC, content="")
@@ -75,6 +86,16 @@ class GraphPlugin(BasePlugin[GraphConfig]):
                 page.__dict__.pop(cached, None)
             files.append(page)
         return files
+
+    @staticmethod
+    def _cache_folder(config: MkDocsConfig) -> Path | None:
+        """Where found citations are kept between builds: the core's cache folder, when
+        its caches are on."""
+        core = config.plugins.get("tongda")
+        options = getattr(core, "config", None)
+        if options is None or not options.get("cache_enabled", False):
+            return None
+        return Path(config.config_file_path).parent / options["cache_dir"] / "graph"
 
     def _explorer_dir(self) -> str:
         return self.config.explorer_path.strip("/") + "/"

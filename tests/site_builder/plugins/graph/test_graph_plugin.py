@@ -116,3 +116,41 @@ def test_reused_pages_redraw_when_a_neighbour_changes_level(tmp_path: Path) -> N
     second = build_site()  # only the neighbour's level changed; the picture must follow
     assert not second.xpath("//*[local-name()='circle' and contains(@class,'td-graph__node--district')]")
     assert second.xpath("//*[local-name()='circle' and contains(@class,'td-graph__node--city')]")
+
+
+def test_found_citations_are_kept_until_a_file_changes(tmp_path: Path, caplog) -> None:
+    """With the core's caches on, a rebuild of unchanged content takes the citations found
+    last time; an edited file (or the finder's options) makes them be found again."""
+    import logging
+    import shutil
+
+    root = tmp_path / "graph-site"
+    shutil.copytree(Path(__file__).parents[3] / "fixtures" / "graph-site", root)
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "cache_enabled: false", "cache_enabled: true"), encoding="utf-8")
+
+    def run() -> tuple[str, set[tuple[str, str, str]]]:
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="mkdocs.plugins.tongda-graph"):
+            build(load_config(str(config_file), site_dir=str(root / "site")))
+        data = json.loads((root / "site" / "graph" / "graph.json").read_text(encoding="utf-8"))
+        edges = {(e["source"], e["target"], e["kind"]) for e in data["edges"] if not e["declared"]}
+        return caplog.text, edges
+
+    log, first = run()
+    assert "沿用" not in log and (root / ".tongda-cache" / "graph" / "citations.json").is_file()
+    log, again = run()
+    assert "沿用上次的识别结果" in log and again == first
+
+    district = root / "content" / "policies" / "district-rules.md"
+    district.write_text(district.read_text(encoding="utf-8") + "\n第九条 执行《就业服务条例》。\n",
+                        encoding="utf-8")
+    log, edited = run()
+    assert "沿用" not in log
+    assert {s for s, _, _ in edited - first} == {"district-rules"}
+
+    # A damaged cache file is ignored, and the build finds the citations again.
+    (root / ".tongda-cache" / "graph" / "citations.json").write_text("{", encoding="utf-8")
+    log, damaged = run()
+    assert "沿用" not in log and damaged == edited
