@@ -205,7 +205,11 @@ def test_toolbar_plays_and_its_caption_shows_the_sentence(page: Any) -> None:
     page.find_element(By.CSS_SELECTOR, "[data-td-set=caption]").click()
     page.find_element(By.CSS_SELECTOR, "[data-td-action=speech][data-td-value=play]").click()
     wait_for(page, "!document.querySelector('.td-player audio').paused")
-    caption = wait_for(page, "document.querySelector('.td-caption__text').textContent")
+    # Until the first sentence starts, the caption shows the focused control (播放); under
+    # load that can last a moment. It must then show the sentence being read.
+    wait_for(page, "(window.tdCues || []).some(function (c) { return c.text =="
+                   " document.querySelector('.td-caption__text').textContent; })", timeout=20)
+    caption = page.execute_script("return document.querySelector('.td-caption__text').textContent")
     sentences = page.execute_script(
         "return window.tdCues.map(function (c) { return c.text; })")
     assert caption in sentences  # the sentence being read, not the element under the pointer
