@@ -36,14 +36,21 @@ def tongda(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
                           capture_output=True, text=True, timeout=600)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``browser`` or ``node`` fails at once, naming what is missing."""
+    from tests.components import require_marked
+
+    require_marked(item)
+
+
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    """In CI every component is installed by ``make setup``: a skip there is a missing
-    install step, so it fails instead of passing quietly."""
+    """Every component is installed by ``make setup``: a skip (from a library's own
+    ``pytest.skip``) would be a missing install step, so it fails instead of passing."""
     from _pytest.runner import pytest_runtest_makereport as make
 
     report = make(item, call)
-    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+    if report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-        report.longrepr = f"skipped in CI, where every component must be installed: {reason}"
+        report.longrepr = f"skipped, but every component must be installed: {reason}"
     return report

@@ -12,7 +12,6 @@ import pytest
 
 from a11y.axe import AxeRunner, find_axe
 from a11y.browser import (
-    browser_unavailable_reason,
     element_screenshot,
     serve_directory,
     set_viewport,
@@ -21,9 +20,7 @@ from a11y.browser import (
 from a11y.browser_checks import BrowserChecker, BrowserOptions, Shots
 from a11y.site import DEFAULT_MODE, Mode, PageInfo
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(browser_unavailable_reason() is not None,
-                                 reason=f"optional component: {browser_unavailable_reason()}")]
+pytestmark = [pytest.mark.browser]
 
 CSS = """body { font: 16px/1.6 sans-serif; color: #1a1a1a; background: #fff; margin: 0; }
 a:focus-visible, button:focus-visible { outline: 3px solid #b3261e; }

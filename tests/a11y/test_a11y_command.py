@@ -9,12 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from a11y.browser import browser_unavailable_reason
 from site_builder.commands.a11y import command
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-needs_browser = pytest.mark.skipif(browser_unavailable_reason() is not None,
-                                   reason=f"optional component: {browser_unavailable_reason()}")
 
 
 def copy(name: str, tmp_path: Path) -> Path:
@@ -30,7 +27,6 @@ def tongda_a11y(project: Path, *args: str):
 
 @pytest.mark.integration
 @pytest.mark.browser
-@needs_browser
 def test_clean_site_passes_in_every_mode_and_lists_its_waiver(tmp_path: Path) -> None:
     project = copy("a11y-clean", tmp_path)
     result = tongda_a11y(project)
@@ -78,7 +74,6 @@ SEEDED_STATIC = [
 
 @pytest.mark.integration
 @pytest.mark.browser
-@needs_browser
 def test_seeded_site_fails_naming_file_line_and_rule(tmp_path: Path) -> None:
     project = copy("a11y-seeded", tmp_path)
     result = tongda_a11y(project, "--all")

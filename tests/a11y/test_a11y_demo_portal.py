@@ -11,12 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from a11y.browser import browser_unavailable_reason
 from tests.conftest import ROOT, tongda
 
-pytestmark = [pytest.mark.integration, pytest.mark.browser,
-              pytest.mark.skipif(browser_unavailable_reason() is not None,
-                                 reason=f"optional component: {browser_unavailable_reason()}")]
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 
 def test_demo_portal_has_zero_violations(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from a11y.browser import browser_unavailable_reason
 from tests.conftest import FIXTURES, tongda
 
 pytestmark = pytest.mark.integration
@@ -44,8 +43,6 @@ def test_static_run_fails_naming_file_line_and_rule_and_clean_page_passes(built:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(browser_unavailable_reason() is not None,
-                    reason=f"optional component: {browser_unavailable_reason()}")
 def test_browser_run_finds_poor_contrast_in_raw_html(built: Path) -> None:
     result = tongda("a11y", "--page", "policies/seeded-policy/", cwd=built)
     assert result.returncode == 1

@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.components import missing
+
 PG_BIN = Path(os.environ.get("TONGDA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,7 +78,7 @@ class Cluster:
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     if not (PG_BIN / "initdb").is_file():
-        pytest.skip(f"PostgreSQL server binaries not found in {PG_BIN} (Debian postgresql-15)")
+        missing(f"PostgreSQL server binaries in {PG_BIN} (Debian postgresql-15)")
     cluster = Cluster()
     try:
         cluster.start()

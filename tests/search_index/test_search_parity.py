@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,8 +13,7 @@ from search_fixture_docs import DOCS, SYNONYMS
 from search_index.runtime import Searcher
 from search_index.text import CJK_RE
 
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")]
+pytestmark = [pytest.mark.integration, pytest.mark.node]
 
 RUNTIME = Path(__file__).resolve().parents[2] / "search_index/runtime/tongda-search.js"
 NODE = r"""

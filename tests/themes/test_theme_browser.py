@@ -16,16 +16,13 @@ from browser_lib import CONTRAST_JS, TARGETS_JS, ax_tree
 from theme_testlib import build_fixture, modes
 
 from a11y.browser import (
-    browser_unavailable_reason,
     emulate_media,
     serve_directory,
     set_viewport,
     start_chrome,
 )
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(browser_unavailable_reason() is not None,
-                                 reason=f"optional component: {browser_unavailable_reason()}")]
+pytestmark = [pytest.mark.browser]
 
 POLICY = "policies/city-travel-2023/"
 SERVICE = "services/passport-service/"

@@ -11,11 +11,9 @@ import pytest
 from theme_testlib import COMPONENTS, OWN_COMPONENTS, ROOT, THEME, examples, modes, render_example
 
 from a11y.axe import AxeRunner, find_axe
-from a11y.browser import browser_unavailable_reason, serve_directory, start_chrome
+from a11y.browser import serve_directory, start_chrome
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(browser_unavailable_reason() is not None,
-                                 reason=f"optional component: {browser_unavailable_reason()}")]
+pytestmark = [pytest.mark.browser]
 
 EXAMPLES = [(c, e) for c in OWN_COMPONENTS for e in examples(c)]
 MODES = [m for m in modes() if m["name"] in

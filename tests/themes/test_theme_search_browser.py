@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import time
@@ -12,15 +11,9 @@ from typing import Any
 import pytest
 from theme_testlib import FIXTURE, ROOT
 
-from a11y.browser import browser_unavailable_reason, serve_directory, start_chrome
+from a11y.browser import serve_directory, start_chrome
 
-NO_SEARCH = importlib.util.find_spec("site_builder.plugins.search") is None
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(browser_unavailable_reason() is not None,
-                       reason=f"optional component: {browser_unavailable_reason()}"),
-    pytest.mark.skipif(NO_SEARCH, reason="optional component: the tongda-search plugin is not installed"),
-]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")

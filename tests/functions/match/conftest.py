@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from match_testlib import build_ruleset
 
+from tests.components import missing
+
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "match-site"
 NODE = shutil.which("node")
@@ -25,7 +27,7 @@ def fixture_rules() -> tuple[dict[str, Any], list[Any]]:
 def run_node(script: str, payload: Any) -> Any:
     """Run one of the Node helpers beside this file with ``payload`` on stdin."""
     if NODE is None:
-        pytest.skip("Node.js is not installed (needed to run the browser matcher)")
+        missing("Node.js (Debian nodejs), which runs the browser matcher")
     done = subprocess.run([NODE, str(Path(__file__).parent / script)], input=json.dumps(payload),
                           capture_output=True, text=True, timeout=300, check=True)
     return json.loads(done.stdout)

@@ -171,8 +171,6 @@ def test_cli_json_previous_and_ci_files(site: Path, tmp_path: Path) -> None:
 
 
 def test_real_citation_finder_reports_citing_an_expired_policy(tmp_path: Path) -> None:
-    pytest.importorskip("site_builder.plugins.graph.citations",
-                        reason="the graph plugin (citation finder) is not installed")
     docs = clean_docs()
     docs["policies/p-main.md"][0]["expires"] = dt.date(2024, 1, 1)
     meta, body = docs["faqs/f-main.md"]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from site_builder.plugins.audio.engine import DEBIAN_FALLBACK_VOICE, create_engine
+from tests.components import missing
 
 pytestmark = pytest.mark.unit
 
@@ -19,7 +20,7 @@ def engine():
     try:
         import espeakng_loader  # noqa: F401
     except ImportError:
-        pytest.skip("optional component missing: pip package espeakng-loader")
+        missing("pip package espeakng-loader")
     return create_engine("pyttsx3", "auto", 165)
 
 
@@ -60,7 +61,7 @@ def _debian(voice: str) -> tuple[str, str]:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          check=False)
     if run.returncode != 0 and "cannot load eSpeak NG" in run.stderr:
-        pytest.skip("optional component missing: Debian libespeak-ng1")
+        missing("Debian libespeak-ng1")
     assert run.returncode == 0, run.stderr
     name, phonemes = run.stdout.strip().splitlines()[-2:]
     return name, phonemes

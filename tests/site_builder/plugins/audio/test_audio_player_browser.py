@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from a11y.browser import browser_unavailable_reason, start_chrome
+from tests.components import missing
 
 pytestmark = pytest.mark.browser
 
@@ -101,7 +102,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def driver(site: Path):
     reason = browser_unavailable_reason()
     if reason:
-        pytest.skip(f"optional component missing: {reason}")
+        missing(reason)
     with serve(site) as base, start_chrome() as chrome:
         chrome.base_url = base
         yield chrome
@@ -224,7 +225,7 @@ def test_axe_finds_nothing_in_the_player_or_the_point_reading_buttons(page: Any)
 
         runner = AxeRunner(find_axe(start=Path(__file__)))
     except (ImportError, AxeNotFound) as exc:
-        pytest.skip(f"optional component missing: axe-core ({exc})")
+        missing(f"axe-core ({exc})")
     # Mid-reading state too: the highlight must not break contrast.
     page.execute_script("document.querySelector('[data-td-read]').click()")
     wait_for(page, "document.querySelector('.td-player__reading') !== null")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from a11y.browser import browser_unavailable_reason, serve_directory, start_chrome
+from tests.components import missing
 
 pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).parents[3] / "fixtures" / "graph-site"
@@ -31,7 +32,7 @@ def wait_for(driver: Any, script: str, timeout: float = 15.0) -> Any:
 def driver(tmp_path_factory: pytest.TempPathFactory):
     reason = browser_unavailable_reason()
     if reason:
-        pytest.skip(f"optional component missing: {reason}")
+        missing(reason)
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -112,7 +113,7 @@ def test_explorer_and_a_document_page_pass_axe(driver: Any) -> None:
     try:
         runner = AxeRunner(find_axe(start=Path(__file__).resolve()))
     except AxeNotFound as exc:
-        pytest.skip(f"optional component missing: axe-core ({exc})")
+        missing(f"axe-core ({exc})")
     driver.get(driver.base_url + "graph/#city-measures")
     wait_for(driver, "document.querySelector('.td-graph-explorer__picture svg') !== null")
     assert runner.run(driver)["violations"] == []

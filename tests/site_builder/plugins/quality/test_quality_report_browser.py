@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.components import missing
 from tests.conftest import tongda
 
 pytestmark = pytest.mark.browser
@@ -28,9 +29,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def driver():
-    browser = pytest.importorskip("a11y.browser")
+    from a11y import browser
+
     if (reason := browser.browser_unavailable_reason()) is not None:
-        pytest.skip(f"headless Chromium is not available: {reason}")
+        missing(reason)
     with browser.start_chrome(width=1280, height=900) as chrome:
         yield chrome
 
@@ -43,7 +45,7 @@ def test_axe_finds_no_violation(site: Path, driver, url: str) -> None:
     try:
         axe = AxeRunner(find_axe())
     except AxeNotFound as exc:
-        pytest.skip(f"axe-core is not installed: {exc}")
+        missing(f"axe-core ({exc})")
     with serve_directory(site) as base:
         set_viewport(driver, 1280, 900)
         driver.get(base.rstrip("/") + "/" + url)

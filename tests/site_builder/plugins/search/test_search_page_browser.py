@@ -1,30 +1,16 @@
 """The results page in headless Chromium: keyboard, live region, headings, notice."""
 from __future__ import annotations
 
-import functools
-import os
 import shutil
-import tempfile
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from a11y.browser import serve_directory, start_chrome
 from tests.conftest import FIXTURES, tongda
 
 pytestmark = pytest.mark.browser
-
-webdriver = pytest.importorskip("selenium.webdriver")
-if not Path("/usr/bin/chromium").exists():
-    pytest.skip("Chromium is not installed", allow_module_level=True)
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -36,28 +22,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                    "utf-8")
     result = tongda("build", cwd=root)
     assert result.returncode == 0, result.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_Quiet, directory=str(root / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(root / "site") as base:
+        yield base.rstrip("/") + "/"
 
 
 @pytest.fixture(scope="module")
 def driver() -> Iterator[object]:
-    os.environ.setdefault("SE_OFFLINE", "true")
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", f"--user-data-dir={tempfile.mkdtemp()}"):
-        opts.add_argument(flag)
-    drv = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=opts)
-    yield drv
-    drv.quit()
+    with start_chrome() as chrome:
+        yield chrome
 
 
 def status_text(driver: object) -> str:
