@@ -54,6 +54,9 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self.reuse: PageReuse | None = None
         self._reuse_args: tuple[Path, Path] | None = None
         self.links: LinkFragments | None = None
+        self.cache_dir: Path | None = None
+        """The folder of Tongda's caches when they are on (other plugins keep theirs in it)."""
+        self._gc_saved: tuple[int, ...] | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -63,6 +66,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
             config.site_dir = str(self.output.start())
         if self.config.cache_enabled:
             cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
+            self.cache_dir = cache_dir
             self.render_cache = RenderCache(cache_dir / "markdown", list(config.markdown_extensions),
                                             dict(config.mdx_configs or {}))
             if self.output is not None and self.config.cache_pages:
@@ -77,7 +81,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self.corpus = corpus = load_corpus(Path(config.docs_dir), today=today)
         if corpus.errors:
             raise ContentBuildError(corpus)
-        _gc_freeze()
+        self._gc_saved = _gc_freeze()
         for file in list(files):
             if file.src_uri.startswith("_data/"):
                 files.remove(file)
@@ -263,7 +267,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_progress()
         self._close_cache()
-        _gc_thaw()
+        _gc_thaw(self._gc_saved)
+        self._gc_saved = None
         if self.reuse is not None:
             self.reuse.save()
             log.info("页面：%d 个沿用上次生成的结果", self.reuse.reused)
@@ -279,7 +284,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_progress()
         self._close_cache()
-        _gc_thaw()
+        _gc_thaw(self._gc_saved)
+        self._gc_saved = None
         if self.output is not None:
             self.output.abort()
 
@@ -433,12 +439,12 @@ def _home(corpus: Corpus, root: str | None = None) -> dict[str, Any]:
     }
 
 
-_GC_THRESHOLDS = gc.get_threshold()
 _BUILD_GC_THRESHOLDS = (50_000, 20, 20)
 
 
-def _gc_freeze() -> None:
-    """Keep the garbage collector off the corpus for the rest of the build.
+def _gc_freeze() -> tuple[int, ...]:
+    """Keep the garbage collector off the corpus for the rest of the build; return the
+    thresholds to put back.
 
     The corpus (front matter, bodies, the graph) lives until the build ends, yet every full
     collection walks it again: hundreds of thousands of objects, tens of milliseconds a
@@ -447,10 +453,13 @@ def _gc_freeze() -> None:
     collection every 700 allocations. ``on_post_build`` and ``on_build_error`` undo both
     (``_gc_thaw``), so ``tongda serve`` frees one build's corpus before the next.
     """
+    saved = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(*_BUILD_GC_THRESHOLDS)
+    return saved
 
 
-def _gc_thaw() -> None:
-    gc.set_threshold(*_GC_THRESHOLDS)
-    gc.unfreeze()
+def _gc_thaw(saved: tuple[int, ...] | None) -> None:
+    if saved is not None:
+        gc.set_threshold(*saved)
+        gc.unfreeze()

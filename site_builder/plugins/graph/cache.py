@@ -11,6 +11,7 @@ Any difference, and the citations are found again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ _FILE = "citations.json"
 _CODE = ("citations.py", "titles.py", "cache.py")
 
 
+@functools.cache
 def _code_version() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()

@@ -189,8 +189,9 @@ def drawn(groups: list[Group], max_nodes: int) -> list[Group]:
     return out
 
 
-def groups_context(groups: list[Group], root: str,
-                   cache: dict[tuple[str, str, bool], Markup] | None = None) -> list[dict[str, Any]]:
+def groups_context(
+    groups: list[Group], root: str, cache: dict[tuple[str, str, bool], Markup] | None = None,
+) -> list[dict[str, Any]]:
     """The picture's text alternative as plain dicts; ``root`` leads from the page to the
     site root, so links need no per-item URL filter in the template (thousands of pages).
 

@@ -38,6 +38,9 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         self.result: GraphBuild | None = None
         self.unresolved: list[tuple[str, int, str]] = []
         """(source path, line, cited text) of citations that resolve to nothing."""
+        self.groups: dict[str, list[Any]] = {}
+        """Each page's neighbourhood as the page signature computed it, for the page's
+        context when the page is rendered after all (computed once per page a build)."""
         self.item_html: dict[tuple[str, str, bool], Any] = {}
         """Each neighbour's list item, built once per build (see ``groups_context``)."""
         self.seconds = 0.0
@@ -62,7 +65,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         if not self.config.enabled or self.corpus is None:
             return files
         started = time.perf_counter()
-        self.item_html = {}
+        self.item_html, self.groups = {}, {}
         if self.config.citations_enabled:
             basis = self.config.citations_basis
             folder = self._cache_folder(config)
@@ -89,13 +92,10 @@ class GraphPlugin(BasePlugin[GraphConfig]):
 
     @staticmethod
     def _cache_folder(config: MkDocsConfig) -> Path | None:
-        """Where found citations are kept between builds: the core's cache folder, when
+        """Where found citations are kept between builds: in the core's cache folder, when
         its caches are on."""
-        core = config.plugins.get("tongda")
-        options = getattr(core, "config", None)
-        if options is None or not options.get("cache_enabled", False):
-            return None
-        return Path(config.config_file_path).parent / options["cache_dir"] / "graph"
+        cache_dir = getattr(config.plugins.get("tongda"), "cache_dir", None)
+        return cache_dir / "graph" if cache_dir is not None else None
 
     def _explorer_dir(self) -> str:
         return self.config.explorer_path.strip("/") + "/"
@@ -117,7 +117,9 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         entry = self.corpus.by_path.get(page.file.src_uri)
         if entry is None or entry.kind in ("topic", "scenario") or page.meta.get("td_reused"):
             return context  # a reused page keeps its previous output, picture included
-        groups = neighbourhood(entry, self.corpus, self.config.picture_max_nodes)
+        groups = self.groups.pop(entry.id, None)
+        if groups is None:
+            groups = neighbourhood(entry, self.corpus, self.config.picture_max_nodes)
         shown = drawn(groups, self.config.picture_max_nodes)
         svg = ""
         if groups and self.config.picture_enabled:
@@ -142,9 +144,10 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         if corpus is None or entry is None or not self.config.enabled:
             return None
         limit = self.config.picture_max_nodes
+        groups = self.groups[entry.id] = neighbourhood(entry, corpus, limit)
         return [limit, self.config.explorer_enabled,
                 [(g.kind, g.direction, g.total, [(n.id, n.level, n.declared) for n in g.items])
-                 for g in neighbourhood(entry, corpus, limit)]]
+                 for g in groups]]
 
     def _explorer_context(self) -> dict[str, Any]:
         kinds = [{"kind": k, "label": f"{out}／{back}" if out != back else out}
