@@ -30,6 +30,18 @@ def project(tmp_path: Path):
     return copy
 
 
+@pytest.fixture(scope="module")
+def driver():  # type: ignore[no-untyped-def]
+    """Headless Chromium for one test module (a module may define its own ``driver``)."""
+    from a11y.browser import browser_unavailable_reason, start_chrome
+    from tests.components import missing
+
+    if (reason := browser_unavailable_reason()) is not None:
+        missing(reason)
+    with start_chrome() as chrome:
+        yield chrome
+
+
 def tongda(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the ``tongda`` command line as a user would."""
     return subprocess.run([sys.executable, "-m", "site_builder.cli", *args], cwd=cwd,

@@ -15,7 +15,6 @@ from a11y.browser import (
     element_screenshot,
     serve_directory,
     set_viewport,
-    start_chrome,
 )
 from a11y.browser_checks import BrowserChecker, BrowserOptions, Shots
 from a11y.site import DEFAULT_MODE, Mode, PageInfo
@@ -89,12 +88,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     with serve_directory(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[object]:
-    with start_chrome() as d:
-        yield d
 
 
 @pytest.fixture

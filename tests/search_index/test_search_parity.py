@@ -5,6 +5,7 @@ import json
 import random
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypinyin import Style, lazy_pinyin
@@ -60,14 +61,19 @@ def queries() -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def test_node_and_python_give_the_same_top_ten(index_dir: Path, tmp_path: Path) -> None:
-    qs = queries()
-    assert len(qs) >= 200
+def run_node(tmp_path: Path, index_dir: Path, requests: list[Any]) -> list[Any]:
+    """The browser runtime's answers to ``requests``, run under Node."""
     script = tmp_path / "parity.js"
     script.write_text(NODE, "utf-8")
     res = subprocess.run(["node", str(script), str(RUNTIME), str(index_dir)],
-                         input=json.dumps(qs), capture_output=True, text=True, check=True)
-    js = json.loads(res.stdout)
+                         input=json.dumps(requests), capture_output=True, text=True, check=True)
+    return json.loads(res.stdout)
+
+
+def test_node_and_python_give_the_same_top_ten(index_dir: Path, tmp_path: Path) -> None:
+    qs = queries()
+    assert len(qs) >= 200
+    js = run_node(tmp_path, index_dir, qs)
     py = Searcher(index_dir)
     mismatches = []
     for q, j in zip(qs, js):
@@ -84,11 +90,7 @@ def test_filters_sorting_and_ranges_agree(index_dir: Path, tmp_path: Path) -> No
         cases += [[q, {"filters": {"kind": ["policy"]}}], [q, {"sort": "date"}],
                   [q, {"filters": {"date": ["2010", "2019-06"]}}],
                   [q, {"filters": {"level": ["national"], "date": ["", "2012"]}, "sort": "date"}]]
-    script = tmp_path / "parity.js"
-    script.write_text(NODE, "utf-8")
-    res = subprocess.run(["node", str(script), str(RUNTIME), str(index_dir)],
-                         input=json.dumps(cases), capture_output=True, text=True, check=True)
-    js = json.loads(res.stdout)
+    js = run_node(tmp_path, index_dir, cases)
     py = Searcher(index_dir)
     for (q, opts), j in zip(cases, js):
         r = py.search(q, limit=10, **opts)

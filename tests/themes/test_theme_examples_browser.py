@@ -11,7 +11,7 @@ import pytest
 from theme_testlib import COMPONENTS, OWN_COMPONENTS, ROOT, THEME, examples, modes, render_example
 
 from a11y.axe import AxeRunner, find_axe
-from a11y.browser import serve_directory, start_chrome
+from a11y.browser import serve_directory
 
 pytestmark = [pytest.mark.browser]
 
@@ -61,12 +61,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (root / component / f"{example['name']}.html").write_text(page(component, example), "utf-8")
     with serve_directory(root) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    with start_chrome() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from theme_testlib import FIXTURE, ROOT
 
-from a11y.browser import serve_directory, start_chrome
+from a11y.browser import serve_directory
 
 pytestmark = [pytest.mark.browser]
 
@@ -25,12 +25,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert done.returncode == 0, done.stderr[-3000:]
     with serve_directory(dest, headers={"Content-Security-Policy": "default-src 'self'"}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    with start_chrome() as browser:
-        yield browser
 
 
 def wait_for(driver: Any, script: str, timeout: float = 5.0) -> Any:

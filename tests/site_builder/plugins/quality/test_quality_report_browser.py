@@ -27,16 +27,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
-@pytest.fixture(scope="module")
-def driver():
-    from a11y import browser
-
-    if (reason := browser.browser_unavailable_reason()) is not None:
-        missing(reason)
-    with browser.start_chrome(width=1280, height=900) as chrome:
-        yield chrome
-
-
 @pytest.mark.parametrize("url", ["report/", "report/quality.html"])
 def test_axe_finds_no_violation(site: Path, driver, url: str) -> None:
     from a11y.axe import AxeNotFound, AxeRunner, find_axe

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from a11y.browser import serve_directory, start_chrome
+from a11y.browser import serve_directory
 from tests.conftest import FIXTURES, tongda
 
 pytestmark = pytest.mark.browser
@@ -24,12 +24,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert result.returncode == 0, result.stderr
     with serve_directory(root / "site") as base:
         yield base.rstrip("/") + "/"
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[object]:
-    with start_chrome() as chrome:
-        yield chrome
 
 
 def status_text(driver: object) -> str:
