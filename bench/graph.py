@@ -119,16 +119,11 @@ def template_cost(docs_dir: Path, config_file: Path) -> dict[str, float]:
     from mkdocs.config import load_config
 
     from site_builder.content.corpus import load_corpus
-    from site_builder.plugins.core.context import cn_date, page_context
+    from site_builder.plugins.core.context import cn_date, page_context, related_panels
     from site_builder.plugins.core.plugin import LinkFragments
     from site_builder.plugins.graph.builder import add_citations
-    from site_builder.plugins.graph.lineage import chain_context
-    from site_builder.plugins.graph.neighbourhood import (
-        drawn,
-        groups_context,
-        neighbourhood,
-        render_svg,
-    )
+    from site_builder.plugins.graph.lineage import chain, chain_context
+    from site_builder.plugins.graph.neighbourhood import picture_groups, render_svg
 
     env = load_config(str(config_file)).theme.get_env()
     env.filters["cn_date"] = cn_date
@@ -154,11 +149,11 @@ def template_cost(docs_dir: Path, config_file: Path) -> dict[str, float]:
     after = render_panels()
     contexts = []  # built by on_page_context in a build, and timed there: not counted here
     for entry in corpus.documents.values():
-        groups = neighbourhood(entry, corpus, 16)
+        groups = picture_groups(related_panels(entry, corpus, "../../"), 16)
         contexts.append({
-            "groups": groups_context(drawn(groups, 16), "../../"),
             "svg": render_svg(entry, groups, 16, "t"), "count": 1, "more": 0,
-            "lineage": chain_context(entry, corpus, "../../"), "explorer_href": "x"})
+            "lineage": chain_context(entry, chain(entry, corpus), "../../"),
+            "explorer_href": "x"})
     started = time.process_time()
     for graph in contexts:
         partial.render(graph=graph)

@@ -45,18 +45,24 @@ def _panels(html: str) -> str:
     return found.group(0)
 
 
-def test_rendered_once_items_equal_the_item_template(project) -> None:
+@pytest.mark.parametrize("fixture", ["portal-small", "graph-site"])
+def test_rendered_once_items_equal_the_item_template(project, fixture: str) -> None:
     """The panels output each document's item rendered once per build; the markup is what
-    ``partials/doc_link.html`` gives for that item on that page, titles escaped."""
+    ``partials/doc_link.html`` gives for that item on that page, titles escaped, and an
+    item whose relation was found in the text (the graph plugin) is marked the same way."""
     from site_builder.content.corpus import load_corpus
     from site_builder.plugins.core.context import cn_date, doc_link, page_context
+    from site_builder.plugins.graph.builder import add_citations
 
-    root = project("portal-small")
+    root = project(fixture)
     _build(root)
     config = load_config(str(root / "mkdocs.yml"))
     env = config.theme.get_env()
     env.filters["cn_date"] = cn_date
     corpus = load_corpus(root / "content", today=dt.date(2024, 6, 1))
+    if "tongda-graph" in config.plugins:
+        add_citations(corpus)
+    marked = 0
     template = env.get_template("partials/panels.html")
     checked = 0
     for entry in corpus.documents.values():
@@ -74,7 +80,9 @@ def test_rendered_once_items_equal_the_item_template(project) -> None:
         expected = template.render(context | {"page": _Page(), "base_url": ".."})
         assert _panels(out.read_text(encoding="utf-8")) == _panels(expected)
         checked += 1
+        marked += _panels(expected).count("td-tag--found")
     assert checked >= 3
+    assert marked > 0 if "tongda-graph" in config.plugins else marked == 0
 
     link = doc_link(next(iter(corpus.documents.values())), "../../")
     link["title"] = 'A&B<script>"x"</script>'

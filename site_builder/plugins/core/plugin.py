@@ -355,6 +355,11 @@ def _move(file: File, dest_uri: str) -> None:
         file.__dict__.pop(cached, None)
 
 
+FOUND_MARK = ' <span class="td-tag td-tag--found">正文中的引用</span>'
+"""After a panel item whose relation was found in the text (kept in step with the
+per-item fallback in ``partials/panels.html``)."""
+
+
 class LinkFragments:
     """Each document's list item, rendered once per build and reused on every page.
 
@@ -381,7 +386,10 @@ class LinkFragments:
             if html is None:
                 html = cache[key] = Markup(self.template.render(item=item))
             item["html"] = html
-            parts.append(f"\n      <li>{html}</li>")
+            # A relation found in the text rather than declared (the graph plugin's
+            # citations) says so: the picture draws it dashed, the list names it.
+            found = FOUND_MARK if item.get("declared") is False else ""
+            parts.append(f"\n      <li>{html}{found}</li>")
         return Markup("".join(parts))
 
 

@@ -49,13 +49,10 @@ def chain(entry: Entry, corpus: Corpus) -> list[Entry]:
     return list(reversed(out))
 
 
-def chain_context(entry: Entry, corpus: Corpus, root: str = "") -> list[dict[str, Any]]:
-    """The chain as breadcrumbs: title, href (``root`` + url), level label; empty when
-    there is no chain."""
-    if entry.kind != "policy":
-        return []
-    links = chain(entry, corpus)
-    if len(links) < 2:
+def chain_context(entry: Entry, links: list[Entry], root: str = "") -> list[dict[str, Any]]:
+    """The chain ``links`` (from ``chain``) as breadcrumbs: title, href (``root`` + url),
+    level label; empty when there is no chain."""
+    if entry.kind != "policy" or len(links) < 2:
         return []
     return [{"id": e.id, "title": e.meta.title, "href": root + e.url, "current": e is entry,
              "level_label": LEVEL_LABELS.get(getattr(e.meta, "level", "") or "", "")}

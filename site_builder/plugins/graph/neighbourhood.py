@@ -1,7 +1,9 @@
-"""A document's neighbourhood: the same groups as the related panels, as a list and a picture.
+"""A document's neighbourhood as a picture: the related panels, drawn.
 
-The picture is pre-rendered SVG (no JavaScript), drawn from exactly the list that is shown
-under it, so the picture is never the only way to get the information.
+The picture is pre-rendered SVG (no JavaScript), drawn from the page's related panels
+("相关内容", grouped by relation in both directions, found citations marked), which are its
+text alternative: the picture never shows anything the list does not, so it is never the
+only way to get the information.
 """
 
 from __future__ import annotations
@@ -11,19 +13,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
-from site_builder.content.corpus import Corpus, Entry
-from site_builder.content.graph import EDGE_LABELS
-from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
+from site_builder.content.corpus import Entry
 
-# Same order as the core's panels; topics show as tags, not in the picture.
-GROUP_ORDER = ["interprets", "based_on", "implements", "services", "supersedes", "amends",
-               "about", "scenario", "cites", "related"]
 WIDTH, HEIGHT = 880, 440
 RX, RY = 220, 165
 _LABEL_CHARS = 10
-# Short relation names for the picture's labels (the list under it has the full ones).
+# Short relation names for the picture's labels (the related panels have the full ones).
 SHORT = {
     ("interprets", "out"): "解读对象", ("interprets", "in"): "解读",
     ("based_on", "out"): "上位", ("based_on", "in"): "下位",
@@ -52,7 +49,7 @@ class Neighbour:
 
 @dataclass
 class Group:
-    """Neighbours of one edge kind in one direction."""
+    """One related panel as the picture draws it: its edge kind and direction, its label."""
 
     kind: str
     direction: str
@@ -67,36 +64,23 @@ def level_of(entry: Entry) -> str | None:
     return getattr(entry.meta, "level", None) if entry.kind == "policy" else None
 
 
-def neighbourhood(entry: Entry, corpus: Corpus, limit: int | None = None) -> list[Group]:
-    """Neighbours grouped by (edge kind, direction), declared edges first in each group.
+def picture_groups(panels: list[dict[str, Any]], limit: int) -> list[Group]:
+    """What the picture draws: the first ``limit`` items of the page's related panels, in
+    the panels' order and grouping, each group with its panel's total.
 
-    With ``limit``, a group keeps only its first ``limit`` neighbours and counts the rest
-    (a basic law is cited by hundreds, and a page draws and lists a few of them).
+    The panels (built by the core plugin, found citations included) are the picture's text
+    alternative, so the picture is drawn from them and shows nothing they do not list.
     """
-    groups: dict[tuple[str, str], Group] = {}
-    seen: set[tuple[str, str, str]] = set()
-    documents = corpus.documents
-    sides = (("out", corpus.graph.outgoing(entry.id)), ("in", corpus.graph.incoming(entry.id)))
-    for direction, edges in sides:
-        for edge in sorted(edges, key=lambda e: not e.declared):
-            kind = edge.kind
-            if kind == "topic" or kind not in EDGE_LABELS:
-                continue
-            other_id = edge.target if direction == "out" else edge.source
-            other = documents.get(other_id)
-            if other is None or (kind, direction, other_id) in seen:
-                continue
-            seen.add((kind, direction, other_id))
-            group = groups.get((kind, direction))
-            if group is None:
-                label = EDGE_LABELS[kind][0 if direction == "out" else 1]
-                group = groups[(kind, direction)] = Group(kind, direction, label)
-            group.total += 1
-            if limit is None or len(group.items) < limit:
-                group.items.append(Neighbour(other.id, other.meta.title, other.url,
-                                             other.kind, level_of(other), edge.declared))
-    order = {kind: n for n, kind in enumerate(GROUP_ORDER)}
-    return sorted(groups.values(), key=lambda g: (order.get(g.kind, 99), g.direction))
+    out: list[Group] = []
+    left = limit
+    for panel in panels:
+        group = Group(panel["kind"], panel["direction"], panel["label"], [], panel["total"])
+        for item in panel["items"][:max(left, 0)]:
+            group.items.append(Neighbour(item["id"], item["title"], item["url"], item["kind"],
+                                         item.get("level"), item.get("declared", True)))
+        left -= len(group.items)
+        out.append(group)
+    return out
 
 
 def _short(text: str, limit: int = _LABEL_CHARS) -> str:
@@ -173,51 +157,4 @@ def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str)
 
 
 def _summary(entry: Entry, total: int) -> str:
-    return f"《{entry.meta.title}》的关系图：与 {total} 个文档相关，图中各项见图下列表"
-
-
-def drawn(groups: list[Group], max_nodes: int) -> list[Group]:
-    """The groups cut to the first ``max_nodes`` neighbours: what the picture shows."""
-    out: list[Group] = []
-    left = max_nodes
-    for group in groups:
-        if left <= 0:
-            break
-        out.append(Group(group.kind, group.direction, group.label, group.items[:left],
-                         group.total))
-        left -= len(out[-1].items)
-    return out
-
-
-def groups_context(
-    groups: list[Group], root: str, cache: dict[tuple[str, str, bool], Markup] | None = None,
-) -> list[dict[str, Any]]:
-    """The picture's text alternative as plain dicts; ``root`` leads from the page to the
-    site root, so links need no per-item URL filter in the template (thousands of pages).
-
-    Each item carries its list markup (``html``), drawn here like the picture. ``cache``
-    keeps it across pages for the build: a law cited from hundreds of pages is escaped
-    and joined once.
-    """
-    cache = {} if cache is None else cache
-    out = []
-    for g in groups:
-        items = []
-        for n in g.items:
-            href = root + n.url
-            html = cache.get((n.id, href, n.declared))
-            if html is None:
-                level = LEVEL_LABELS.get(n.level or "", "")
-                note = "声明的关系" if n.declared else "正文中的引用"
-                html = cache[(n.id, href, n.declared)] = Markup(
-                    f'<a href="{escape(href)}">{escape(n.title)}</a> <span class="td-doc-meta">'
-                    f'{KIND_LABELS.get(n.kind, n.kind)}{" · " + level if level else ""} · '
-                    f'{note}</span>')
-            items.append({"id": n.id, "title": n.title, "href": href, "declared": n.declared,
-                          "html": html})
-        # One piece of markup per group: Jinja writing a list out item by item costs
-        # ten template steps an item on every page.
-        listed = Markup("".join(f"\n      <li>{i['html']}</li>" for i in items))
-        out.append({"kind": g.kind, "direction": g.direction, "label": g.label,
-                    "items": items, "items_html": listed})
-    return out
+    return f"《{entry.meta.title}》的关系图：与 {total} 个文档相关，各项列在本页“相关内容”中"

@@ -9,20 +9,20 @@ from pathlib import Path
 from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from site_builder.content.corpus import Corpus
+from site_builder.content.corpus import Corpus, Entry
 from site_builder.content.graph import EDGE_LABELS
 from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
 
 from . import cache as citation_cache
 from .builder import GraphBuild, add_citations, graph_json
 from .config import GraphConfig
-from .lineage import chain_context
-from .neighbourhood import drawn, groups_context, neighbourhood, render_svg
+from .lineage import chain, chain_context
+from .neighbourhood import picture_groups, render_svg
 
 log = logging.getLogger("mkdocs.plugins.tongda-graph")
 ASSETS_CSS = ["components/graph/graph.css"]
@@ -38,11 +38,10 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         self.result: GraphBuild | None = None
         self.unresolved: list[tuple[str, int, str]] = []
         """(source path, line, cited text) of citations that resolve to nothing."""
-        self.groups: dict[str, list[Any]] = {}
-        """Each page's neighbourhood as the page signature computed it, for the page's
-        context when the page is rendered after all (computed once per page a build)."""
-        self.item_html: dict[tuple[str, str, bool], Any] = {}
-        """Each neighbour's list item, built once per build (see ``groups_context``)."""
+        self.chains: dict[str, list[Any]] = {}
+        """Each page's lineage as the page signature computed it, for the page's context
+        when the page is rendered after all (computed once per page a build)."""
+        self._options = ""
         self.seconds = 0.0
         """Time spent finding citations and adding them (for the benchmark)."""
 
@@ -65,7 +64,10 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         if not self.config.enabled or self.corpus is None:
             return files
         started = time.perf_counter()
-        self.item_html, self.groups = {}, {}
+        self.chains = {}
+        # The options as set (mkdocs.yml is in the site signature; options set otherwise,
+        # by a command or a test, are not): part of every page's signature.
+        self._options = repr(sorted(self.config.items()))
         if self.config.citations_enabled:
             basis = self.config.citations_basis
             folder = self._cache_folder(config)
@@ -107,6 +109,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
                              td_js=list(ASSETS_JS))
         return markdown
 
+    @event_priority(-50)  # after the core plugin: the picture is drawn from its panels
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
         if not self.config.enabled or self.corpus is None:
@@ -117,37 +120,44 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         entry = self.corpus.by_path.get(page.file.src_uri)
         if entry is None or entry.kind in ("topic", "scenario") or page.meta.get("td_reused"):
             return context  # a reused page keeps its previous output, picture included
-        groups = self.groups.pop(entry.id, None)
-        if groups is None:
-            groups = neighbourhood(entry, self.corpus, self.config.picture_max_nodes)
-        shown = drawn(groups, self.config.picture_max_nodes)
-        svg = ""
-        if groups and self.config.picture_enabled:
-            svg = render_svg(entry, groups, self.config.picture_max_nodes, "td-graph-title")
-        root = "../" * page.url.count("/")
+        # The core's related panels hold the neighbours, found citations included: they
+        # are the picture's text alternative, and the picture draws their first items.
+        panels = cast(dict[str, Any], context).get("panels") or []
+        limit = self.config.picture_max_nodes
+        groups = picture_groups(panels, limit)
         total = sum(g.total for g in groups)
-        listed = groups_context(shown, root, self.item_html)
+        shown = sum(len(g.items) for g in groups)
+        svg = ""
+        if shown and self.config.picture_enabled:
+            svg = render_svg(entry, groups, limit, "td-graph-title")
+        root = "../" * page.url.count("/")
+        lineage = self.chains.pop(entry.id, None)
+        if lineage is None:
+            lineage = self._lineage(entry)
         cast(dict[str, Any], context)["graph"] = {
-            "groups": listed, "svg": svg,
-            "lineage": chain_context(entry, self.corpus, root),
+            "svg": svg, "lineage": chain_context(entry, lineage, root),
             "explorer_href": (root + self._explorer_dir() + "#" + entry.id
                               if self.config.explorer_enabled else None),
-            "id": entry.id, "count": total, "more": total - sum(len(g.items) for g in shown),
+            "id": entry.id, "count": total, "more": total - shown,
         }
         return context
 
     def page_signature_extra(self, page: Page) -> Any:
-        """What the picture depends on beyond the core's panels and lineage (read by the
-        core's page reuse): each neighbour's level and whether its edge was declared."""
+        """What the graph section depends on beyond the core's part of the signature (its
+        panels carry each neighbour's level and whether its edge was declared): the
+        lineage, which follows found edges and the levels of every policy above."""
         corpus = self.corpus
         entry = corpus.by_path.get(page.file.src_uri) if corpus is not None else None
         if corpus is None or entry is None or not self.config.enabled:
             return None
-        limit = self.config.picture_max_nodes
-        groups = self.groups[entry.id] = neighbourhood(entry, corpus, limit)
-        return [limit, self.config.explorer_enabled,
-                [(g.kind, g.direction, g.total, [(n.id, n.level, n.declared) for n in g.items])
-                 for g in groups]]
+        lineage = self.chains[entry.id] = self._lineage(entry)
+        return [self._options, [(e.id, e.meta.title, getattr(e.meta, "level", None))
+                                for e in lineage]]
+
+    def _lineage(self, entry: Entry) -> list[Entry]:
+        """A policy's chain up the levels (only policies have one)."""
+        assert self.corpus is not None
+        return chain(entry, self.corpus) if entry.kind == "policy" else [entry]
 
     def _explorer_context(self) -> dict[str, Any]:
         kinds = [{"kind": k, "label": f"{out}／{back}" if out != back else out}

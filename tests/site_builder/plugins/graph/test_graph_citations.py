@@ -9,10 +9,11 @@ import pytest
 from lxml import etree
 
 from site_builder.content.corpus import load_corpus
+from site_builder.plugins.core.context import related_panels
 from site_builder.plugins.graph.builder import add_citations, graph_json
 from site_builder.plugins.graph.citations import CitationFinder
 from site_builder.plugins.graph.lineage import chain
-from site_builder.plugins.graph.neighbourhood import neighbourhood, render_svg
+from site_builder.plugins.graph.neighbourhood import picture_groups, render_svg
 from site_builder.plugins.graph.titles import cn_number, parse_number, title_key
 
 pytestmark = pytest.mark.unit
@@ -94,29 +95,39 @@ def test_lineage_runs_national_to_district(corpus) -> None:
     assert [e.id for e in chain(corpus.documents["employment-law"], corpus)] == ["employment-law"]
 
 
-def test_picture_draws_exactly_the_listed_neighbours(corpus) -> None:
+def test_picture_draws_the_first_items_of_the_related_panels(corpus) -> None:
     add_citations(corpus)
     entry = corpus.documents["city-measures"]
-    groups = neighbourhood(entry, corpus)
+    panels = related_panels(entry, corpus, "../../")
+    groups = picture_groups(panels, 50)
     listed = [n.id for g in groups for n in g.items]
+    assert listed == [item["id"] for panel in panels for item in panel["items"]]
     assert {"province-implementation", "stable-jobs-notice", "city-measures-text",
             "stable-jobs-subsidy", "district-rules"} <= set(listed)
+    assert [(g.kind, g.direction, g.label, g.total) for g in groups] == \
+        [(p["kind"], p["direction"], p["label"], p["total"]) for p in panels]
     svg = etree.fromstring(render_svg(entry, groups, 50, "t").encode())
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "t"
-    assert "图中各项见图下列表" in svg.find("s:title", ns).text
+    assert "各项列在本页“相关内容”中" in svg.find("s:title", ns).text
     nodes = svg.findall("s:circle", ns)
     assert len(nodes) == len(listed) + 1  # plus the centre
     dashed = svg.xpath("//s:line[contains(@class,'--found')]", namespaces=ns)
-    assert len(dashed) == sum(not n.declared for g in groups for n in g.items)
+    assert len(dashed) == sum(not n.declared for g in groups for n in g.items) > 0
+    levels = {n.id: n.level for g in groups for n in g.items}
+    assert levels["district-rules"] == "district" and levels["city-measures-text"] is None
 
 
 def test_picture_caps_nodes_and_says_how_many_more(corpus) -> None:
     add_citations(corpus)
     entry = corpus.documents["city-measures"]
-    groups = neighbourhood(entry, corpus)
+    panels = related_panels(entry, corpus, "../../")
+    groups = picture_groups(panels, 2)
+    assert sum(len(g.items) for g in groups) == 2
+    assert [n.id for g in groups for n in g.items] == \
+        [item["id"] for panel in panels for item in panel["items"]][:2]
     svg = render_svg(entry, groups, 2, "t")
-    total = sum(len(g.items) for g in groups)
+    total = sum(p["total"] for p in panels)
     assert svg.count("<circle") == 3 and f"另有 {total - 2} 项" in svg
 
 
@@ -132,32 +143,26 @@ def test_graph_json_shape(corpus) -> None:
             "declared": False} in data["edges"]
 
 
-def test_neighbourhood_limit_keeps_counts(corpus) -> None:
+def test_picture_counts_from_panel_totals_not_from_shown_items(corpus) -> None:
+    """A panel lists at most PANEL_LIMIT items; the picture's "另有 N 项" counts from
+    the panels' totals (a basic law is cited by hundreds)."""
     add_citations(corpus)
     entry = corpus.documents["city-measures"]
-    full = neighbourhood(entry, corpus)
-    capped = neighbourhood(entry, corpus, limit=1)
-    assert [(g.kind, g.direction, g.total) for g in capped] == \
-        [(g.kind, g.direction, len(g.items)) for g in full]
-    assert all(len(g.items) == min(1, g.total) for g in capped)
-    assert [g.items[0].id for g in capped] == [g.items[0].id for g in full]
-    # The picture counts what it leaves out from the totals, not from the capped lists.
-    total = sum(g.total for g in capped)
-    svg = render_svg(entry, capped, 2, "t")
-    assert f"另有 {total - 2} 项" in svg
+    panels = related_panels(entry, corpus, "../../")
+    for panel in panels:  # as if each panel had been cut to its first item
+        panel["total"] += 5
+        panel["items"] = panel["items"][:1]
+    groups = picture_groups(panels, 50)
+    total = sum(p["total"] for p in panels)
+    assert sum(g.total for g in groups) == total
+    assert f"另有 {total - len(panels)} 项" in render_svg(entry, groups, 50, "t")
 
 
-def test_text_alternative_items_are_escaped_and_shared(corpus) -> None:
-    from site_builder.plugins.graph.neighbourhood import Group, Neighbour, groups_context
+def test_picture_escapes_titles(corpus) -> None:
+    from site_builder.plugins.graph.neighbourhood import Group, Neighbour
 
-    odd = Neighbour("odd", '《A&B》<script>"x"</script>', "policies/odd/", "policy", "city", False)
-    groups = [Group("cites", "out", "引用", [odd], 1), Group("related", "in", "相关", [odd], 1)]
-    cache: dict = {}
-    listed = groups_context(groups, "../../", cache)
-    html = str(listed[0]["items"][0]["html"])
-    assert html.startswith('<a href="../../policies/odd/">')
-    assert "<script>" not in html and "&lt;script&gt;" in html and "A&amp;B" in html
-    assert "市级" in html  # the level is shown by its label
-    assert "正文中的引用" in html
-    assert "<li>" in str(listed[0]["items_html"]) and html in str(listed[0]["items_html"])
-    assert len(cache) == 1  # the same neighbour on the same page depth is built once
+    odd = Neighbour("odd", 'A&B<i>"', "policies/odd/", "policy", "city", False)
+    svg = render_svg(corpus.documents["city-measures"], [Group("cites", "out", "引用", [odd], 1)],
+                     16, "t")
+    etree.fromstring(svg.encode())  # well-formed
+    assert "<i>" not in svg and "A&amp;B&lt;i&gt;&#34;" in svg

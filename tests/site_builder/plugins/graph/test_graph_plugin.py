@@ -65,17 +65,36 @@ def test_lineage_breadcrumbs_top_down(built) -> None:
     assert target == (site / "policies/employment-law/index.html").resolve()
 
 
-def test_picture_has_text_alternative_with_the_same_items(built) -> None:
-    site, _ = built
+def test_picture_text_alternative_is_the_related_panels(built) -> None:
+    """The picture draws the first items of the related panels, in their order, and says
+    where its text alternative is; every drawn node is listed there."""
+    site, plugin = built
     doc = page(site, "policies/city-measures")
     section = doc.xpath("//section[@class='td-graph']")[0]
     svg = section.xpath(".//*[local-name()='svg']")[0]
     assert svg.get("role") == "img"
     title = svg.xpath("./*[local-name()='title']")[0]
     assert title.get("id") == svg.get("aria-labelledby")
-    listed = section.xpath(".//details//li/a/@href")
-    circles = svg.xpath(".//*[local-name()='circle']")
-    assert len(circles) == len(listed) + 1 and len(listed) >= 5
+    assert "相关内容" in title.text
+    panels = doc.xpath("//aside[@id='td-related']")[0]
+    (href,) = section.xpath(".//figcaption/a/@href")
+    assert href == "#td-related"
+    titles = panels.xpath(".//li/a/text()")
+    labels = [t.text.split("：", 1)[1] for t in
+              svg.xpath("./*[local-name()='text' and @class='td-graph__label']")]
+    assert len(labels) == min(len(titles), plugin.config.picture_max_nodes) >= 5
+    for label, listed in zip(labels, titles):  # same items, same order
+        assert listed == label or (label.endswith("…") and listed.startswith(label[:-1]))
+    # A dashed line for each found relation; the panel names each one.
+    items = panels.xpath(".//li")
+    found = [li for li in items if li.xpath("span[contains(@class,'td-tag--found')]")]
+    dashed = svg.xpath("./*[local-name()='line' and contains(@class,'--found')]")
+    assert len(dashed) == len([li for li in items[:len(labels)] if li in found]) > 0
+    assert all(li.xpath("string(span[contains(@class,'td-tag--found')])") == "正文中的引用"
+               for li in found)
+    # Elder mode hides the picture along with the panels it hides (引用, 相关).
+    assert section.xpath(".//figure")[0].get("data-td-elder") == "hide"
+    assert not section.xpath(".//details")  # no second copy of the list
     assert section.xpath(".//a[contains(@href,'graph/#city-measures')]")
 
 
