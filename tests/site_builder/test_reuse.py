@@ -51,3 +51,26 @@ def test_rebuild_reuses_pages_and_matches_a_fresh_build(project) -> None:
     assert "中华人民共和国护照法（新）" in neighbour
     text = (root / "site/text/services/passport-service/index.html").read_text(encoding="utf-8")
     assert "中华人民共和国护照法（新）" in text
+
+
+def test_graph_rebuild_after_a_citation_goes_matches_a_fresh_build(project) -> None:
+    """With the policy graph, a page depends on citations found in other files: when a
+    document stops citing another, the cited page's panels and picture, and the lineage
+    of everything below, must change on a rebuild exactly as on a fresh build."""
+    root = project("graph-site")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "cache_enabled: false", "cache_enabled: true"), encoding="utf-8")
+    assert build(root) == 0
+    assert build(root) > 0
+    before = (root / "site/policies/stable-jobs-notice/index.html").read_text(encoding="utf-8")
+    assert "临江市稳就业若干措施" in before  # cited by 文号 from city-measures
+    source = root / "content/policies/city-measures.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "和国办函〔2018〕71号文件精神", "精神"), encoding="utf-8")
+    reused = build(root)
+    assert reused > 0
+    assert build(root, "-d", "fresh-site") == 0
+    assert differences(root / "site", root / "fresh-site") == []
+    after = (root / "site/policies/stable-jobs-notice/index.html").read_text(encoding="utf-8")
+    assert "临江市稳就业若干措施" not in after

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
+import json
 import logging
 import sys
 from pathlib import Path
@@ -210,6 +212,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if (entry := self.corpus.by_path.get(src)) is not None:
             ctx = page_context(entry, self.corpus)
             ctx.pop("doc"), ctx.pop("meta")
+            ctx["panels"] = _panels_signature(ctx["panels"], self.corpus)
             if entry.kind in ("topic", "scenario"):
                 ctx["members"] = _members(entry, self.corpus)
             ctx["lineage"] = _ancestors(entry.id, self.corpus)
@@ -417,6 +420,26 @@ def _members(entry: Entry, corpus: Corpus,
         docs = [e for e in corpus.of_kind(kind) if entry.id in e.meta.topics]
         if docs:
             out[kind] = [doc_link(e, root) for e in docs]
+    return out
+
+
+def _panels_signature(panels: list[dict[str, Any]], corpus: Corpus) -> list[Any]:
+    """The related panels as the page signature needs them: each item as a digest of its
+    document's link data (made once per document a build) and whether its relation was
+    declared. A basic law is listed on hundreds of pages; its data is serialised once."""
+    digests: dict[str, str] = corpus.memo.setdefault("doc_link_digest", {})
+    out = []
+    for panel in panels:
+        items = []
+        for item in panel["items"]:
+            digest = digests.get(item["id"])
+            if digest is None:
+                data = {k: v for k, v in item.items() if k != "declared"}
+                blob = json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
+                digest = digests[item["id"]] = hashlib.blake2b(
+                    blob.encode(), digest_size=12).hexdigest()
+            items.append((digest, item.get("declared")))
+        out.append({k: v for k, v in panel.items() if k != "items"} | {"items": items})
     return out
 
 
