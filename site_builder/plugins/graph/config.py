@@ -21,7 +21,8 @@ class GraphConfig(Config):
     picture_enabled = c.Type(bool, default=True)
     """Pre-render each document's neighbourhood as an SVG picture on its page."""
     picture_max_nodes = c.Type(int, default=16)
-    """How many neighbours the picture draws; the list under it always has them all."""
+    """How many neighbours the picture draws (the first items of the page's related panels,
+    which are its text alternative and list every neighbour up to the core's panel limit)."""
 
     explorer_enabled = c.Type(bool, default=True)
     """Generate the explorer page."""
