@@ -120,3 +120,30 @@ def test_explorer_and_a_document_page_pass_axe(driver: Any) -> None:
     driver.get(driver.base_url + "policies/district-rules/")
     result = runner.run(driver)
     assert result["violations"] == [], [v["id"] for v in result["violations"]]
+
+
+def test_picture_leads_to_its_text_alternative_by_keyboard(driver: Any) -> None:
+    """The caption's link takes keyboard focus to 相关内容, which lists every item the picture
+    draws; elder mode hides the picture together with the panels it hides (引用, 相关)."""
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(driver.base_url + "policies/city-measures/")
+    tab_to(driver, "el.closest('figcaption') !== null && el.getAttribute('href') === '#td-related'")
+    press(driver, Keys.ENTER)
+    wait_for(driver, "document.activeElement && document.activeElement.id === 'td-related'")
+    labels = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.td-graph__svg text[class=\"td-graph__label\"]'))"
+        ".map(t => t.textContent.split('：')[1].replace('…', ''))")
+    listed = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#td-related li > a'))"
+        ".map(a => a.textContent)")
+    assert labels and all(any(t.startswith(label) for t in listed) for label in labels)
+    figure = "getComputedStyle(document.querySelector('.td-graph__figure')).display"
+    assert driver.execute_script("return " + figure) != "none"
+    driver.execute_script("document.documentElement.setAttribute('data-td-mode', 'elder')")
+    try:
+        assert driver.execute_script("return " + figure) == "none"
+        assert driver.execute_script(
+            "return getComputedStyle(document.querySelector('.td-graph__lineage')).display") != "none"
+    finally:
+        driver.execute_script("document.documentElement.removeAttribute('data-td-mode')")
