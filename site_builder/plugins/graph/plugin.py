@@ -131,13 +131,17 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         if shown and self.config.picture_enabled:
             svg = render_svg(entry, groups, limit, "td-graph-title")
         root = "../" * page.url.count("/")
+        explorer = (root + self._explorer_dir() + "#" + entry.id
+                    if self.config.explorer_enabled else None)
+        for panel in panels:  # a panel that lists only the first items leads to the rest
+            if panel["more"] and explorer:
+                panel["explorer_href"] = explorer
         lineage = self.chains.pop(entry.id, None)
         if lineage is None:
             lineage = self._lineage(entry)
         cast(dict[str, Any], context)["graph"] = {
             "svg": svg, "lineage": chain_context(entry, lineage, root),
-            "explorer_href": (root + self._explorer_dir() + "#" + entry.id
-                              if self.config.explorer_enabled else None),
+            "explorer_href": explorer,
             "id": entry.id, "count": total, "more": total - shown,
         }
         return context

@@ -173,3 +173,31 @@ def test_found_citations_are_kept_until_a_file_changes(tmp_path: Path, caplog) -
     (root / ".tongda-cache" / "graph" / "citations.json").write_text("{", encoding="utf-8")
     log, damaged = run()
     assert "沿用" not in log and damaged == edited
+
+
+@pytest.mark.parametrize("explorer", ["map/", None])
+def test_a_cut_panel_leads_to_the_explorer_where_it_is(tmp_path: Path, monkeypatch,
+                                                       explorer: str | None) -> None:
+    """A panel that lists only its first items links to the rest in the explorer, at the
+    explorer's configured path, and does not link at all when there is no explorer."""
+    import shutil
+
+    import site_builder.plugins.core.context as context
+
+    monkeypatch.setattr(context, "PANEL_LIMIT", 1)
+    root = tmp_path / "graph-site"
+    shutil.copytree(Path(__file__).parents[3] / "fixtures" / "graph-site", root)
+    config_file = root / "mkdocs.yml"
+    option = f"explorer_path: {explorer}" if explorer else "explorer_enabled: false"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace(
+        "  - tongda-graph\n", f"  - tongda-graph:\n      {option}\n"), encoding="utf-8")
+    build(load_config(str(config_file), site_dir=str(root / "site")))
+    doc = page(root / "site", "policies/employment-law")
+    more = doc.xpath("//p[@class='td-related__more']")
+    assert more, "a panel of the law is cut to its first item"
+    links = [a.get("href") for p in more for a in p.xpath(".//a")]
+    if explorer is None:
+        assert links == [] and not (root / "site" / "graph" / "index.html").exists()
+        return
+    assert links and all(h == "../../map/#employment-law" for h in links)
+    assert (root / "site" / "policies/employment-law" / "../../map/index.html").resolve().is_file()
