@@ -182,7 +182,7 @@ def test_a_cut_panel_leads_to_the_explorer_where_it_is(tmp_path: Path, monkeypat
     explorer's configured path, and does not link at all when there is no explorer."""
     import shutil
 
-    import site_builder.plugins.core.context as context
+    from site_builder.plugins.core import context
 
     monkeypatch.setattr(context, "PANEL_LIMIT", 1)
     root = tmp_path / "graph-site"
