@@ -29,6 +29,7 @@ def test_a_build_gives_the_garbage_collector_back(project) -> None:
     assert gc.get_freeze_count() == 0
     _build(root)
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
+    assert gc.isenabled()  # loading the corpus turns it off for a while
 
     broken = root / "content" / "policies"
     first = sorted(broken.glob("*.md"))[0]
@@ -37,6 +38,34 @@ def test_a_build_gives_the_garbage_collector_back(project) -> None:
     with pytest.raises((Abort, PluginError, SystemExit)):
         _build(root)
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
+    assert gc.isenabled()
+
+
+def test_the_corpus_loads_without_collections(project, monkeypatch) -> None:
+    """Loading the corpus only makes objects the build keeps: the collector is off while it
+    runs (a full collection walked everything loaded so far, four times a load) and on again
+    after it, also when loading fails."""
+    from site_builder.plugins.core import plugin as core
+
+    seen: list[bool] = []
+    original = core.load_corpus
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(core, "load_corpus", spy)
+    root = project("portal-small")
+    _build(root)
+    assert seen == [False] and gc.isenabled()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(core, "load_corpus", broken)
+    with pytest.raises((OSError, Abort, PluginError)):
+        _build(root)
+    assert gc.isenabled()
 
 
 def _panels(html: str) -> str:

@@ -80,7 +80,15 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if not self.config.enabled:
             return files
         today = dt.date.fromisoformat(self.config.today) if self.config.today else None
-        self.corpus = corpus = load_corpus(Path(config.docs_dir), today=today)
+        # Loading makes the objects the whole build keeps (see _gc_freeze): the collector
+        # would walk them again and again as they pile up, and find nothing to free.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.corpus = corpus = load_corpus(Path(config.docs_dir), today=today)
+        finally:
+            if collecting:
+                gc.enable()
         if corpus.errors:
             raise ContentBuildError(corpus)
         self._gc_saved = _gc_freeze()
