@@ -179,10 +179,13 @@ def one_build(docs_dir: Path, work: Path, setup: str) -> None:
     import logging
     import resource
 
+    from site_builder.commands.build import before_exit
+
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     wall, cpu = build_once(docs_dir, work, SETUPS[setup])
     print(json.dumps({"wall": wall, "cpu": cpu,
                       "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    before_exit()  # and then end, as `tongda build` does
 
 
 def _settle(work: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 
@@ -59,3 +60,16 @@ def command(config_file: str | None, site_dir: str | None, strict: bool | None) 
     start = time.monotonic()
     site = run_build(config_file, site_dir, strict=strict)
     click.echo(f"网站已生成：{site}（{time.monotonic() - start:.1f} 秒）", err=True)
+    before_exit()
+
+
+def before_exit() -> None:
+    """Called when a one-build process is about to end.
+
+    What a build made (the corpus, pages, plugin state) still refers to itself in cycles
+    after the build; the interpreter's last full collection would walk all of it, 0.3–0.4 s
+    on the 3,000-law corpus, only to free memory the operating system takes back anyway.
+    Frozen, it is left alone (exit handlers still run). Not for ``tongda serve``, which
+    builds again in the same process.
+    """
+    gc.freeze()

@@ -117,3 +117,22 @@ def test_rendered_once_items_equal_the_item_template(project, fixture: str) -> N
     link["title"] = 'A&B<script>"x"</script>'
     item = env.get_template("partials/doc_link.html").render(item=link)
     assert "<script>" not in item and "A&amp;B&lt;script&gt;" in item
+
+
+def test_tongda_build_leaves_the_exit_nothing_to_collect(project) -> None:
+    """``tongda build`` ends its process after one build: it freezes what the build left so
+    the interpreter's last collection does not walk it. A build that does not end the
+    process (``run_build``, which ``tongda serve`` uses) leaves the collector as it was."""
+    from click.testing import CliRunner
+
+    from site_builder.commands.build import command, run_build
+
+    root = project("portal-small")
+    run_build(str(root / "mkdocs.yml"))
+    assert gc.get_freeze_count() == 0
+    try:
+        result = CliRunner().invoke(command, ["-f", str(root / "mkdocs.yml")])
+        assert result.exit_code == 0, result.output
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
