@@ -62,6 +62,11 @@ class Entry:
         return f"{KIND_FOLDERS[self.meta.kind]}/{self.meta.id}/"
 
     @property
+    def level(self) -> str | None:
+        """A policy's level (national…district); ``None`` for other kinds."""
+        return getattr(self.meta, "level", None) if self.meta.kind == "policy" else None
+
+    @property
     def dest_uri(self) -> str:
         return f"{self.url}index.html"
 

@@ -33,7 +33,7 @@ def summary(entry: Entry) -> dict[str, Any]:
         "api_url": f"{KIND_FOLDERS[entry.kind]}/{entry.id}.json",
         "status": entry.status if entry.kind == "policy" else None,
         "doc_number": getattr(meta, "doc_number", None), "issuer": getattr(meta, "issuer", None),
-        "level": getattr(meta, "level", None) if entry.kind == "policy" else None,
+        "level": entry.level,
         "published": _date(getattr(meta, "published", None)),
         "updated": _date(meta.updated), "summary": meta.summary,
         "topics": list(meta.topics), "audiences": list(meta.audiences),

@@ -39,7 +39,7 @@ def doc_link(entry: Entry, root: str | None = None) -> dict[str, Any]:
         "status_label": STATUS_LABELS.get(entry.status, ""), "inactive": entry.status in INACTIVE,
         "doc_number": getattr(meta, "doc_number", None), "issuer": getattr(meta, "issuer", None),
         "date": date, "date_label": cn_date(date), "summary": meta.summary,
-        "level": getattr(meta, "level", None) if entry.kind == "policy" else None,
+        "level": entry.level,
     }
     if root is not None:
         link["href"] = root + entry.url

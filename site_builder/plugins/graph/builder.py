@@ -8,7 +8,6 @@ from typing import Any
 from site_builder.content.corpus import Corpus, Entry
 
 from .citations import Citation, CitationFinder, Findings
-from .neighbourhood import level_of
 
 
 @dataclass
@@ -58,7 +57,7 @@ def node(entry: Entry) -> dict[str, Any]:
     meta: Any = entry.meta
     date = getattr(meta, "published", None) or getattr(meta, "effective", None)
     return {
-        "id": entry.id, "title": meta.title, "kind": entry.kind, "level": level_of(entry),
+        "id": entry.id, "title": meta.title, "kind": entry.kind, "level": entry.level,
         "url": entry.url, "status": entry.status, "doc_number": getattr(meta, "doc_number", None),
         "issuer": getattr(meta, "issuer", None), "date": date.isoformat() if date else None,
     }

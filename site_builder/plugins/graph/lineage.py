@@ -17,7 +17,7 @@ _MAX_DEPTH = 8
 
 
 def _rank(entry: Entry) -> int:
-    return LEVEL_RANK.get(getattr(entry.meta, "level", None) or "", 9)
+    return LEVEL_RANK.get(entry.level or "", 9)
 
 
 def parent(entry: Entry, corpus: Corpus) -> Entry | None:
@@ -55,5 +55,5 @@ def chain_context(entry: Entry, links: list[Entry], root: str = "") -> list[dict
     if entry.kind != "policy" or len(links) < 2:
         return []
     return [{"id": e.id, "title": e.meta.title, "href": root + e.url, "current": e is entry,
-             "level_label": LEVEL_LABELS.get(getattr(e.meta, "level", "") or "", "")}
+             "level_label": LEVEL_LABELS.get(e.level or "", "")}
             for e in links]

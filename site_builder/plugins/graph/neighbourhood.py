@@ -41,7 +41,6 @@ class Neighbour:
 
     id: str
     title: str
-    url: str
     kind: str
     level: str | None
     declared: bool
@@ -59,11 +58,6 @@ class Group:
     """How many neighbours the group has; ``items`` may hold only the first of them."""
 
 
-def level_of(entry: Entry) -> str | None:
-    """A policy's level (national…district), else ``None``."""
-    return getattr(entry.meta, "level", None) if entry.kind == "policy" else None
-
-
 def picture_groups(panels: list[dict[str, Any]], limit: int) -> list[Group]:
     """What the picture draws: the first ``limit`` items of the page's related panels, in
     the panels' order and grouping, each group with its panel's total.
@@ -76,7 +70,7 @@ def picture_groups(panels: list[dict[str, Any]], limit: int) -> list[Group]:
     for panel in panels:
         group = Group(panel["kind"], panel["direction"], panel["label"], [], panel["total"])
         for item in panel["items"][:max(left, 0)]:
-            group.items.append(Neighbour(item["id"], item["title"], item["url"], item["kind"],
+            group.items.append(Neighbour(item["id"], item["title"], item["kind"],
                                          item.get("level"), item.get("declared", True)))
         left -= len(group.items)
         out.append(group)

@@ -155,7 +155,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         if corpus is None or entry is None or not self.config.enabled:
             return None
         lineage = self.chains[entry.id] = self._lineage(entry)
-        return [self._options, [(e.id, e.meta.title, getattr(e.meta, "level", None))
+        return [self._options, [(e.id, e.meta.title, e.level)
                                 for e in lineage]]
 
     def _lineage(self, entry: Entry) -> list[Entry]:

@@ -161,7 +161,7 @@ def test_picture_counts_from_panel_totals_not_from_shown_items(corpus) -> None:
 def test_picture_escapes_titles(corpus) -> None:
     from site_builder.plugins.graph.neighbourhood import Group, Neighbour
 
-    odd = Neighbour("odd", 'A&B<i>"', "policies/odd/", "policy", "city", False)
+    odd = Neighbour("odd", 'A&B<i>"', "policy", "city", False)
     svg = render_svg(corpus.documents["city-measures"], [Group("cites", "out", "引用", [odd], 1)],
                      16, "t")
     etree.fromstring(svg.encode())  # well-formed
