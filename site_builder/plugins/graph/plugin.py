@@ -17,6 +17,7 @@ from mkdocs.utils.templates import TemplateContext
 from site_builder.content.corpus import Corpus, Entry
 from site_builder.content.graph import EDGE_LABELS
 from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
+from site_builder.plugins.core.plugin import page_root
 
 from . import cache as citation_cache
 from .builder import GraphBuild, add_citations, graph_json
@@ -130,7 +131,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         svg = ""
         if shown and self.config.picture_enabled:
             svg = render_svg(entry, groups, limit, "td-graph-title")
-        root = "../" * page.url.count("/")
+        root = page_root(page)
         explorer = (root + self._explorer_dir() + "#" + entry.id
                     if self.config.explorer_enabled else None)
         for panel in panels:  # a panel that lists only the first items leads to the rest
