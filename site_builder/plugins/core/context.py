@@ -46,42 +46,65 @@ def doc_link(entry: Entry, root: str | None = None) -> dict[str, Any]:
     return link
 
 
+_PANEL_RANK = {kind: n for n, kind in enumerate(PANEL_ORDER)}
+_PANEL_LABELS = ({kind: labels[0] for kind, labels in EDGE_LABELS.items()},
+                 {kind: labels[1] for kind, labels in EDGE_LABELS.items()})
+
+
+def _undeclared(edge: Any) -> bool:
+    return not edge.declared
+
+
 def related_panels(entry: Entry, corpus: Corpus, root: str | None = None) -> list[dict[str, Any]]:
     """Related documents grouped by relation, in both directions, declared first.
 
     A relation written on both sides (a policy's ``services`` and the service's
     ``policies``) names the same thing twice; panels are grouped by what they say to the
     reader, so it shows once.
+
+    The items are shared: one dict per (document, ``root``, declared or found) a build,
+    listed by every page at that depth that relates to the document (a basic law is in
+    the panels of hundreds of pages). Treat them as read-only.
     """
     panels: dict[str, dict[str, Any]] = {}
-    order = {kind: n for n, kind in enumerate(PANEL_ORDER)}
     documents = corpus.documents
-    links: dict[tuple[str, str | None], dict[str, Any]] = corpus.memo.setdefault("doc_link", {})
-    for direction, edges in ((0, corpus.graph.outgoing(entry.id)), (1, corpus.graph.incoming(entry.id))):
-        for edge in sorted(edges, key=lambda e: not e.declared):
-            if edge.kind == "topic":
+    shared: dict[tuple[str, str | None, bool], dict[str, Any]] = \
+        corpus.memo.setdefault("panel_item", {})
+    graph = corpus.graph
+    for direction in (0, 1):
+        edges = graph.outgoing(entry.id) if direction == 0 else graph.incoming(entry.id)
+        if not edges:
+            continue
+        edges.sort(key=_undeclared)  # a fresh list; the sort is stable
+        labels = _PANEL_LABELS[direction]
+        for edge in edges:
+            kind = edge.kind
+            if kind == "topic":
                 continue
-            other = documents.get(edge.target if direction == 0 else edge.source)
-            if other is None:
-                continue
-            label = EDGE_LABELS[edge.kind][direction]
+            other = edge.target if direction == 0 else edge.source
+            label = labels[kind]
             panel = panels.get(label)
             if panel is None:
+                if other not in documents:
+                    continue
                 panel = panels[label] = {
-                    "kind": edge.kind, "direction": "out" if direction == 0 else "in",
-                    "label": label, "items": [], "seen": set(),
-                    "rank": (order.get(edge.kind, len(order)), direction)}
-            if other.id in panel["seen"]:
-                continue
-            panel["seen"].add(other.id)
+                    "kind": kind, "direction": "out" if direction == 0 else "in",
+                    "label": label, "items": [], "seen": {other},
+                    "rank": (_PANEL_RANK.get(kind, len(_PANEL_RANK)), direction)}
+            else:
+                seen = panel["seen"]
+                if other in seen or other not in documents:
+                    continue
+                seen.add(other)
             # A basic law is cited by hundreds: only the shown items get a link built.
-            if len(panel["items"]) < PANEL_LIMIT:
-                base = links.get((other.id, root))
-                if base is None:
-                    base = links[(other.id, root)] = doc_link(other, root)
-                link = dict(base)
-                link["declared"] = edge.declared
-                panel["items"].append(link)
+            items = panel["items"]
+            if len(items) < PANEL_LIMIT:
+                key = (other, root, edge.declared)
+                link = shared.get(key)
+                if link is None:
+                    link = shared[key] = doc_link(documents[other], root)
+                    link["declared"] = edge.declared
+                items.append(link)
     for panel in panels.values():
         panel["total"] = len(panel.pop("seen"))
         panel["more"] = panel["total"] - len(panel["items"])

@@ -385,8 +385,9 @@ class LinkFragments:
 
     def list_items(self, items: list[dict[str, Any]]) -> Any:
         """The ``<li>`` elements of a list of documents as one piece of markup (a list
-        written out item by item in Jinja costs ten template steps an item); every item
-        also gets its ``html``. Items need an ``href`` (``doc_link(entry, root)``)."""
+        written out item by item in Jinja costs ten template steps an item). Items need
+        an ``href`` (``doc_link(entry, root)``); they are not changed (the related panels'
+        items are shared between pages)."""
         from markupsafe import Markup
 
         cache = self.cache
@@ -396,7 +397,6 @@ class LinkFragments:
             html = cache.get(key)
             if html is None:
                 html = cache[key] = Markup(self.template.render(item=item))
-            item["html"] = html
             # A relation found in the text rather than declared (the graph plugin's
             # citations) says so: the picture draws it dashed, the list names it.
             found = FOUND_MARK if item.get("declared") is False else ""
