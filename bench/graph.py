@@ -123,7 +123,7 @@ def template_cost(docs_dir: Path, config_file: Path) -> dict[str, float]:
     from site_builder.plugins.core.plugin import LinkFragments
     from site_builder.plugins.graph.builder import add_citations
     from site_builder.plugins.graph.lineage import chain, chain_context
-    from site_builder.plugins.graph.neighbourhood import picture_groups, render_svg
+    from site_builder.plugins.graph.neighbourhood import render_svg
 
     env = load_config(str(config_file)).theme.get_env()
     env.filters["cn_date"] = cn_date
@@ -149,9 +149,8 @@ def template_cost(docs_dir: Path, config_file: Path) -> dict[str, float]:
     after = render_panels()
     contexts = []  # built by on_page_context in a build, and timed there: not counted here
     for entry in corpus.documents.values():
-        groups = picture_groups(related_panels(entry, corpus, "../../"), 16)
         contexts.append({
-            "svg": render_svg(entry, groups, 16, "t"), "count": 1, "more": 0,
+            "svg": render_svg(entry, related_panels(entry, corpus, "../../"), 16, "t"), "count": 1, "more": 0,
             "lineage": chain_context(entry, chain(entry, corpus), "../../"),
             "explorer_href": "x"})
     started = time.process_time()

@@ -14,6 +14,7 @@ from site_builder.content.model import LEVEL_LABELS
 
 LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "district": 3}
 _MAX_DEPTH = 8
+_UNKNOWN: Any = object()
 
 
 def _rank(entry: Entry) -> int:
@@ -35,13 +36,23 @@ def parent(entry: Entry, corpus: Corpus) -> Entry | None:
     return options[0][2]
 
 
-def chain(entry: Entry, corpus: Corpus) -> list[Entry]:
-    """Ancestors from the top down, ending with ``entry``; just ``[entry]`` when it has none."""
+def chain(entry: Entry, corpus: Corpus,
+          parents: dict[str, Entry | None] | None = None) -> list[Entry]:
+    """Ancestors from the top down, ending with ``entry``; just ``[entry]`` when it has none.
+
+    ``parents`` keeps each policy's parent between calls (pages of one build share their
+    ancestors: a national law heads hundreds of chains); it must be emptied when the
+    graph changes."""
     out = [entry]
     seen = {entry.id}
     current = entry
-    while len(out) < _MAX_DEPTH and (up := parent(current, corpus)) is not None:
-        if up.id in seen:
+    while len(out) < _MAX_DEPTH:
+        if parents is None:
+            up = parent(current, corpus)
+        else:
+            known = parents.get(current.id, _UNKNOWN)
+            up = parents[current.id] = parent(current, corpus) if known is _UNKNOWN else known
+        if up is None or up.id in seen:
             break
         seen.add(up.id)
         out.append(up)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import escape
@@ -35,45 +34,19 @@ SHORT = {
 }
 
 
-@dataclass
-class Neighbour:
-    """One document next to the centre, and how it is related."""
-
-    id: str
-    title: str
-    kind: str
-    level: str | None
-    declared: bool
-
-
-@dataclass
-class Group:
-    """One related panel as the picture draws it: its edge kind and direction, its label."""
-
-    kind: str
-    direction: str
-    label: str
-    items: list[Neighbour] = field(default_factory=list)
-    total: int = 0
-    """How many neighbours the group has; ``items`` may hold only the first of them."""
-
-
-def picture_groups(panels: list[dict[str, Any]], limit: int) -> list[Group]:
+def drawn(panels: list[dict[str, Any]], limit: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """What the picture draws: the first ``limit`` items of the page's related panels, in
-    the panels' order and grouping, each group with its panel's total.
+    the panels' order, each with its panel, as ``(panel, item)``.
 
     The panels (built by the core plugin, found citations included) are the picture's text
     alternative, so the picture is drawn from them and shows nothing they do not list.
     """
-    out: list[Group] = []
-    left = limit
+    out: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for panel in panels:
-        group = Group(panel["kind"], panel["direction"], panel["label"], [], panel["total"])
-        for item in panel["items"][:max(left, 0)]:
-            group.items.append(Neighbour(item["id"], item["title"], item["kind"],
-                                         item.get("level"), item.get("declared", True)))
-        left -= len(group.items)
-        out.append(group)
+        room = limit - len(out)
+        if room <= 0:
+            break
+        out.extend((panel, item) for item in panel["items"][:room])
     return out
 
 
@@ -112,10 +85,28 @@ def _layout(count: int) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(out)
 
 
-def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str) -> str:
-    """The neighbourhood as an SVG picture; ``title_id`` names its ``<title>`` element."""
-    shown = [(g, n) for g in groups for n in g.items][:max_nodes]
-    total = sum(g.total for g in groups)
+_LABELS: dict[tuple[str, str, str, str], str] = {}
+"""Each node's escaped label by (edge kind, direction, panel label, title): a basic law is
+drawn on hundreds of pages."""
+
+
+def _label(panel: dict[str, Any], title: str) -> str:
+    key = (panel["kind"], panel["direction"], panel["label"], title)
+    label = _LABELS.get(key)
+    if label is None:
+        if len(_LABELS) > 50_000:
+            _LABELS.clear()
+        short = SHORT.get((panel["kind"], panel["direction"]), panel["label"])
+        label = _LABELS[key] = str(escape(f"{short}：{_short(title)}"))
+    return label
+
+
+def render_svg(entry: Entry, panels: list[dict[str, Any]], max_nodes: int, title_id: str) -> str:
+    """The neighbourhood as an SVG picture: the first ``max_nodes`` items of the related
+    panels (``drawn``), counted from the panels' totals; ``title_id`` names its
+    ``<title>`` element."""
+    shown = drawn(panels, max_nodes)
+    total = sum(panel["total"] for panel in panels)
     cx, cy = WIDTH // 2, HEIGHT // 2
     parts = [
         (f'<svg class="td-graph__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -123,17 +114,17 @@ def render_svg(entry: Entry, groups: list[Group], max_nodes: int, title_id: str)
         f'<title id="{title_id}">{escape(_summary(entry, total))}</title>', _DEFS,
     ]
     nodes: list[str] = []
-    for (group, item), (outward, inward, centre_at, label_at) in zip(shown, _layout(len(shown))):
-        style = "declared" if item.declared else "found"
+    for (panel, item), (outward, inward, centre_at, label_at) in zip(shown, _layout(len(shown))):
+        style = "found" if item.get("declared") is False else "declared"
         parts.append(f'<line class="td-graph__edge td-graph__edge--{style} '
-                     f'td-graph__edge--{group.kind}" '
-                     f'{outward if group.direction == "out" else inward} '
+                     f'td-graph__edge--{panel["kind"]}" '
+                     f'{outward if panel["direction"] == "out" else inward} '
                      f'marker-end="url(#td-graph-arrow)"/>')
-        level = f" td-graph__node--{item.level}" if item.level else ""
-        label = f"{SHORT.get((group.kind, group.direction), group.label)}：{_short(item.title)}"
-        nodes.append(f'<circle class="td-graph__node td-graph__node--{item.kind}{level}" '
+        level = item.get("level")
+        level_class = f" td-graph__node--{level}" if level else ""
+        nodes.append(f'<circle class="td-graph__node td-graph__node--{item["kind"]}{level_class}" '
                      f'{centre_at} r="8"/><text class="td-graph__label" {label_at}>'
-                     f'{escape(label)}</text>')
+                     f'{_label(panel, item["title"])}</text>')
     parts.extend(nodes)
     centre = _short(entry.meta.title, 16)
     parts.append(f'<circle class="td-graph__node td-graph__node--centre" cx="{cx}" '

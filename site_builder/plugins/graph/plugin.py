@@ -23,7 +23,7 @@ from . import cache as citation_cache
 from .builder import GraphBuild, add_citations, graph_json
 from .config import GraphConfig
 from .lineage import chain, chain_context
-from .neighbourhood import picture_groups, render_svg
+from .neighbourhood import render_svg
 
 log = logging.getLogger("mkdocs.plugins.tongda-graph")
 ASSETS_CSS = ["components/graph/graph.css"]
@@ -43,6 +43,11 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         """Each page's lineage as the page signature computed it, for the page's context
         when the page is rendered after all (computed once per page a build)."""
         self._options = ""
+        self._parents: dict[str, Entry | None] = {}
+        """Each policy's parent in the lineage, found once a build."""
+        self._page: tuple[bool, int, str | None] = (False, 0, None)
+        """The options every page reads, read once a build: picture on, its node limit,
+        the explorer's folder (None when there is no explorer)."""
         self.seconds = 0.0
         """Time spent finding citations and adding them (for the benchmark)."""
 
@@ -66,6 +71,9 @@ class GraphPlugin(BasePlugin[GraphConfig]):
             return files
         started = time.perf_counter()
         self.chains = {}
+        self._parents = {}
+        self._page = (self.config.picture_enabled, self.config.picture_max_nodes,
+                      self._explorer_dir() if self.config.explorer_enabled else None)
         # The options as set (mkdocs.yml is in the site signature; options set otherwise,
         # by a command or a test, are not): part of every page's signature.
         self._options = repr(sorted(self.config.items()))
@@ -123,24 +131,24 @@ class GraphPlugin(BasePlugin[GraphConfig]):
             return context  # a reused page keeps its previous output, picture included
         # The core's related panels hold the neighbours, found citations included: they
         # are the picture's text alternative, and the picture draws their first items.
-        panels = cast(dict[str, Any], context).get("panels") or []
-        limit = self.config.picture_max_nodes
-        groups = picture_groups(panels, limit)
-        total = sum(g.total for g in groups)
-        shown = sum(len(g.items) for g in groups)
-        svg = ""
-        if shown and self.config.picture_enabled:
-            svg = render_svg(entry, groups, limit, "td-graph-title")
+        values = cast(dict[str, Any], context)
+        picture, limit, explorer_dir = self._page
+        panels = values.get("panels") or []
+        total = shown = 0
+        for panel in panels:
+            total += panel["total"]
+            shown += len(panel["items"])
+        shown = min(shown, limit)
+        svg = render_svg(entry, panels, limit, "td-graph-title") if shown and picture else ""
         root = page_root(page)
-        explorer = (root + self._explorer_dir() + "#" + entry.id
-                    if self.config.explorer_enabled else None)
+        explorer = root + explorer_dir + "#" + entry.id if explorer_dir is not None else None
         for panel in panels:  # a panel that lists only the first items leads to the rest
             if panel["more"] and explorer:
                 panel["explorer_href"] = explorer
         lineage = self.chains.pop(entry.id, None)
         if lineage is None:
             lineage = self._lineage(entry)
-        cast(dict[str, Any], context)["graph"] = {
+        values["graph"] = {
             "svg": svg, "lineage": chain_context(entry, lineage, root),
             "explorer_href": explorer,
             "id": entry.id, "count": total, "more": total - shown,
@@ -162,7 +170,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
     def _lineage(self, entry: Entry) -> list[Entry]:
         """A policy's chain up the levels (only policies have one)."""
         assert self.corpus is not None
-        return chain(entry, self.corpus) if entry.kind == "policy" else [entry]
+        return chain(entry, self.corpus, self._parents) if entry.kind == "policy" else [entry]
 
     def _explorer_context(self) -> dict[str, Any]:
         kinds = [{"kind": k, "label": f"{out}／{back}" if out != back else out}

@@ -13,7 +13,7 @@ from site_builder.plugins.core.context import related_panels
 from site_builder.plugins.graph.builder import add_citations, graph_json
 from site_builder.plugins.graph.citations import CitationFinder
 from site_builder.plugins.graph.lineage import chain
-from site_builder.plugins.graph.neighbourhood import picture_groups, render_svg
+from site_builder.plugins.graph.neighbourhood import drawn, render_svg
 from site_builder.plugins.graph.titles import cn_number, parse_number, title_key
 
 pytestmark = pytest.mark.unit
@@ -99,34 +99,36 @@ def test_picture_draws_the_first_items_of_the_related_panels(corpus) -> None:
     add_citations(corpus)
     entry = corpus.documents["city-measures"]
     panels = related_panels(entry, corpus, "../../")
-    groups = picture_groups(panels, 50)
-    listed = [n.id for g in groups for n in g.items]
+    shown = drawn(panels, 50)
+    listed = [item["id"] for _, item in shown]
     assert listed == [item["id"] for panel in panels for item in panel["items"]]
     assert {"province-implementation", "stable-jobs-notice", "city-measures-text",
             "stable-jobs-subsidy", "district-rules"} <= set(listed)
-    assert [(g.kind, g.direction, g.label, g.total) for g in groups] == \
-        [(p["kind"], p["direction"], p["label"], p["total"]) for p in panels]
-    svg = etree.fromstring(render_svg(entry, groups, 50, "t").encode())
+    assert [panel["label"] for panel, _ in shown] == \
+        [panel["label"] for panel in panels for _ in panel["items"]]
+    svg = etree.fromstring(render_svg(entry, panels, 50, "t").encode())
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "t"
     assert "各项列在本页“相关内容”中" in svg.find("s:title", ns).text
     nodes = svg.findall("s:circle", ns)
     assert len(nodes) == len(listed) + 1  # plus the centre
     dashed = svg.xpath("//s:line[contains(@class,'--found')]", namespaces=ns)
-    assert len(dashed) == sum(not n.declared for g in groups for n in g.items) > 0
-    levels = {n.id: n.level for g in groups for n in g.items}
+    assert len(dashed) == sum(item["declared"] is False for _, item in shown) > 0
+    levels = {item["id"]: item["level"] for _, item in shown}
     assert levels["district-rules"] == "district" and levels["city-measures-text"] is None
+    # Each node is coloured by its document's kind and level.
+    classes = [n.get("class") for n in nodes[:-1]]
+    assert "td-graph__node td-graph__node--policy td-graph__node--district" in classes
 
 
 def test_picture_caps_nodes_and_says_how_many_more(corpus) -> None:
     add_citations(corpus)
     entry = corpus.documents["city-measures"]
     panels = related_panels(entry, corpus, "../../")
-    groups = picture_groups(panels, 2)
-    assert sum(len(g.items) for g in groups) == 2
-    assert [n.id for g in groups for n in g.items] == \
+    shown = drawn(panels, 2)
+    assert [item["id"] for _, item in shown] == \
         [item["id"] for panel in panels for item in panel["items"]][:2]
-    svg = render_svg(entry, groups, 2, "t")
+    svg = render_svg(entry, panels, 2, "t")
     total = sum(p["total"] for p in panels)
     assert svg.count("<circle") == 3 and f"另有 {total - 2} 项" in svg
 
@@ -152,17 +154,14 @@ def test_picture_counts_from_panel_totals_not_from_shown_items(corpus) -> None:
     for panel in panels:  # as if each panel had been cut to its first item
         panel["total"] += 5
         panel["items"] = panel["items"][:1]
-    groups = picture_groups(panels, 50)
     total = sum(p["total"] for p in panels)
-    assert sum(g.total for g in groups) == total
-    assert f"另有 {total - len(panels)} 项" in render_svg(entry, groups, 50, "t")
+    assert f"另有 {total - len(panels)} 项" in render_svg(entry, panels, 50, "t")
 
 
 def test_picture_escapes_titles(corpus) -> None:
-    from site_builder.plugins.graph.neighbourhood import Group, Neighbour
-
-    odd = Neighbour("odd", 'A&B<i>"', "policy", "city", False)
-    svg = render_svg(corpus.documents["city-measures"], [Group("cites", "out", "引用", [odd], 1)],
-                     16, "t")
+    odd = {"id": "odd", "title": 'A&B<i>"', "kind": "policy", "level": "city",
+           "declared": False}
+    panels = [{"kind": "cites", "direction": "out", "label": "引用", "items": [odd], "total": 1}]
+    svg = render_svg(corpus.documents["city-measures"], panels, 16, "t")
     etree.fromstring(svg.encode())  # well-formed
     assert "<i>" not in svg and "A&amp;B&lt;i&gt;&#34;" in svg
