@@ -434,7 +434,11 @@ def _members(entry: Entry, corpus: Corpus,
 def _panels_signature(panels: list[dict[str, Any]], corpus: Corpus) -> list[Any]:
     """The related panels as the page signature needs them: each item as a digest of its
     document's link data (made once per document a build) and whether its relation was
-    declared. A basic law is listed on hundreds of pages; its data is serialised once."""
+    declared. A basic law is listed on hundreds of pages; its data is digested once.
+
+    The link data comes from the document's file (front matter), its status on the
+    build's day and its URL: a document read from a file is digested by those (the file's
+    inode, size and times change on every write), without serialising its data."""
     digests: dict[str, str] = corpus.memo.setdefault("doc_link_digest", {})
     out = []
     for panel in panels:
@@ -442,8 +446,12 @@ def _panels_signature(panels: list[dict[str, Any]], corpus: Corpus) -> list[Any]
         for item in panel["items"]:
             digest = digests.get(item["id"])
             if digest is None:
-                data = {k: v for k, v in item.items() if k != "declared"}
-                blob = json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
+                entry = corpus.documents.get(item["id"])
+                if entry is not None and entry.stat is not None:
+                    blob = repr((entry.src_path, entry.stat, entry.status, entry.url))
+                else:
+                    data = {k: v for k, v in item.items() if k != "declared"}
+                    blob = json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
                 digest = digests[item["id"]] = hashlib.blake2b(
                     blob.encode(), digest_size=12).hexdigest()
             items.append((digest, item.get("declared")))
