@@ -62,7 +62,11 @@ def test_graph_rebuild_after_a_citation_goes_matches_a_fresh_build(project) -> N
     config.write_text(config.read_text(encoding="utf-8").replace(
         "cache_enabled: false", "cache_enabled: true"), encoding="utf-8")
     assert build(root) == 0
+    graph_file = root / "site/graph/graph.json"
+    first = graph_file.stat().st_ino
     assert build(root) > 0
+    # Nothing changed: the previous graph.json stands (linked, not written again).
+    assert graph_file.stat().st_ino == first
     before = (root / "site/policies/stable-jobs-notice/index.html").read_text(encoding="utf-8")
     assert "临江市稳就业若干措施" in before  # cited by 文号 from city-measures
     source = root / "content/policies/city-measures.md"
@@ -70,6 +74,7 @@ def test_graph_rebuild_after_a_citation_goes_matches_a_fresh_build(project) -> N
         "和国办函〔2018〕71号文件精神", "精神"), encoding="utf-8")
     reused = build(root)
     assert reused > 0
+    assert graph_file.stat().st_ino != first  # written again: one edge fewer
     assert build(root, "-d", "fresh-site") == 0
     assert differences(root / "site", root / "fresh-site") == []
     after = (root / "site/policies/stable-jobs-notice/index.html").read_text(encoding="utf-8")

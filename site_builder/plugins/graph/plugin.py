@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -43,6 +44,8 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         """Each page's lineage as the page signature computed it, for the page's context
         when the page is rendered after all (computed once per page a build)."""
         self._options = ""
+        self._json_sig: str | None = None
+        """What ``graph.json`` depends on besides the site signature, when it is known."""
         self._parents: dict[str, Entry | None] = {}
         """Each policy's parent in the lineage, found once a build."""
         self._page: tuple[bool, int, str | None] = (False, 0, None)
@@ -76,11 +79,15 @@ class GraphPlugin(BasePlugin[GraphConfig]):
                       self._explorer_dir() if self.config.explorer_enabled else None)
         # The options as set (mkdocs.yml is in the site signature; options set otherwise,
         # by a command or a test, are not): part of every page's signature.
-        self._options = repr(sorted(self.config.items()))
+        self._options = hashlib.blake2b(repr(sorted(self.config.items())).encode(),
+                                        digest_size=12).hexdigest()
+        basis = self.config.citations_basis
+        folder = self._cache_folder(config)
+        key = citation_cache.fingerprint(self.corpus, basis) if folder else None
+        # graph.json follows from the content files (key), the options and what the site
+        # signature of the core's page reuse covers (code, theme, mkdocs.yml, the day).
+        self._json_sig = f"graph.json {key} {self._options}" if key else None
         if self.config.citations_enabled:
-            basis = self.config.citations_basis
-            folder = self._cache_folder(config)
-            key = citation_cache.fingerprint(self.corpus, basis) if folder else None
             found = citation_cache.load(folder, key) if folder and key else None
             self.result = add_citations(self.corpus, basis=basis, found=found)
             if folder and key and found is None:
@@ -182,7 +189,14 @@ class GraphPlugin(BasePlugin[GraphConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.corpus is None:
             return
-        target = Path(config.site_dir) / self._explorer_dir() / "graph.json"
+        dest = self._explorer_dir() + "graph.json"
+        # Unchanged content, options and site: the previous file stands (a rebuild after a
+        # save in `tongda serve` need not serialise 3,000 nodes again).
+        reuse = getattr(config.plugins.get("tongda"), "reuse", None)
+        if reuse is not None and self._json_sig is not None and reuse.check(dest, self._json_sig) \
+                and reuse.link(dest, Path(config.site_dir)):
+            return
+        target = Path(config.site_dir) / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         data = graph_json(self.corpus)
         target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
