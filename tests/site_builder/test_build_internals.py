@@ -119,6 +119,33 @@ def test_rendered_once_items_equal_the_item_template(project, fixture: str) -> N
     assert "<script>" not in item and "A&amp;B&lt;script&gt;" in item
 
 
+def test_link_fragments_render_as_the_template_does() -> None:
+    """LinkFragments renders an item without Template.render's per-call globals copy: same
+    markup, globals another plugin adds later still seen, errors still raised."""
+    from jinja2 import DictLoader, Environment
+
+    from site_builder.plugins.core.plugin import LinkFragments
+
+    env = Environment(loader=DictLoader({
+        "partials/doc_link.html": '<a href="{{ item["href"] }}">{{ item["title"] | e }}</a>'
+                                  '{{ suffix | default("") }}{% for n in range(1) %}.{% endfor %}',
+    }))
+    links = LinkFragments(env)
+    env.globals["suffix"] = "（新）"  # as a plugin's on_env after the core's
+    item = {"id": "a", "href": "../a/", "title": "A&B", "declared": False}
+    assert links.render(item) == env.get_template("partials/doc_link.html").render(item=item)
+    assert links.render(item) == '<a href="../a/">A&amp;B</a>（新）.'
+    assert links.list_items([item]) == (
+        '\n      <li><a href="../a/">A&amp;B</a>（新）. '
+        '<span class="td-tag td-tag--found">正文中的引用</span></li>')
+    assert item == {"id": "a", "href": "../a/", "title": "A&B", "declared": False}  # unchanged
+
+    broken = LinkFragments(Environment(loader=DictLoader({
+        "partials/doc_link.html": "{{ item['n'] // 0 }}"})))
+    with pytest.raises(ZeroDivisionError):
+        broken.render({"n": 1})
+
+
 def test_tongda_build_leaves_the_exit_nothing_to_collect(project) -> None:
     """``tongda build`` ends its process after one build: it freezes what the build left so
     the interpreter's last collection does not walk it. A build that does not end the
