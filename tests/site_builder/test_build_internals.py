@@ -32,7 +32,7 @@ def test_a_build_gives_the_garbage_collector_back(project) -> None:
     assert gc.isenabled()  # loading the corpus turns it off for a while
 
     broken = root / "content" / "policies"
-    first = sorted(broken.glob("*.md"))[0]
+    first = min(broken.glob("*.md"))
     first.write_text(first.read_text(encoding="utf-8").replace("title:", "titel:", 1),
                      encoding="utf-8")
     with pytest.raises((Abort, PluginError, SystemExit)):
@@ -69,7 +69,7 @@ def test_the_corpus_loads_without_collections(project, monkeypatch) -> None:
 
 
 def _panels(html: str) -> str:
-    found = re.search(r'<aside class="td-related".*?</aside>', html, re.S)
+    found = re.search(r'<aside class="td-related".*?</aside>', html, re.DOTALL)
     assert found, "the page has related panels"
     return found.group(0)
 

@@ -233,10 +233,10 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if page.meta.get("td_reused") and self.reuse is not None:
-            if self.reuse.link(page.file.dest_uri, Path(config.site_dir)):
-                self.reuse.reused += 1
-                return ""  # MkDocs writes nothing for an empty page; the link stands
+        if page.meta.get("td_reused") and self.reuse is not None \
+                and self.reuse.link(page.file.dest_uri, Path(config.site_dir)):
+            self.reuse.reused += 1
+            return ""  # MkDocs writes nothing for an empty page; the link stands
         return output
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
@@ -396,7 +396,7 @@ class LinkFragments:
         try:
             return template.environment.concat(  # type: ignore[no-any-return]
                 template.root_render_func(context))
-        except Exception:
+        except Exception:  # noqa: BLE001 - handle_exception raises it again
             # As Template.render does: the traceback points into the template.
             return template.environment.handle_exception()  # type: ignore[no-any-return]
 
