@@ -55,10 +55,11 @@ def load(folder: Path, key: str) -> list[Citation] | None:
     if not isinstance(data, dict) or data.get("key") != key:
         return None
     try:
-        return [Citation(source, text, where, line, target, bool(basis))
-                for source, text, where, line, target, basis in data["citations"]]
+        citations = list(map(Citation._make, data["citations"]))
     except (KeyError, TypeError, ValueError):
         return None
+    # A row of the wrong length fails in _make; the flag must be a real bool.
+    return citations if all(type(c.basis) is bool for c in citations) else None
 
 
 def save(folder: Path, key: str, citations: list[Citation]) -> None:

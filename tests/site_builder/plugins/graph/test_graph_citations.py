@@ -165,3 +165,21 @@ def test_picture_escapes_titles(corpus) -> None:
     svg = render_svg(corpus.documents["city-measures"], panels, 16, "t")
     etree.fromstring(svg.encode())  # well-formed
     assert "<i>" not in svg and "A&amp;B&lt;i&gt;&#34;" in svg
+
+
+def test_citation_cache_takes_only_well_formed_rows(tmp_path: Path) -> None:
+    """Stored citations come back as they were saved; a file for another key, a row of
+    the wrong length or a flag that is not a bool make the build find them again."""
+    import json
+
+    from site_builder.plugins.graph import cache
+    from site_builder.plugins.graph.citations import Citation
+
+    saved = [Citation("a", "献血法", "body", 3, "b", True), Citation("a", "x", "title", 1, None)]
+    cache.save(tmp_path, "k1", saved)
+    assert cache.load(tmp_path, "k1") == saved
+    assert cache.load(tmp_path, "k2") is None
+    for rows in ([["a", "x", "body", 1, None]], [["a", "x", "body", 1, None, 1]], [None]):
+        (tmp_path / "citations.json").write_text(json.dumps({"key": "k1", "citations": rows}),
+                                                 encoding="utf-8")
+        assert cache.load(tmp_path, "k1") is None, rows
