@@ -247,35 +247,44 @@ def _site_megabytes(site: Path) -> float:
     return sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 2**20
 
 
+def _rounds(docs_dir: Path, setups: dict[str, str], rounds: int, work_base: Path | None,
+            *, cold: bool = False, label: str = "") -> list[dict[str, dict[str, float]]]:
+    """``rounds`` rounds of one build per setup (name -> ``SETUPS`` key), each build in a
+    fresh process and its own folder, the order rotating from round to round. Each folder
+    is built once first to fill its caches (and leave a previous site, for reuse), unless
+    ``cold``: then each build starts from an empty folder. The last round also gets each
+    site's size."""
+    names = list(setups)
+    out = []
+    with tempfile.TemporaryDirectory(dir=work_base) as tmp:
+        works = {name: Path(tmp) / name for name in names}
+        for name, work in works.items():
+            work.mkdir()
+            if not cold:
+                child_build(docs_dir, work, setups[name])
+        for n in range(rounds):
+            this_round = {}
+            for name in names[n % len(names):] + names[:n % len(names)]:
+                if cold:
+                    shutil.rmtree(works[name])
+                    works[name].mkdir()
+                this_round[name] = child_build(docs_dir, works[name], setups[name])
+            out.append(this_round)
+            print(f"  {label} {n + 1}/{rounds}: " + ", ".join(
+                f"{name} {this_round[name]['wall']:.2f} s wall {this_round[name]['user']:.2f} s "
+                "user" for name in names), flush=True)
+        if out:
+            for name, work in works.items():
+                out[-1][name]["site_mb"] = _site_megabytes(work / "site")
+    return out
+
+
 def _pairs(docs_dir: Path, scenario: str, rounds: int,
            work_base: Path | None = None) -> list[dict[str, dict[str, float]]]:
     """``rounds`` pairs of builds (core alone, core + graph), the order alternating."""
-    setups = {"core": "core", "graph": "graph"}
-    if scenario == "rebuild":
-        setups = {"core": "core-reuse", "graph": "graph-reuse"}
-    pairs = []
-    with tempfile.TemporaryDirectory(dir=work_base) as tmp:
-        works = {name: Path(tmp) / name for name in setups}
-        for name, work in works.items():
-            work.mkdir()
-            if scenario != "cold":  # fill the caches (and the previous site, for reuse)
-                child_build(docs_dir, work, setups[name])
-        for n in range(rounds):
-            order = ("core", "graph") if n % 2 == 0 else ("graph", "core")
-            pair = {}
-            for name in order:
-                if scenario == "cold":
-                    shutil.rmtree(works[name])
-                    works[name].mkdir()
-                pair[name] = child_build(docs_dir, works[name], setups[name])
-            pairs.append(pair)
-            print(f"  {scenario} {n + 1}/{rounds}: core {pair['core']['wall']:.2f} s wall "
-                  f"{pair['core']['user']:.2f} s user, graph {pair['graph']['wall']:.2f} s "
-                  f"wall {pair['graph']['user']:.2f} s user", flush=True)
-        if pairs:
-            for name, work in works.items():
-                pairs[-1][name]["site_mb"] = _site_megabytes(work / "site")
-    return pairs
+    reuse = "-reuse" if scenario == "rebuild" else ""
+    return _rounds(docs_dir, {"core": "core" + reuse, "graph": "graph" + reuse}, rounds,
+                   work_base, cold=scenario == "cold", label=scenario)
 
 
 def _summary(pairs: list[dict[str, dict[str, float]]]) -> dict[str, Any]:
@@ -295,20 +304,9 @@ def _ablation(docs_dir: Path, rounds: int, work_base: Path | None) -> dict[str, 
     (``PARTS``), each in a fresh process, the order rotating from round to round: the
     median wall and user CPU time of each."""
     names = ["core", "graph", *PARTS]
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
-    with tempfile.TemporaryDirectory(dir=work_base) as tmp:
-        works = {name: Path(tmp) / name for name in names}
-        for name, work in works.items():
-            work.mkdir()
-            child_build(docs_dir, work, name)  # fill the Markdown cache
-        for n in range(rounds):
-            order = names[n % len(names):] + names[:n % len(names)]
-            for name in order:
-                runs[name].append(child_build(docs_dir, works[name], name))
-            print(f"  parts {n + 1}/{rounds}: " + ", ".join(
-                f"{name} {runs[name][-1]['wall']:.2f} s" for name in names), flush=True)
-    return {name: {"wall": _median([r["wall"] for r in rs]),
-                   "user": _median([r["user"] for r in rs])} for name, rs in runs.items()}
+    runs = _rounds(docs_dir, {name: name for name in names}, rounds, work_base, label="parts")
+    return {name: {measure: _median([r[name][measure] for r in runs])
+                   for measure in ("wall", "user")} for name in names}
 
 
 def _own_time(docs_dir: Path, work_base: Path | None) -> dict[str, dict[str, float]]:
