@@ -3,31 +3,41 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
 from mangum import Mangum
+from tongda_rules import ruleset_problems
 
 from functions.runtime.factory import Runtime, create_function_app
 from functions.runtime.settings import Settings
 
 from .routes import router
-from .store import MIGRATIONS, MatchStore, digest_of
+from .store import MIGRATIONS, MatchStore
 
 RULES_FILE = Path("api/match/rules.json")
+log = logging.getLogger("tongda.functions.match")
 
 
 def create_app(settings: Settings | None = None, *, site_dir: Path | None = None) -> FastAPI:
-    """Create the match app; with ``site_dir``, publish the site's rules when they changed."""
+    """Create the match app; with ``site_dir``, publish the site's rules when they changed.
+
+    The site's rules become a new revision only when they differ from what the site last
+    published (not from the revision in force): a restart or a cold start never replaces
+    a revision staff published since.
+    """
     def seed(runtime: Runtime) -> None:
         path = site_dir / RULES_FILE if site_dir else None
         if path is None or not path.is_file():
             return
         document = json.loads(path.read_text(encoding="utf-8"))
-        store = MatchStore(runtime.engine)
-        current = store.get(with_document=False)
-        if current is None or current.digest != digest_of(document):
-            store.publish(document, actor="system:site")
+        problems = ruleset_problems(document)
+        if problems:  # the build refuses these; a hand-edited file must not break /match
+            log.error("站点的 %s 有误，未发布：%s", RULES_FILE, "；".join(problems[:5]))
+            return
+        MatchStore(runtime.engine).publish_site(document)
 
     return create_function_app(
         name="match", title="政策匹配", version="1.0.0",
@@ -36,5 +46,12 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
         large_bodies={"/rulesets": 16 * 1024 * 1024})
 
 
-app = create_app()
+def _site_dir_from_env() -> Path | None:
+    # A function deployed alone finds the site's rules where the deployment put a copy of
+    # the built site (or of its api/ folder); without it, staff publish through /rulesets.
+    value = os.environ.get("TONGDA_SITE_DIR")
+    return Path(value) if value else None
+
+
+app = create_app(site_dir=_site_dir_from_env())
 handler = Mangum(app)

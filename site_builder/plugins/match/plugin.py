@@ -12,14 +12,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from tongda_rules import FactsFile
 
 from site_builder.content.corpus import load_corpus
-from site_builder.content.rules import FactsFile
 from site_builder.errors import ContentError
 
 from . import calculator
 from .config import MatchConfig
-
 from .ruleset import RulesetBuilder, load_facts
 
 log = logging.getLogger("mkdocs.plugins.tongda-match")

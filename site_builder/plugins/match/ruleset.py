@@ -12,11 +12,9 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from tongda_rules import RULES_VERSION, FactsFile, Matcher, check_case, check_rules
 
-from site_builder.content.rules import FactsFile, check_rules
 from site_builder.errors import ContentError
-
-RULES_VERSION = 1
 
 
 def load_facts(path: Path, shown_as: str) -> FactsFile:
@@ -44,6 +42,7 @@ class RulesetBuilder:
     def build(self, corpus: Any, *, verify_cases: bool = True) -> dict[str, Any]:
         """Return the rule set; problems are collected in :attr:`errors`."""
         policies, checked = [], []
+        entries: dict[str, Any] = {}
         cases: list[tuple[Any, int, dict[str, Any]]] = []
         for entry in corpus.of_kind("policy"):
             meta = entry.meta
@@ -57,19 +56,25 @@ class RulesetBuilder:
             if problems:
                 continue
             policy = self._policy(entry, corpus)
+            entries[entry.id] = entry
             checked.append(policy)  # cases of expired policies are checked all the same
             if entry.status in self.statuses:
                 policies.append(policy)
             cases += [(entry, i, c.model_dump(mode="json", exclude_unset=True))
                       for i, c in enumerate(meta.cases)]
+        today = getattr(corpus, "today", None) or dt.date.today()
         document = {
             "version": RULES_VERSION,
-            "generated": dt.date.today().isoformat(),
+            # The build's day (``today`` in mkdocs.yml when set), not the clock's.
+            "generated": today.isoformat(),
             "facts": self.facts.model_dump(mode="json", exclude_none=True),
             "policies": sorted(policies, key=lambda p: p["id"]),
         }
-        if verify_cases and cases and not self.errors:
-            self._verify({**document, "policies": checked}, cases)
+        if checked and not self.errors:
+            # Compiled here as the function will compile it: the build refuses what the
+            # function would refuse, so a deployed rule set can never break matching.
+            self._verify({**document, "policies": checked}, entries,
+                         cases if verify_cases else [])
         return document
 
     def _policy(self, entry: Any, corpus: Any) -> dict[str, Any]:
@@ -83,23 +88,41 @@ class RulesetBuilder:
             "services": services,
             "eligibility": [r.model_dump(mode="json") for r in meta.eligibility],
             "amount": meta.amount.model_dump(mode="json") if meta.amount else None,
+            # The function refuses a rule set whose policies do not pass their own cases.
+            "cases": [c.model_dump(mode="json", exclude_unset=True) for c in meta.cases],
         }
 
-    def _verify(self, document: dict[str, Any],
+    def _compile_errors(self, document: dict[str, Any], corpus_entries: dict[str, Any]) -> None:
+        for policy_id, message in _compile_errors_of(document):
+            entry = corpus_entries.get(policy_id)
+            where = entry.src_path if entry is not None else policy_id
+            line = _line(entry, "eligibility") if entry is not None else None
+            self.errors.append(ContentError(where, line, "eligibility",
+                                            f"计算引擎无法编译这条政策的规则：{message}"))
+
+    def _verify(self, document: dict[str, Any], entries: dict[str, Any],
                 cases: list[tuple[Any, int, dict[str, Any]]]) -> None:
         try:
-            from functions.match.service import Matcher, check_case
-        except ImportError:
-            return
-        try:
             matcher = Matcher(document)
-        except RuntimeError:  # datalogic-py not installed: the tests still check cases
+        except Exception:  # noqa: BLE001 - an engine failure is the rules' error: find whose
+            self._compile_errors(document, entries)
             return
         for entry, i, case in cases:
             for diff in check_case(matcher, entry.id, entry.meta.subject, case):
                 field = f"cases.{i}.expect"
                 self.errors.append(ContentError(entry.src_path, _line(entry, field), field,
                                                 f"案例“{case['name']}”不成立：{diff}"))
+
+
+def _compile_errors_of(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """(policy id, engine message) for each policy the engine cannot compile alone."""
+    failed = []
+    for policy in document["policies"]:
+        try:
+            Matcher({**document, "policies": [policy]})
+        except Exception as exc:  # noqa: BLE001 - reported with the policy it belongs to
+            failed.append((policy["id"], str(exc)))
+    return failed
 
 
 def _line(entry: Any, field: str) -> int | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from site_builder.content.rules import OPERATORS
+from tongda_rules import OPERATORS
 from tests.components import missing
 
 pytestmark = pytest.mark.integration

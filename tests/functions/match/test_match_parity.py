@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from functions.match.service import Matcher, ProfileError
-
 from match_profiles import profile, thresholds
 from match_testlib import build_ruleset
+from tongda_rules import Matcher, ProfileError
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]

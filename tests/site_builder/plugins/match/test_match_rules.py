@@ -8,8 +8,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from site_builder.content.rules import (Amount, FactsFile, Rule, RuleCase, check_rules,
-                                        profile_problems)
+from tongda_rules import (Amount, FactsFile, Rule, RuleCase, check_rules,
+                          profile_problems)
 
 pytestmark = pytest.mark.unit
 FACTS = FactsFile.model_validate(yaml.safe_load(
