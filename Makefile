@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml package.json package-lock.json Makefile
 	@$(MAKE) --no-print-directory system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[functions,dev,bench]'
+	$(BIN)/pip install --quiet -e '.[site,functions,dev,bench]'
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 

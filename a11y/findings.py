@@ -11,7 +11,7 @@ import fnmatch
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from site_builder.errors import ConfigError
+from .errors import A11yConfigError
 
 #: Where a finding comes from (the report groups and explains by this).
 CHECKS = ("static", "axe", "keyboard", "reflow", "text-resize", "text-spacing")
@@ -122,28 +122,28 @@ def parse_waivers(items: list[Any], where: str = "mkdocs.yml: plugins.tongda-a11
     """Validate raw waiver dicts from the configuration.
 
     Raises:
-        ConfigError: Naming the item, when it is not a mapping, lacks a rule, lacks a
+        A11yConfigError: Naming the item, when it is not a mapping, lacks a rule, lacks a
             written reason, or has an unknown key.
     """
     waivers: list[Waiver] = []
     for i, item in enumerate(items or []):
         here = f"{where}[{i}]"
         if not isinstance(item, dict):
-            raise ConfigError(f"{here}: 每条豁免须写成 {{rule, reason, pages}} 映射")
+            raise A11yConfigError(f"{here}: 每条豁免须写成 {{rule, reason, pages}} 映射")
         unknown = set(item) - {"rule", "reason", "pages"}
         if unknown:
-            raise ConfigError(f"{here}: 未知字段 {', '.join(sorted(unknown))}")
+            raise A11yConfigError(f"{here}: 未知字段 {', '.join(sorted(unknown))}")
         rule = str(item.get("rule") or "").strip()
         reason = str(item.get("reason") or "").strip()
         if not rule:
-            raise ConfigError(f"{here}.rule: 豁免须写明规则编号")
+            raise A11yConfigError(f"{here}.rule: 豁免须写明规则编号")
         if not reason:
-            raise ConfigError(f"{here}.reason: 豁免规则 {rule} 须写明理由 (reason)")
+            raise A11yConfigError(f"{here}.reason: 豁免规则 {rule} 须写明理由 (reason)")
         pages = item.get("pages") or []
         if isinstance(pages, str):
             pages = [pages]
         if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
-            raise ConfigError(f"{here}.pages: 须为页面路径通配符列表")
+            raise A11yConfigError(f"{here}.pages: 须为页面路径通配符列表")
         waivers.append(Waiver(rule=rule, reason=reason, pages=list(pages)))
     return waivers
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from site_builder.errors import ConfigError
+from .errors import A11yConfigError
 
 #: Folders of a built site that are not pages for people (reports, data, assets).
 DEFAULT_EXCLUDE = ("report/**", "assets/**", "api/**", "search/**", "audio/**", "graph/**",
@@ -46,23 +46,23 @@ def parse_modes(raw: Any, where: str) -> list[Mode]:
     ``default`` is always first, added when the list does not name it.
 
     Raises:
-        ConfigError: Naming ``where`` and the item when an entry is malformed.
+        A11yConfigError: Naming ``where`` and the item when an entry is malformed.
     """
     if isinstance(raw, dict) and "modes" in raw:
         raw = raw["modes"]
     if not isinstance(raw, list):
-        raise ConfigError(f"{where}: 显示模式须为列表")
+        raise A11yConfigError(f"{where}: 显示模式须为列表")
     modes: list[Mode] = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise ConfigError(f"{where}[{i}]: 每个模式须有 name")
+            raise A11yConfigError(f"{where}[{i}]: 每个模式须有 name")
         attrs = item.get("attrs") or {}
         media = item.get("media") or {}
         if not isinstance(attrs, dict) or not isinstance(media, dict):
-            raise ConfigError(f"{where}[{i}].attrs: 须为映射")
+            raise A11yConfigError(f"{where}[{i}].attrs: 须为映射")
         min_target = item.get("min_target", 0)
         if not isinstance(min_target, int) or min_target < 0:
-            raise ConfigError(f"{where}[{i}].min_target: 须为非负整数（CSS 像素）")
+            raise A11yConfigError(f"{where}[{i}].min_target: 须为非负整数（CSS 像素）")
         modes.append(Mode(item["name"], {str(k): str(v) for k, v in attrs.items()},
                           str(item.get("label") or item["name"]),
                           {str(k): str(v) for k, v in media.items()}, min_target))
@@ -80,7 +80,7 @@ def load_modes(site_dir: Path, configured: list[Any] | None, modes_file: str) ->
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}:{exc.lineno}: 显示模式 JSON 无法解析: {exc.msg}") from exc
+            raise A11yConfigError(f"{path}:{exc.lineno}: 显示模式 JSON 无法解析: {exc.msg}") from exc
         return parse_modes(raw, str(path))
     return [DEFAULT_MODE]
 

@@ -1,4 +1,10 @@
-"""The ``tongda`` command line: one module per verb in ``site_builder/commands/``."""
+"""The ``tongda`` command line: one module per verb in ``site_builder/commands/``.
+
+Other installed parts add verbs through the ``tongda.commands`` entry point group (the
+functions add ``token`` and ``audit``), so the site builder never imports them. With only
+the functions installed (``pip install 'tongda[functions]'``) the site's verbs say what to
+install instead of failing with a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import importlib
 import logging
 import pkgutil
 import sys
+from importlib.metadata import entry_points
 
 import click
 
@@ -38,11 +45,41 @@ def main(verbose: bool) -> None:
     setup_logging(verbose)
 
 
-for _info in pkgutil.iter_modules(commands.__path__):
-    _module = importlib.import_module(f"{commands.__name__}.{_info.name}")
-    _command = getattr(_module, "command", None)
-    if isinstance(_command, click.Command):
-        main.add_command(_command)
+def _needs_site(name: str, missing: str) -> click.Command:
+    """A stand-in for a verb whose dependencies are not installed."""
+    @click.command(name, context_settings={"ignore_unknown_options": True,
+                                           "allow_extra_args": True},
+                   help=f"（未安装：需要 {missing}）", add_help_option=False)
+    def command() -> None:
+        click.echo(f"tongda {name} 需要网站生成部分（缺少 {missing}）：pip install 'tongda[site]'",
+                   err=True)
+        raise SystemExit(2)
+
+    return command
+
+
+def _add_commands(group: click.Group) -> None:
+    for info in pkgutil.iter_modules(commands.__path__):
+        name = "import" if info.name == "import_cmd" else info.name
+        try:
+            module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        except ModuleNotFoundError as exc:  # an extra that is not installed
+            if info.name != "common":
+                group.add_command(_needs_site(name, exc.name or "依赖"))
+            continue
+        command = getattr(module, "command", None)
+        if isinstance(command, click.Command):
+            group.add_command(command)
+    for point in entry_points(group="tongda.commands"):
+        try:
+            command = point.load()
+        except ModuleNotFoundError:  # its extra is not installed: the verb is not offered
+            continue
+        if isinstance(command, click.Command):
+            group.add_command(command, point.name)
+
+
+_add_commands(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,12 +32,20 @@ def static_app(site: Path) -> ASGIApp:
 
 
 def site_app(site: Path) -> ASGIApp:
-    """The whole portal: the functions' app when they are installed, else the files alone."""
-    try:
-        from functions.runtime.server import build_app
-    except ImportError:
-        return static_app(site)
-    return build_app(site)
+    """The whole portal: the functions' app when they are installed, else the files alone.
+
+    The functions announce their portal through the ``tongda.portal`` entry point, so the
+    site builder runs them without importing them.
+    """
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group="tongda.portal"):
+        try:
+            build_app = point.load()
+        except ModuleNotFoundError:  # the functions extra is not installed
+            continue
+        return build_app(site)  # type: ignore[no-any-return]
+    return static_app(site)
 
 
 def build_asgi(site: Path, rebuilder: Any | None = None) -> ASGIApp:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from a11y.errors import A11yConfigError
 from a11y.findings import Finding, Waiver, apply_waivers, parse_waivers
 from a11y.report import Report
 from a11y.site import (
@@ -28,13 +29,13 @@ def finding(rule: str = "img-alt", page: str = "policies/a/index.html", **kw: st
 
 
 def test_a_waiver_without_a_reason_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="reason"):
+    with pytest.raises(A11yConfigError, match="reason"):
         parse_waivers([{"rule": "img-alt"}])
-    with pytest.raises(ConfigError, match="reason"):
+    with pytest.raises(A11yConfigError, match="reason"):
         parse_waivers([{"rule": "img-alt", "reason": "   "}])
-    with pytest.raises(ConfigError, match="rule"):
+    with pytest.raises(A11yConfigError, match="rule"):
         parse_waivers([{"reason": "因为"}])
-    with pytest.raises(ConfigError, match="未知字段"):
+    with pytest.raises(A11yConfigError, match="未知字段"):
         parse_waivers([{"rule": "x", "reason": "y", "page": "typo"}])
 
 
@@ -127,8 +128,8 @@ def test_modes_from_theme_file_config_or_default(tmp_path: Path) -> None:
                                        {"name": "elder", "min_target": 44}], "x")
     assert [m.name for m in configured] == ["default", "gray", "elder"]
     assert configured[2].min_target == 44
-    with pytest.raises(ConfigError, match="min_target"):
+    with pytest.raises(A11yConfigError, match="min_target"):
         load_modes(tmp_path, [{"name": "elder", "min_target": "big"}], "x")
     (tmp_path / "assets/modes.json").write_text("[{", encoding="utf-8")
-    with pytest.raises(ConfigError, match="modes.json"):
+    with pytest.raises(A11yConfigError, match="modes.json"):
         load_modes(tmp_path, None, "assets/modes.json")

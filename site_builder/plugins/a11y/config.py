@@ -19,10 +19,10 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
 from a11y.axe import AXE_EXTRA_RULES, AXE_TAGS
+from a11y.errors import A11yConfigError
 from a11y.findings import Waiver, parse_waivers
 from a11y.site import DEFAULT_EXCLUDE
 from a11y.static_rules import VAGUE_LINK_TEXTS
-from site_builder.errors import ConfigError
 
 
 class Waivers(c.BaseConfigOption[list[Waiver]]):
@@ -39,7 +39,7 @@ class Waivers(c.BaseConfigOption[list[Waiver]]):
             raise ValidationError("须为豁免列表：[{rule, reason, pages}]")
         try:
             return parse_waivers(value, "waivers")
-        except ConfigError as exc:
+        except A11yConfigError as exc:
             raise ValidationError(str(exc)) from exc
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from a11y.browser_checks import BrowserOptions
+from a11y.errors import A11yConfigError
 from a11y.runner import Settings
 from a11y.site import load_modes
 from site_builder.errors import ConfigError
@@ -100,13 +101,17 @@ def build_settings(cfg: A11yConfig, *, site_dir: Path, docs_dir: Path | None,
     elif axe_path is None and (project_dir / "node_modules/axe-core/axe.min.js").is_file():
         axe_path = project_dir / "node_modules/axe-core/axe.min.js"
     use_browser = cfg.browser_enabled if browser is None else browser
+    try:
+        modes = load_modes(site_dir, cfg.browser_modes, cfg.browser_modes_file) \
+            if use_browser else []
+    except A11yConfigError as exc:
+        raise ConfigError(str(exc)) from None
     return Settings(
         site_dir=site_dir, docs_dir=docs_dir, site_hosts=hosts, waivers=list(cfg.waivers),
         exclude=list(cfg.static_exclude), vague_link_texts=list(cfg.static_vague_link_texts),
         skip_rules=list(cfg.static_skip_rules), browser=use_browser, everything=everything,
         sample_size=cfg.browser_sample_size, sample_seed=cfg.browser_sample_seed,
-        modes=load_modes(site_dir, cfg.browser_modes, cfg.browser_modes_file)
-        if use_browser else [],
+        modes=modes,
         browser_options=BrowserOptions(
             keyboard=cfg.browser_keyboard, reflow=cfg.browser_reflow,
             text_resize=cfg.browser_text_resize, text_spacing=cfg.browser_text_spacing,
