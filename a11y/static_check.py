@@ -102,7 +102,8 @@ class StaticChecker:
         when both are the same."""
         digest = hashlib.sha1(repr((sorted(self.site_hosts), sorted(self.vague),
                                     [r.id for r in self.rules],
-                                    str(self.mapper.docs_dir))).encode())
+                                    str(self.mapper.docs_dir))).encode(),
+                              usedforsecurity=False)
         for module in ("static_rules.py", "static_check.py", "source_map.py", "html_utils.py"):
             digest.update((Path(__file__).parent / module).read_bytes())
         return digest.hexdigest()
@@ -159,7 +160,7 @@ class _Cache:
     def key(self, rel: str, data: bytes, docs_dir: Path | None) -> str:
         if self.path is None:
             return ""
-        digest = hashlib.sha1(rel.encode() + b"\0" + data)
+        digest = hashlib.sha1(rel.encode() + b"\0" + data, usedforsecurity=False)
         source = _source_of(data)
         if source and docs_dir is not None:
             try:

@@ -89,7 +89,7 @@ def _html_lang(doc: PageDoc) -> Iterator[Hit]:
 @rule("document-title", "页面须有标题", "在 front matter 写 title，主题会把它放进 <title>。",
       "2.4.2")
 def _title(doc: PageDoc) -> Iterator[Hit]:
-    titles = [el for el in doc.by_tag("title")]
+    titles = list(doc.by_tag("title"))
     if not titles or not norm(titles[0].text_content()):
         yield (titles[0] if titles else None), "页面没有 <title> 或标题为空", ""
 
@@ -165,7 +165,7 @@ def _table_headers(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("table"):
         if not _is_data_table(el):
             continue
-        cells = [c for c in el.iter("th", "td")]
+        cells = list(el.iter("th", "td"))
         has_header = any(c.tag == "th" and norm(c.text_content()) for c in cells) or any(
             c.get("role") in ("columnheader", "rowheader") for c in cells)
         if not has_header:

@@ -293,7 +293,7 @@ def _summary(pairs: list[dict[str, dict[str, float]]]) -> dict[str, Any]:
         base = [p["core"][measure] for p in pairs]
         with_graph = [p["graph"][measure] for p in pairs]
         out[measure] = (_median(base), _median(with_graph))
-        out[f"{measure}_added"] = _median([g / b - 1 for b, g in zip(base, with_graph)])
+        out[f"{measure}_added"] = _median([g / b - 1 for b, g in zip(base, with_graph, strict=True)])
     out["rss"] = (max(p["core"]["rss"] for p in pairs), max(p["graph"]["rss"] for p in pairs))
     out["site_mb"] = (pairs[-1]["core"].get("site_mb", 0.0), pairs[-1]["graph"].get("site_mb", 0.0))
     return out

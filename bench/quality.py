@@ -24,10 +24,10 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import machine
-from site_builder.content.corpus import load_corpus
-from site_builder.quality import Finding, QualityResult, all_rules, run_rules
-from site_builder.quality.dedupe import find_duplicates
+from bench.report import machine  # noqa: E402 - after sys.path names the project
+from site_builder.content.corpus import load_corpus  # noqa: E402 - after sys.path names the project
+from site_builder.quality import Finding, QualityResult, all_rules, run_rules  # noqa: E402 - after sys.path names the project
+from site_builder.quality.dedupe import find_duplicates  # noqa: E402 - after sys.path names the project
 
 DOC = ROOT / "docs" / "benchmarks-quality.md"
 T = TypeVar("T")

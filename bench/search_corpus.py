@@ -53,7 +53,7 @@ def parse(path: Path, root: Path, variant: int = 0) -> SearchDoc | None:
     if top == "DLC":
         level = "city" if re.search(r"^[\u4e00-\u9fff]{2,4}市", title) and not title.startswith(
             ("北京", "上海", "重庆", "天津")) else "province"
-    ident = "law-" + hashlib.sha1(rel.encode()).hexdigest()[:10]
+    ident = "law-" + hashlib.sha1(rel.encode(), usedforsecurity=False).hexdigest()[:10]
     if variant:
         ident += f"-v{variant}"
         title = f"{title}（汇编{variant}）"

@@ -80,7 +80,7 @@ def score(queries: list[dict[str, Any]], runs: list[dict[str, Any]]) -> dict[str
     """Recall@10 per kind and overall, MRR, bytes and latency percentiles."""
     kinds: dict[str, list[int]] = {}
     rr = []
-    for q, r in zip(queries, runs):
+    for q, r in zip(queries, runs, strict=True):
         rank = next((i + 1 for i, t in enumerate(r["titles"][:10])
                      if any(e in t for e in q["expect"])), 0)
         r["rank"] = rank

@@ -45,14 +45,14 @@ class DocTerms:
 def pack(freqs: list[int]) -> int:
     """Pack four field frequencies into one int, each capped."""
     out = 0
-    for f, cap, sh in zip(freqs, CAPS, SHIFTS):
+    for f, cap, sh in zip(freqs, CAPS, SHIFTS, strict=True):
         out |= min(f, cap) << sh
     return out
 
 
 def unpack(v: int) -> tuple[int, int, int, int]:
     """Inverse of :func:`pack`."""
-    return tuple((v >> sh) & cap for cap, sh in zip(CAPS, SHIFTS))  # type: ignore[return-value]
+    return tuple((v >> sh) & cap for cap, sh in zip(CAPS, SHIFTS, strict=True))  # type: ignore[return-value]
 
 
 def _field_terms(text: str, unigrams: bool, cut) -> tuple[Counter[str], int, list[str]]:
@@ -114,7 +114,7 @@ class BodyCache:
         path = self.folder / f"{key}.pickle"
         if path.exists():
             self.hits += 1
-            return pickle.loads(path.read_bytes())
+            return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache, written by this analyzer
         self.misses += 1
         value = compute()
         tmp = path.with_suffix(".tmp")

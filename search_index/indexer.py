@@ -156,7 +156,7 @@ class SearchIndex:
         entries: dict[str, tuple[str, list[int]]] = {}
         total = 0
         for term, (seqs, packed) in self.postings.items():
-            rows = sorted((new_id[s], self._impact(s, v, avg)) for s, v in zip(seqs, packed))
+            rows = sorted((new_id[s], self._impact(s, v, avg)) for s, v in zip(seqs, packed, strict=True))
             flat = [self.vocab.word_df.get(term, 0)]
             prev = 0
             for doc, value in rows:

@@ -56,7 +56,7 @@ def readings_of(word: str, syl: list[str]) -> list[list[str]]:
     for i, ch in enumerate(word):
         for r in char_readings(ch)[:2]:
             if r != syl[i] and len(out) < 4:
-                out.append(syl[:i] + [r] + syl[i + 1:])
+                out.append([*syl[:i], r, *syl[i + 1:]])
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from itertools import pairwise
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
@@ -25,7 +26,7 @@ class _Captions(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for parent in root.iter():
             children = list(parent)
-            for before, table in zip(children, children[1:]):
+            for before, table in pairwise(children):
                 if before.tag != "p" or table.tag != "table" or table.find("caption") is not None:
                     continue
                 match = CAPTION.match(before.text or "") if len(before) == 0 else None
@@ -39,9 +40,9 @@ class _Captions(Treeprocessor):
 class CaptionsExtension(Extension):
     """Register the caption treeprocessor after the tables are built."""
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: Markdown) -> None:  # the name is Markdown's API
         md.treeprocessors.register(_Captions(md), "tongda_table_captions", 5)
 
 
-def makeExtension(**kwargs: object) -> CaptionsExtension:  # noqa: N802 (Markdown's API)
+def makeExtension(**kwargs: object) -> CaptionsExtension:  # the name is Markdown's API
     return CaptionsExtension(**kwargs)

@@ -37,7 +37,7 @@ def slug(text: str, limit: int = _SLUG_MAX) -> str:
 
 def path_hash(rel: str, length: int = 8) -> str:
     """Hex digest of the source path (already NFC and POSIX)."""
-    return hashlib.sha1(rel.encode("utf-8")).hexdigest()[:length]
+    return hashlib.sha1(rel.encode("utf-8"), usedforsecurity=False).hexdigest()[:length]
 
 
 def make_id(rel: str, stem: str, date: dt.date | None, hash_length: int = 8) -> str:

@@ -66,7 +66,7 @@ class Chart:
         """The rectangles of one row and its value label(s)."""
         out: list[str] = []
         x, height = float(_LABEL_W), _BAR if self.stacked else 16.0
-        for n, ((key, _), value) in enumerate(zip(self.series, values)):
+        for n, ((key, _), value) in enumerate(zip(self.series, values, strict=True)):
             top = y if self.stacked else y + n * height
             width = value * scale
             if width > 0:
@@ -97,7 +97,7 @@ class Chart:
             return f"{self.title}：没有数据。"
         if not self.stacked:
             parts = "；".join(f"{label}：" + "，".join(f"{name} {_fmt(v)}" for (_, name), v in
-                                                   zip(self.series, values))
+                                                   zip(self.series, values, strict=True))
                              for label, values in self.rows)
             return f"{self.title}。{parts}。完整数据见旁边的表格。"
         label, values = max(self.rows, key=lambda r: sum(r[1]))

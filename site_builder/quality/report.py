@@ -49,7 +49,7 @@ def build_report(result: QualityResult, *, site_name: str = "", today: dt.date |
             "ok": result.ok, "failures": result.failures(), "seconds": round(result.seconds, 3),
         },
         "dimensions": {d: {"label": DIMENSION_LABELS[d],
-                           **dims.get(d, {s: 0 for s in (*SEVERITIES, "total")})}
+                           **dims.get(d, dict.fromkeys((*SEVERITIES, "total"), 0))}
                        for d in DIMENSIONS},
         "rules": [rule.describe() | {"severity": result.severities[rule.id],
                                      "count": by_rule.get(rule.id, 0)}
@@ -62,7 +62,7 @@ def build_report(result: QualityResult, *, site_name: str = "", today: dt.date |
         report["build"] = build
     if previous:
         report["trend"] = trend(report, previous)
-        report["history"] = (list(previous.get("history") or []) + [_point(previous)])[-HISTORY:]
+        report["history"] = [*(previous.get("history") or []), _point(previous)][-HISTORY:]
     return report
 
 

@@ -114,7 +114,7 @@ def status_contradicts_dates(ctx: CheckContext) -> Iterator[Problem]:
       "核对解读的 published 和 interprets：解读不应早于它解读的政策发布。")
 def interpretation_before_policy(ctx: CheckContext) -> Iterator[Problem]:
     for e in ctx.of_kind("interpretation"):
-        for i, target in enumerate(e.meta.interprets):
+        for target in e.meta.interprets:
             policy = ctx.corpus.documents.get(target)
             published = getattr(policy.meta, "published", None) if policy else None
             if e.meta.published and published and e.meta.published < published:

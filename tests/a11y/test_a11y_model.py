@@ -131,5 +131,5 @@ def test_modes_from_theme_file_config_or_default(tmp_path: Path) -> None:
     with pytest.raises(A11yConfigError, match="min_target"):
         load_modes(tmp_path, [{"name": "elder", "min_target": "big"}], "x")
     (tmp_path / "assets/modes.json").write_text("[{", encoding="utf-8")
-    with pytest.raises(A11yConfigError, match="modes.json"):
+    with pytest.raises(A11yConfigError, match=r"modes\.json"):
         load_modes(tmp_path, None, "assets/modes.json")

@@ -76,7 +76,7 @@ def test_node_and_python_give_the_same_top_ten(index_dir: Path, tmp_path: Path) 
     js = run_node(tmp_path, index_dir, qs)
     py = Searcher(index_dir)
     mismatches = []
-    for q, j in zip(qs, js):
+    for q, j in zip(qs, js, strict=True):
         r = py.search(q, limit=10)
         mine = {"ids": [x["id"] for x in r["results"]], "notice": r["notice"], "total": r["total"]}
         if mine != j:
@@ -92,7 +92,7 @@ def test_filters_sorting_and_ranges_agree(index_dir: Path, tmp_path: Path) -> No
                   [q, {"filters": {"level": ["national"], "date": ["", "2012"]}, "sort": "date"}]]
     js = run_node(tmp_path, index_dir, cases)
     py = Searcher(index_dir)
-    for (q, opts), j in zip(cases, js):
+    for (q, opts), j in zip(cases, js, strict=True):
         r = py.search(q, limit=10, **opts)
         assert [x["id"] for x in r["results"]] == j["ids"], (q, opts)
         assert r["total"] == j["total"], (q, opts)

@@ -32,7 +32,7 @@ def test_every_example_renders_with_declared_params(component: str, example: dic
         if param.get("required"):
             assert name in example["params"], f"{example['name']} lacks required {name}"
     root = fragment(render_example(component, example))
-    ids = [i for i in root.xpath("//@id")]
+    ids = list(root.xpath("//@id"))
     assert not [i for i, n in Counter(ids).items() if n > 1], "duplicate ids"
     for button in root.xpath("//button"):
         assert button.get("type") in ("button", "submit")

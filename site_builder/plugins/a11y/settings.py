@@ -43,7 +43,7 @@ def read_project(config_file: Path | None) -> tuple[dict[str, Any], Path]:
     if config_file is None:
         return {}, Path.cwd()
     try:
-        raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

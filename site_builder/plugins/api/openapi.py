@@ -51,7 +51,7 @@ def _fixed_schemas() -> dict[str, Any]:
         "page": {"type": "integer", "minimum": 1}, "pages": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1}, "total": {"type": "integer", "minimum": 0},
         "items": {"type": "array", "items": _ref("ApiSummary")},
-        "links": _obj({k: link for k in ("self", "first", "last", "prev", "next")}),
+        "links": _obj(dict.fromkeys(("self", "first", "last", "prev", "next"), link)),
     })
     index = _obj({
         "version": {"type": "string"}, "openapi": {"type": "string"},

@@ -108,7 +108,7 @@ class AudioBuilder:
         for block in blocks:
             sentences = split_sentences(block.text) or [block.text]
             spoken = [normalise(s) for s in sentences]
-            keep = [(s, n) for s, n in zip(sentences, spoken) if n.strip()]
+            keep = [(s, n) for s, n in zip(sentences, spoken, strict=True) if n.strip()]
             if not keep:
                 continue
             sentences, spoken = [s for s, _ in keep], [n for _, n in keep]

@@ -62,7 +62,7 @@ def layout(
     for index, (block_id, text, sentences, lengths) in enumerate(items):
         start = pos
         sents: list[Sentence] = []
-        for s_text, n in zip(sentences, lengths):
+        for s_text, n in zip(sentences, lengths, strict=True):
             sents.append(Sentence(pos / sample_rate, (pos + n) / sample_rate, s_text))
             pos += n
         cues.append(Cue(block_id, start / sample_rate, pos / sample_rate, text, sents))

@@ -114,7 +114,7 @@ def render_svg(entry: Entry, panels: list[dict[str, Any]], max_nodes: int, title
         f'<title id="{title_id}">{escape(_summary(entry, total))}</title>', _DEFS,
     ]
     nodes: list[str] = []
-    for (panel, item), (outward, inward, centre_at, label_at) in zip(shown, _layout(len(shown))):
+    for (panel, item), (outward, inward, centre_at, label_at) in zip(shown, _layout(len(shown)), strict=True):
         style = "found" if item.get("declared") is False else "declared"
         parts.append(f'<line class="td-graph__edge td-graph__edge--{style} '
                      f'td-graph__edge--{panel["kind"]}" '

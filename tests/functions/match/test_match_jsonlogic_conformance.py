@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tongda_rules import OPERATORS
+
 from tests.components import missing
 
 pytestmark = pytest.mark.integration
@@ -57,6 +57,6 @@ def test_datalogic_passes_the_suite_on_our_subset() -> None:
 def test_json_logic_js_passes_the_suite_on_our_subset(node: Any) -> None:
     cases = _subset_cases()
     out = node("run_conformance.js", [{"rule": c["rule"], "data": c.get("data")} for c in cases])
-    failures = [(c["rule"], c["result"], o) for c, o in zip(cases, out)
+    failures = [(c["rule"], c["result"], o) for c, o in zip(cases, out, strict=True)
                 if "error" in o or not _same(o["value"], c["result"])]
     assert not failures

@@ -42,7 +42,7 @@ def test_every_fixture_case_holds_in_python(fixture_rules: Any) -> None:
     ruleset, cases = fixture_rules
     assert len(cases) >= 8
     outputs = python_side(ruleset, case_jobs(cases))
-    for (pid, _, case), out in zip(cases, outputs):
+    for (pid, _, case), out in zip(cases, outputs, strict=True):
         (result,) = out["results"]
         expect = case["expect"]
         assert result["eligible"] == expect["eligible"], (pid, case["name"])
@@ -70,7 +70,7 @@ def test_python_and_javascript_agree_on_generated_profiles(fixture_rules: Any, n
     js = normalise(node("run_match.js", {"ruleset": ruleset, "jobs": jobs}))
     refused = sum(1 for o in py if "problems" in o)
     assert 50 < refused < 600  # the generator does exercise validation, and mostly matching
-    mismatches = [(job, a, b) for job, a, b in zip(jobs, py, js) if a != b]
+    mismatches = [(job, a, b) for job, a, b in zip(jobs, py, js, strict=True) if a != b]
     assert not mismatches, mismatches[:3]
     outcomes = {c["result"] for o in py if "results" in o for r in o["results"]
                 for c in r["conditions"]}
@@ -85,6 +85,6 @@ def test_demo_content_cases_agree(node: Any) -> None:
     py = python_side(ruleset, jobs)
     assert len(cases) >= 20
     assert normalise(node("run_match.js", {"ruleset": ruleset, "jobs": jobs})) == normalise(py)
-    for (pid, _, case), out in zip(cases, py):
+    for (pid, _, case), out in zip(cases, py, strict=True):
         (result,) = out["results"]
         assert result["eligible"] == case["expect"]["eligible"], (pid, case["name"])

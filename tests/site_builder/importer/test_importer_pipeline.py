@@ -23,7 +23,7 @@ DOCS = 13  # .md files in LAWS that are documents (the two _index.md are not)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
-    return {p.relative_to(folder).as_posix(): (hashlib.sha1(p.read_bytes()).hexdigest(),
+    return {p.relative_to(folder).as_posix(): (hashlib.sha1(p.read_bytes(), usedforsecurity=False).hexdigest(),
                                                p.stat().st_mtime_ns)
             for p in sorted(folder.rglob("*")) if p.is_file()}
 

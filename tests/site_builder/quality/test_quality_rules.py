@@ -14,7 +14,7 @@ from tests.site_builder.quality.quality_kit import LAW_TEXT, Docs
 
 pytestmark = pytest.mark.unit
 
-P, I, S, F = "policies/p-main.md", "interpretations/i-main.md", "services/s-main.md", "faqs/f-main.md"
+P, I, S, F = "policies/p-main.md", "interpretations/i-main.md", "services/s-main.md", "faqs/f-main.md"  # noqa: E741 - the kinds by initial
 D = dt.date
 
 

@@ -83,7 +83,7 @@ def test_picture_text_alternative_is_the_related_panels(built) -> None:
     labels = [t.text.split("：", 1)[1] for t in
               svg.xpath("./*[local-name()='text' and @class='td-graph__label']")]
     assert len(labels) == min(len(titles), plugin.config.picture_max_nodes) >= 5
-    for label, listed in zip(labels, titles):  # same items, same order
+    for label, listed in zip(labels, titles, strict=False):  # same items, same order
         assert listed == label or (label.endswith("…") and listed.startswith(label[:-1]))
     # A dashed line for each found relation; the panel names each one.
     items = panels.xpath(".//li")

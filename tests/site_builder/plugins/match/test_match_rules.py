@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 from pydantic import ValidationError
-
-from tongda_rules import (Amount, FactsFile, Rule, RuleCase, check_rules,
-                          profile_problems)
+from tongda_rules import Amount, FactsFile, Rule, RuleCase, check_rules, profile_problems
 
 pytestmark = pytest.mark.unit
 FACTS = FactsFile.model_validate(yaml.safe_load(
