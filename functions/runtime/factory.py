@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from . import audit, auth, idempotency, problems
 from .db import Migration, make_engine, migrate
+from .http import Hygiene
 from .limits import BodyLimit, RateLimit
 from .settings import Settings
 
@@ -63,11 +64,12 @@ class Runtime:
 def audit_router(name: str) -> APIRouter:
     """``GET /audit``: the function's audit entries, for staff with ``audit:read``."""
     router = APIRouter(tags=["审计"])
+    reader = auth.require("audit:read")
 
     @router.get("/audit", summary="审计日志（工作人员）", response_model=list[audit.AuditEntry],
                 responses=problems.documented(401, 403))
     def read_audit(after: int = Query(0, ge=0, le=2**62), limit: int = Query(100, ge=1, le=1000),
-                   staff: auth.Staff = Depends(auth.require("audit:read")),
+                   staff: auth.Staff = Depends(reader),
                    ) -> list[dict[str, Any]]:
         return audit.entries(runtime_of(router).engine, function=name, after=after, limit=limit)
 
@@ -98,6 +100,8 @@ def create_function_app(*, name: str, title: str, description: str, version: str
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger=large_bodies)
     app.add_middleware(RateLimit, limit=settings.rate_limit, window=settings.rate_window,
                        trust_forwarded=settings.trust_forwarded)
+    # Added last, so outermost: headers, request id, HEAD and logs for every answer.
+    app.add_middleware(Hygiene)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
+import traceback
+from collections.abc import MutableMapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,7 +16,11 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 MEDIA_TYPE = "application/problem+json"
-log = logging.getLogger("tongda.functions")
+#: The key under which :class:`functions.runtime.http.Hygiene` keeps a request's id.
+SCOPE_REQUEST_ID = "tongda.request_id"
+#: The detail of every 500: nothing about what went wrong inside.
+UNEXPECTED_DETAIL = "服务器处理请求时出错，请稍后再试；如果问题持续，请联系网站管理员并告知请求编号。"
+log = logging.getLogger("tongda.http")
 
 TITLES = {
     400: "请求有误", 401: "需要登录凭证", 403: "没有权限", 404: "找不到该资源",
@@ -22,7 +30,7 @@ TITLES = {
 }
 _DETAILS = {
     404: "请检查网址是否正确。", 405: "请查看接口说明（openapi.json）中允许的方法。",
-    500: "服务器处理请求时出错，请稍后再试；如果问题持续，请联系网站管理员。",
+    500: UNEXPECTED_DETAIL,
 }
 
 
@@ -36,6 +44,7 @@ class ProblemDetail(BaseModel):
     status: int
     detail: str
     instance: str | None = None
+    request_id: str | None = None
 
 
 class Problem(Exception):
@@ -86,9 +95,21 @@ def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         _instance(request))
 
 
+def log_unexpected(scope: MutableMapping[str, Any], exc: BaseException) -> None:
+    """Log ``exc`` with its traceback as one JSON line naming the request and its id."""
+    log.error(json.dumps({
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), "level": "error",
+        "request_id": scope.get(SCOPE_REQUEST_ID), "method": scope.get("method"),
+        "path": (scope.get("root_path", "") + scope.get("path", ""))[:512],
+        "error": f"{type(exc).__name__}: {exc}"[:1000],
+        "traceback": "".join(traceback.format_exception(exc)),
+    }, ensure_ascii=False))
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return Problem(500, _DETAILS[500]).response(_instance(request))
+    log_unexpected(request.scope, exc)
+    extra = {"request_id": rid} if (rid := request.scope.get(SCOPE_REQUEST_ID)) else {}
+    return Problem(500, UNEXPECTED_DETAIL, **extra).response(_instance(request))
 
 
 def install(app: FastAPI) -> None:

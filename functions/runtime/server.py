@@ -4,6 +4,10 @@
 ``functions/<name>/`` whose ``app.py`` has ``create_app(settings, *, site_dir=None)``.
 Files the build wrote under ``api/<name>/`` (such as ``api/match/rules.json``) are served
 as files; every other path under ``/api/<name>/`` goes to the function.
+
+The static site takes GET, HEAD and OPTIONS; any other method is a 405 problem naming
+them. Content-hashed files are cached for a year as immutable, every other file is
+revalidated. :class:`~functions.runtime.http.Hygiene` wraps the whole portal.
 """
 
 from __future__ import annotations
@@ -12,21 +16,33 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import functions
 
+from .http import SCOPE_HEAD, Hygiene, static_cache_control
+from .problems import Problem
 from .settings import Settings
+
+#: What the static site answers; anything else is 405.
+STATIC_METHODS = "GET, HEAD, OPTIONS"
+_STATIC_DETAILS = {
+    404: "网站上没有这个页面，请检查网址是否正确。",
+    405: "网站页面只能浏览（GET、HEAD），不能提交或修改。",
+}
 
 
 def function_names() -> list[str]:
     """Every function package that has an ``app.py`` (``runtime`` excluded)."""
     names = []
     for info in pkgutil.iter_modules(functions.__path__):
-        if info.ispkg and info.name != "runtime":
-            if importlib.util.find_spec(f"functions.{info.name}.app") is not None:
-                names.append(info.name)
+        if (info.ispkg and info.name != "runtime"
+                and importlib.util.find_spec(f"functions.{info.name}.app") is not None):
+            names.append(info.name)
     return sorted(names)
 
 
@@ -45,8 +61,11 @@ class Portal:
         return None
 
     def _is_file(self, path: str) -> bool:
-        target = (self.site_dir / path.lstrip("/")).resolve()
-        return target.is_file() and target.is_relative_to(self.site_dir)
+        try:
+            target = (self.site_dir / path.lstrip("/")).resolve()
+            return target.is_file() and target.is_relative_to(self.site_dir)
+        except (OSError, ValueError):  # a name no file system takes is no file
+            return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -55,7 +74,7 @@ class Portal:
         path = scope.get("path", "/")
         found = self._function(path)
         if found is None or (scope.get("method") in ("GET", "HEAD") and self._is_file(path)):
-            await self.static(scope, receive, send)
+            await self._static(scope, receive, send)
             return
         name, app = found
         prefix = f"/api/{name}"
@@ -64,6 +83,37 @@ class Portal:
         child["path"] = path[len(prefix):] or "/"
         child["raw_path"] = child["path"].encode()
         await app(child, receive, send)
+
+
+    async def _static(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A file of the site, its 404 page, or a problem; never an exception."""
+        method = scope.get("method", "GET")
+        instance = scope.get("root_path", "") + scope.get("path", "")
+        if method == "OPTIONS":
+            await Response(status_code=204, headers={"Allow": STATIC_METHODS})(scope, receive, send)
+            return
+        if method not in ("GET", "HEAD"):
+            await Problem(405, _STATIC_DETAILS[405], headers={"Allow": STATIC_METHODS}
+                          ).response(instance)(scope, receive, send)
+            return
+        if scope.get(SCOPE_HEAD):  # Hygiene asked for GET; StaticFiles can answer HEAD itself
+            scope = {**scope, "method": "HEAD"}
+        path = scope.get("path", "/")
+
+        async def cached(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=list(message.get("headers") or []))
+                headers.setdefault("Cache-Control", static_cache_control(path, message["status"]))
+                message = {**message, "headers": headers.raw}
+            await send(message)
+
+        try:
+            await self.static(scope, receive, cached)
+        except HTTPException as exc:  # raised for names the file system refuses
+            status = 404 if exc.status_code in (401, 404) else exc.status_code
+            detail = _STATIC_DETAILS.get(status, "无法提供这个文件，请检查网址是否正确。")
+            await Problem(status, detail, headers=dict(exc.headers or {})).response(instance)(
+                scope, receive, send)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
@@ -92,4 +142,4 @@ def build_app(site_dir: Path, *, database_url: str | None = None,
     for name in function_names():
         module = importlib.import_module(f"functions.{name}.app")
         apps[name] = module.create_app(settings, site_dir=Path(site_dir))
-    return Portal(Path(site_dir), apps)
+    return Hygiene(Portal(Path(site_dir), apps))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from functions.match.app import create_app
+from functions.runtime import auth
+from functions.runtime.http import CACHE_PRIVATE, CACHE_REVALIDATE, SECURITY_HEADERS
 from functions.runtime.server import build_app, function_names
 from functions.runtime.settings import Settings
 
@@ -107,14 +112,149 @@ def test_each_client_is_rate_limited(site_dir: Path, tmp_path: Path) -> None:
         assert int(limited.headers["retry-after"]) >= 1
 
 
-def test_an_unexpected_error_is_a_problem_without_internals(site_dir: Path, tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/no/such/dir/../../x/db.sqlite3")
-    app = create_app(settings, site_dir=site_dir)
 
+
+@pytest.fixture
+def log_lines() -> Iterator[list[dict[str, Any]]]:
+    """Every line the runtime logs, parsed (each must be one JSON object)."""
+    lines: list[dict[str, Any]] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(json.loads(record.getMessage()))
+
+    logger = logging.getLogger("tongda.http")
+    handler = Collect()
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)
+
+
+def _alone(site_dir: Path, tmp_path: Path) -> Any:
+    """The match function as deployed alone (uvicorn or Mangum), without the portal."""
+    return create_app(Settings(database_url=f"sqlite:///{tmp_path / 'alone.sqlite3'}"),
+                      site_dir=site_dir)
+
+
+def test_a_function_deployed_alone_sends_the_security_headers(site_dir: Path,
+                                                              tmp_path: Path) -> None:
+    with TestClient(_alone(site_dir, tmp_path)) as client:
+        for response in (client.get("/rulesets/current"), client.get("/openapi.json"),
+                         client.post("/match", json={}), client.get("/nothing")):
+            for name, value in SECURITY_HEADERS.items():
+                assert response.headers[name] == value
+            assert len(response.headers["x-request-id"]) == 32
+
+
+def _get_routes(app: Any) -> list[str]:
+    """Every GET route without path parameters, as the function's OpenAPI lists them."""
+    paths = app.openapi()["paths"]
+    return ["/openapi.json"] + [p for p, ops in paths.items() if "get" in ops and "{" not in p]
+
+
+@pytest.mark.parametrize("where", ["alone", "portal"])
+def test_head_answers_every_get_route(site_dir: Path, tmp_path: Path, where: str) -> None:
+    app = _alone(site_dir, tmp_path)
+    token = auth.create_token(app.state.runtime.engine, "测试", ["admin"])
+    paths = _get_routes(app)
+    assert {"/rulesets/current", "/facts", "/audit", "/openapi.json"} <= set(paths)
+    if where == "portal":
+        app = build_app(site_dir, database_url=f"sqlite:///{tmp_path / 'alone.sqlite3'}")
+        paths = ["/api/match" + p for p in paths]
+    with TestClient(app) as client:
+        for path in paths:
+            headers = {"Authorization": f"Bearer {token}"}
+            get, head = client.get(path, headers=headers), client.head(path, headers=headers)
+            assert head.status_code == get.status_code == 200, (path, head.text)
+            assert head.content == b""
+            assert head.headers["content-length"] == get.headers["content-length"]
+            assert head.headers["content-type"] == get.headers["content-type"]
+
+
+def test_personal_and_staff_answers_are_never_stored(portal: Any, site_dir: Path,
+                                                     tmp_path: Path) -> None:
+    profile = {"subject": "enterprise", "profile": {"revenue": 3_000_000_000}}
+    assert portal.post("/api/match/match", json=profile).headers["cache-control"] == CACHE_PRIVATE
+    assert portal.get("/api/match/audit").headers["cache-control"] == CACHE_PRIVATE  # 401
+    assert portal.post("/api/match/rulesets", json={}).headers["cache-control"] == CACHE_PRIVATE
+    for public in ("/api/match/rulesets/current", "/api/match/facts", "/api/match/openapi.json"):
+        assert portal.get(public).headers["cache-control"] == CACHE_REVALIDATE
+    app = _alone(site_dir, tmp_path)
+    token = auth.create_token(app.state.runtime.engine, "测试", ["audit:read"])
+    with TestClient(app) as client:
+        staff = client.get("/audit", headers={"Authorization": f"Bearer {token}"})
+        assert staff.status_code == 200 and staff.headers["cache-control"] == CACHE_PRIVATE
+
+
+def test_a_request_id_is_kept_when_sane_else_made(portal: Any) -> None:
+    kept = portal.get("/api/match/nothing", headers={"X-Request-ID": "edge-7f3a.42:1"})
+    assert kept.headers["x-request-id"] == "edge-7f3a.42:1"
+    assert _problem(kept, 404)["request_id"] == "edge-7f3a.42:1"
+    for insane in ("two words", "x" * 200, "-starts-with-a-dash", "a\\u2028b", '{"a":1}'):
+        made = portal.get("/", headers={"X-Request-ID": insane})
+        assert made.headers["x-request-id"] != insane
+        assert len(made.headers["x-request-id"]) == 32
+    first, second = portal.get("/"), portal.get("/")
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+
+def test_every_request_is_one_json_log_line(portal: Any, log_lines: list[dict[str, Any]]) -> None:
+    portal.get("/?q=我的身份证号", headers={"X-Request-ID": "req-1"})
+    portal.post("/api/match/match", json={"subject": "person", "profile": {}},
+                headers={"X-Request-ID": "req-2"})
+    portal.head("/api/match/facts", headers={"X-Request-ID": "req-3"})
+    assert [line["request_id"] for line in log_lines] == ["req-1", "req-2", "req-3"]
+    home, match, head = log_lines
+    assert set(home) >= {"time", "request_id", "method", "path", "status", "duration_ms", "client"}
+    assert (home["method"], home["path"], home["status"]) == ("GET", "/", 200)
+    assert "身份证" not in json.dumps(home, ensure_ascii=False)  # no query string logged
+    assert (match["method"], match["path"], match["status"]) == ("POST", "/api/match/match", 200)
+    assert (head["method"], head["status"], head["bytes"]) == ("HEAD", 200, 0)
+    assert home["time"].endswith("+00:00") and home["duration_ms"] >= 0
+    assert home["client"] == "testclient"
+
+
+def _boom(app: Any) -> None:
     @app.get("/boom")
     def boom() -> None:
         raise RuntimeError("secret internals")
 
+
+@pytest.mark.parametrize("where", ["alone", "portal"])
+def test_an_unexpected_error_is_logged_with_its_id_and_sent_without_internals(
+        site_dir: Path, tmp_path: Path, log_lines: list[dict[str, Any]], where: str) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/no/such/dir/../../x/db.sqlite3")
+    app: Any
+    if where == "alone":
+        app = create_app(settings, site_dir=site_dir)
+        _boom(app)
+        path = "/boom"
+    else:
+        app = build_app(site_dir, settings=settings)
+        _boom(app.app.apps["match"])  # Hygiene -> Portal -> the match function
+        path = "/api/match/boom"
     with TestClient(app, raise_server_exceptions=False) as client:
-        body = _problem(client.get("/boom"), 500)
-        assert "secret" not in body["detail"]
+        response = client.get(path, headers={"X-Request-ID": "boom-1"})
+    body = _problem(response, 500)
+    assert body["request_id"] == response.headers["x-request-id"] == "boom-1"
+    assert "secret" not in response.text and "Traceback" not in response.text
+    errors = [line for line in log_lines if line.get("level") == "error"]
+    assert len(errors) == 1 and errors[0]["request_id"] == "boom-1"
+    assert "secret internals" in errors[0]["traceback"]
+    assert 'raise RuntimeError("secret internals")' in errors[0]["traceback"]
+    access = [line for line in log_lines if "status" in line]
+    assert [(a["request_id"], a["status"]) for a in access] == [("boom-1", 500)]
+
+
+def test_a_broken_site_file_is_a_500_problem_logged(site_dir: Path, tmp_path: Path,
+                                                    log_lines: list[dict[str, Any]]) -> None:
+    (site_dir / "loop").symlink_to("loop")  # os.stat fails with ELOOP: a real server error
+    app = build_app(site_dir, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/loop")
+    body = _problem(response, 500)
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert "loop" not in body["detail"] and "Errno" not in response.text
+    errors = [line for line in log_lines if line.get("level") == "error"]
+    assert len(errors) == 1 and "OSError" in errors[0]["traceback"]
+    assert errors[0]["request_id"] == body["request_id"]
