@@ -29,6 +29,19 @@ class ContentError(TongdaError):
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
+    def under(self, prefix: str) -> ContentError:
+        """The same error with its path seen from a parent folder (``content/`` + path).
+
+        The corpus names files relative to the content folder; ``tongda check`` and
+        ``tongda build`` show them relative to the project, so an editor can open them.
+        """
+        return ContentError(f"{prefix}{self.path}", self.line, self.field, self.message)
+
+    def to_dict(self) -> dict[str, object]:
+        """The error as JSON-ready data (``tongda check --format json``, the preview server)."""
+        return {"path": self.path, "line": self.line, "field": self.field,
+                "message": self.message}
+
 
 class ContentErrors(TongdaError):
     """Several content errors found in one run (all of them, not only the first)."""
@@ -43,4 +56,13 @@ class ConfigError(TongdaError):
 
 
 class BuildError(TongdaError):
-    """The build could not finish; the previous site is left in place."""
+    """The build could not finish; the previous site is left in place.
+
+    Attributes:
+        errors: The content errors that stopped it, when content was the cause (the
+            preview server shows them one by one); empty for any other failure.
+    """
+
+    def __init__(self, message: str, errors: list[ContentError] | None = None) -> None:
+        self.errors = list(errors or [])
+        super().__init__(message)

@@ -7,16 +7,18 @@ and every error is collected rather than only the first.
 from __future__ import annotations
 
 import datetime as dt
-import os
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import ContentError
 from .errors_zh import to_content_errors
-from .frontmatter import FrontMatterError, SourceDocument, parse
+from .files import ContentFiles, FileLimits, read_text, scan
+from .frontmatter import FieldPath, FrontMatterError, SourceDocument, parse
 from .graph import Graph
 from .model import KIND_FOLDERS, MODELS, Document, Policy, references
 
@@ -87,6 +89,8 @@ class Corpus:
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     """Values derived from the documents once per build (for example each document's list
     item data), so pages that show the same document do not derive it again."""
+    files: ContentFiles = field(default_factory=ContentFiles, repr=False)
+    """Every file of the content folder the walk looked at, and what it refused."""
 
     def of_kind(self, kind: str) -> list[Entry]:
         """Documents of one kind, in a stable order (newest first for dated kinds)."""
@@ -101,36 +105,36 @@ def sort_key(entry: Entry) -> tuple[Any, ...]:
 
 
 def content_files(docs_dir: Path) -> Iterable[tuple[str, Path]]:
-    """Every Markdown file under ``docs_dir`` except ``_data`` and hidden folders."""
-    for root, dirs, files in os.walk(docs_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in sorted(files):
-            if name.endswith(".md") and not name.startswith((".", "_")):
-                path = Path(root, name)
-                yield path.relative_to(docs_dir).as_posix(), path
+    """Every Markdown document under ``docs_dir`` except ``_data`` and hidden folders."""
+    return scan(docs_dir).markdown
 
 
 def read_entry(rel: str, path: Path, errors: list[ContentError],
-               invalid: dict[str, str] | None = None) -> Entry | None:
+               invalid: dict[str, str] | None = None,
+               limits: FileLimits | None = None) -> Entry | None:
     """Read and validate one file; append its errors and return ``None`` when invalid."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            info = os.fstat(handle.fileno())
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        errors.append(ContentError(rel, None, "", f"无法读取文件（需要 UTF-8 编码）：{exc}"))
-        return None
-    try:
+        text, info = read_text(rel, path, limits or FileLimits())
         src = parse(text)
-    except FrontMatterError as exc:
-        errors.append(ContentError(rel, exc.line, "", exc.message))
+    except (ContentError, FrontMatterError) as exc:
+        errors.append(exc if isinstance(exc, ContentError)
+                      else ContentError(rel, exc.line, "", exc.message))
+        if invalid is not None:
+            # Its id could not be read: ids are the file's name by convention, so references
+            # to that name wait for this file's own error to be fixed instead of cascading.
+            invalid.setdefault(Path(rel).stem, "")
         return None
     meta = dict(src.meta)
+    if src.problems:
+        errors.extend(ContentError(rel, line, ".".join(str(p) for p in path), message)
+                      for path, line, message in src.problems)
+        _remember_invalid(meta, invalid)
+        return None
     folder = rel.split("/", 1)[0]
     if "kind" not in meta and folder in FOLDER_KINDS:
         meta["kind"] = FOLDER_KINDS[folder]
     kind = meta.get("kind")
-    if kind not in MODELS:
+    if not isinstance(kind, str) or kind not in MODELS:
         allowed = "、".join(MODELS)
         errors.append(ContentError(rel, src.line_of(("kind",)), "kind",
                                    f"文档类型“{kind}”无效，应为：{allowed}（或放在对应文件夹里）"))
@@ -140,18 +144,33 @@ def read_entry(rel: str, path: Path, errors: list[ContentError],
         doc = model.model_validate(meta)
     except ValidationError as exc:
         errors.extend(to_content_errors(exc, src, rel, list(model.model_fields)))
-        if invalid is not None and isinstance(meta.get("id"), str):
-            invalid[meta["id"]] = str(kind)
+        _remember_invalid(meta, invalid)
         return None
     return Entry(doc, rel, path, src.body, src.body_line, src,
                  stat=(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
 
 
-def load_corpus(docs_dir: Path, *, today: dt.date | None = None) -> Corpus:
-    """Read and validate every document under ``docs_dir``; never raises on content errors."""
+def _remember_invalid(meta: dict[str, Any], invalid: dict[str, str] | None) -> None:
+    if invalid is not None and isinstance(meta.get("id"), str):
+        invalid[meta["id"]] = str(meta.get("kind"))
+
+
+def load_corpus(docs_dir: Path, *, today: dt.date | None = None,
+                limits: FileLimits | None = None, files: ContentFiles | None = None) -> Corpus:
+    """Read and validate every document under ``docs_dir``; never raises on content errors.
+
+    Args:
+        docs_dir: The content folder.
+        today: The day policies' statuses are computed for (default: today).
+        limits: File sizes and the folders links may lead to (see :mod:`.files`).
+        files: The folder's walk when the caller made it already.
+    """
     corpus = Corpus(Path(docs_dir), today=today or dt.date.today())
-    for rel, path in content_files(corpus.docs_dir):
-        entry = read_entry(rel, path, corpus.errors, corpus.invalid_ids)
+    limits = limits or FileLimits()
+    corpus.files = files if files is not None else scan(corpus.docs_dir, limits)
+    corpus.errors.extend(corpus.files.errors)
+    for rel, path in corpus.files.markdown:
+        entry = read_entry(rel, path, corpus.errors, corpus.invalid_ids, limits)
         if entry is not None:
             _register(corpus, entry)
     _check_unique_doc_numbers(corpus)
@@ -189,7 +208,7 @@ def _resolve_references(corpus: Corpus) -> None:
 
     for entry in corpus.documents.values():
         for name, index, target, kinds in references(entry.meta):
-            path = (*name.split("."), index)
+            path: FieldPath = (*name.split("."), index)
             field_name = ".".join(str(p) for p in path)
             line = entry.source.line_of(path)
             other = corpus.documents.get(target)
@@ -197,7 +216,8 @@ def _resolve_references(corpus: Corpus) -> None:
                 continue  # that file's own errors are reported already
             if other is None:
                 corpus.errors.append(ContentError(
-                    entry.src_path, line, field_name, f"找不到 id 为“{target}”的文档"))
+                    entry.src_path, line, field_name,
+                    f"找不到 id 为“{target}”的文档{_suggest(corpus, target, kinds)}"))
                 continue
             if kinds and other.kind not in kinds:
                 wanted = "或".join(KIND_LABELS[k] for k in kinds)
@@ -207,6 +227,23 @@ def _resolve_references(corpus: Corpus) -> None:
                 continue
             corpus.graph.add(entry.id, target, _EDGE_FIELDS[name],
                              where=f"{entry.src_path}:{line}")
+
+
+def _suggest(corpus: Corpus, target: str, kinds: tuple[str, ...]) -> str:
+    """``；是不是“passport-law”？`` — the nearest ids of a kind the field may refer to."""
+    asked = corpus.memo.setdefault("suggestions", {})
+    if len(asked) >= 200:  # each guess compares with every id: bound the cost of a bad import
+        return ""
+    key = (target, kinds)
+    if key not in asked:
+        ids = [i for i, e in corpus.documents.items() if not kinds or e.kind in kinds]
+        close = difflib.get_close_matches(target, ids, n=3, cutoff=0.7)
+        if close:  # only those about as close as the closest: one good guess beats three
+            best = difflib.SequenceMatcher(None, target, close[0]).ratio()
+            close = [c for c in close
+                     if difflib.SequenceMatcher(None, target, c).ratio() >= best - 0.1]
+        asked[key] = "；是不是" + "或".join(f"“{c}”" for c in close) + "？" if close else ""
+    return str(asked[key])
 
 
 def _compute_status(corpus: Corpus) -> None:

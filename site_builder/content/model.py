@@ -118,7 +118,7 @@ class Material(_Strict):
 
     name: Text
     source: str | None = None
-    copies: int = 1
+    copies: Annotated[int, Field(ge=0)] = 1
     original: bool = True
     note: str | None = None
 
@@ -135,9 +135,9 @@ class TimeLimit(_Strict):
 
     @model_validator(mode="after")
     def _promise_within_law(self) -> TimeLimit:
-        if self.legal_days is not None and self.promised_days is not None:
-            if self.legal_unit == "工作日" and self.promised_days > self.legal_days:
-                raise _FieldProblem("promised_days", "承诺时限不能长于法定时限")
+        if self.legal_days is not None and self.promised_days is not None \
+                and self.legal_unit == "工作日" and self.promised_days > self.legal_days:
+            raise _FieldProblem("promised_days", "承诺时限不能长于法定时限")
         return self
 
 
