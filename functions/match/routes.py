@@ -92,7 +92,7 @@ async def publish(body: RulesetIn, request: Request,
         if problems:
             raise Problem(422, "规则有误，未发布：" + "；".join(problems[:20]),
                           title="规则未通过校验", errors=problems)
-        stored = service_of(request).store.publish(document, actor=f"staff:{staff.name}")
+        stored = service_of(request).store.publish(document, actor=staff.actor)
         return JSONResponse(_info(stored), status_code=201,
                             headers={"Location": f"rulesets/{stored.revision}"})
 

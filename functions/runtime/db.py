@@ -9,6 +9,7 @@ ones are recorded in ``schema_migrations`` per namespace and never run twice.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,10 +26,13 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.schema import CreateColumn
 
 _migrations_meta = MetaData()
 schema_migrations = Table(
@@ -60,13 +64,31 @@ def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` with Tongda's connection settings."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` readable by its owner only (0600), in a 0700 folder when new.
+
+    SQLite would create the file with the umask's mode (often world-readable) and its
+    ``-wal`` and ``-shm`` files copy that mode, so the file is made here first, before
+    SQLAlchemy opens it. An existing file or folder keeps the mode it has.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.fchmod(fd, 0o600)
+    os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -110,6 +132,21 @@ def serial_key(name: str) -> Column:  # type: ignore[type-arg]
     """An auto-increment primary key: BIGINT on PostgreSQL, INTEGER (the rowid) on SQLite."""
     return Column(name, BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                   autoincrement=True)
+
+
+def add_columns(table: Table, *names: str) -> Callable[[Connection], None]:
+    """A migration step that adds ``table``'s columns ``names`` where they are missing.
+
+    The table's definition in code already has them, so a database created after the
+    columns were added gets them from :func:`create_tables` and this step does nothing.
+    """
+    def apply(conn: Connection) -> None:
+        have = {c["name"] for c in inspect(conn).get_columns(table.name)}
+        for name in names:
+            if name not in have:
+                column = CreateColumn(table.c[name]).compile(dialect=conn.dialect)
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column}"))
+    return apply
 
 
 def create_tables(*tables: Table) -> Callable[[Connection], None]:

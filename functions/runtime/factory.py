@@ -50,6 +50,7 @@ class Runtime:
                     migrate(engine, "runtime", audit.MIGRATIONS + auth.MIGRATIONS
                             + idempotency.MIGRATIONS)
                     migrate(engine, self.name, self.migrations)
+                    audit.attach_from_settings(engine, self.settings)  # sign heads after commits
                     self._engine = engine
                     if self.on_ready:
                         self.on_ready(self)
