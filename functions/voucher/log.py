@@ -1,0 +1,183 @@
+"""The transparency log in the database: leaves, perfect nodes and signed checkpoints.
+
+Every event of the voucher function (and every signed audit head of the runtime) is one
+leaf: the RFC 8785 canonical JSON of a small object, hashed as RFC 9162 says. Appending
+stores the leaf and the perfect nodes it completes in the caller's transaction, so a leaf
+exists exactly when the effect it records does. Checkpoints are signed on demand; Ed25519
+signatures are deterministic, so the checkpoint of a given size is always the same note
+and none needs to be stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from functions.runtime import signing
+from functions.runtime.db import Migration, create_tables
+
+from . import merkle
+from .integrity import canonical
+from .note import Checkpoint, Verifier
+
+metadata = MetaData()
+log_leaves = Table(
+    "voucher_log_leaves", metadata,
+    Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False, index=True),
+    Column("type", String(40), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+log_nodes = Table(
+    "voucher_log_nodes", metadata,
+    Column("level", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+MIGRATIONS = [Migration("0001-voucher-log", create_tables(log_leaves, log_nodes))]
+#: PostgreSQL advisory lock that serialises appenders across processes.
+_PG_LOCK = 727_318
+_lock = threading.RLock()
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """An appended leaf: its index and hash."""
+
+    index: int
+    hash: bytes
+
+
+class ConnectionNodes:
+    """Perfect nodes read through one connection (sees the caller's uncommitted appends)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def nodes(self, wanted: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
+        """The hashes of ``wanted``; ``KeyError`` if one is missing."""
+        keys = list(wanted)
+        found: dict[merkle.Node, bytes] = {}
+        for start in range(0, len(keys), 200):
+            chunk = keys[start:start + 200]
+            rows = self.conn.execute(select(log_nodes.c.level, log_nodes.c.idx, log_nodes.c.hash)
+                                     .where(tuple_(log_nodes.c.level, log_nodes.c.idx).in_(chunk)))
+            found.update({(int(r[0]), int(r[1])): bytes(r[2]) for r in rows})
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise KeyError(f"log nodes missing: {missing[:3]}")
+        return found
+
+
+def leaf_bytes(entry: dict[str, Any]) -> bytes:
+    """The bytes of a leaf: RFC 8785 canonical JSON of the entry."""
+    return canonical(entry)
+
+
+class TransparencyLog:
+    """One append-only log, named by its origin and signed by its key.
+
+    Args:
+        origin: The checkpoint origin (also the signed-note key name).
+        key: The log's Ed25519 key.
+    """
+
+    def __init__(self, origin: str, key: signing.SigningKey) -> None:
+        self.origin = origin
+        self.key = key
+        self.verifier = Verifier.of(origin, key.public)
+
+    @contextmanager
+    def writing(self, engine: Engine) -> Iterator[Connection]:
+        """A transaction in which this process alone appends (and, on PostgreSQL, no other)."""
+        with _lock, engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK})"))
+            yield conn
+
+    def size(self, conn: Connection) -> int:
+        """How many leaves the log holds."""
+        last = conn.scalar(select(func.max(log_leaves.c.idx)))
+        return 0 if last is None else int(last) + 1
+
+    def append(self, conn: Connection, entry: dict[str, Any],
+               at: dt.datetime | None = None) -> Leaf:
+        """Append one entry inside ``conn``'s transaction (opened by :meth:`writing`)."""
+        return self.append_many(conn, [entry], at)[0]
+
+    def append_many(self, conn: Connection, entries: Sequence[dict[str, Any]],
+                    at: dt.datetime | None = None) -> list[Leaf]:
+        """Append entries in order inside ``conn``'s transaction."""
+        size = self.size(conn)
+        edge = ConnectionNodes(conn).nodes(merkle.range_nodes(0, size))
+        moment = at or dt.datetime.now(dt.UTC)
+        leaves: list[Leaf] = []
+        leaf_rows: list[dict[str, Any]] = []
+        node_rows: list[dict[str, Any]] = []
+        for entry in entries:
+            data = leaf_bytes(entry)
+            digest = merkle.leaf_hash(data)
+            new = merkle.completed_nodes(size, digest, edge)
+            edge.update(new)
+            leaves.append(Leaf(size, digest))
+            leaf_rows.append({"idx": size, "hash": digest, "type": str(entry.get("type", "")),
+                              "data": data.decode("utf-8"), "at": moment})
+            node_rows.extend({"level": lv, "idx": ix, "hash": h} for (lv, ix), h in new.items())
+            size += 1
+        conn.execute(insert(log_leaves), leaf_rows)
+        conn.execute(insert(log_nodes), node_rows)
+        return leaves
+
+    def root(self, conn: Connection, size: int) -> bytes:
+        """The root hash of the first ``size`` leaves."""
+        return merkle.root(ConnectionNodes(conn), size)
+
+    def checkpoint(self, conn: Connection, size: int | None = None) -> str:
+        """The signed checkpoint (C2SP note) of the tree of ``size`` leaves (all by default)."""
+        size = self.size(conn) if size is None else size
+        point = Checkpoint(self.origin, size, self.root(conn, size))
+        return point.sign(self.origin, self.key.private)
+
+    def inclusion(self, conn: Connection, index: int, size: int) -> list[bytes]:
+        """The inclusion proof of leaf ``index`` in the tree of ``size`` leaves."""
+        return merkle.inclusion_proof(ConnectionNodes(conn), index, size)
+
+    def consistency(self, conn: Connection, old: int, new: int) -> list[bytes]:
+        """The consistency proof from the tree of ``old`` leaves to that of ``new``."""
+        return merkle.consistency_proof(ConnectionNodes(conn), old, new)
+
+    def find(self, conn: Connection, leaf_hash: bytes) -> int | None:
+        """The index of the first leaf with ``leaf_hash``, if any."""
+        found = conn.scalar(select(func.min(log_leaves.c.idx)).where(log_leaves.c.hash == leaf_hash))
+        return None if found is None else int(found)
+
+    def entry(self, conn: Connection, index: int) -> dict[str, Any] | None:
+        """The entry at ``index`` (parsed), if any."""
+        data = conn.scalar(select(log_leaves.c.data).where(log_leaves.c.idx == index))
+        return None if data is None else dict(json.loads(data))
