@@ -48,8 +48,8 @@ def postgres_grants(app_role: str, owner_role: str, *, schema: str = "public") -
                       _quote(schema, "模式"))
     if app == owner:
         raise ValueError("应用角色不能同时是表的所有者：所有者可以删改审计日志和停用触发器。")
-    append_only = ", ".join(APPEND_ONLY)
-    read_only = ", ".join(READ_ONLY)
+    append_only = ", ".join(f"{ns}.{table}" for table in APPEND_ONLY)
+    read_only = ", ".join(f"{ns}.{table}" for table in READ_ONLY)
     # Every name in the SQL is a checked, quoted identifier or one of our table names.
     return "\n".join([  # noqa: S608
         f"-- 通达服务端函数：应用角色 {app} 的权限。由所有者 {owner} 在每次迁移之后执行。",

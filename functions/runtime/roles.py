@@ -91,7 +91,8 @@ def check(names: Iterable[str]) -> list[str]:
     unknown = [n for n in roles if n not in known]
     if unknown:
         raise RoleError(f"未声明的角色：{'、'.join(unknown)}。已声明的角色："
-                        f"{'、'.join(known)}（tongda token roles 列出它们的说明）。")
+                        f"{'、'.join(known)}（tongda token roles 列出它们的说明；函数的新角色"
+                        "在它自己包中的 roles.py 里用 roles.declare 声明）。")
     return roles
 
 
