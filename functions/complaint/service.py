@@ -146,7 +146,7 @@ class ComplaintService:
     # -- submitting -----------------------------------------------------------------------
 
     def submit(self, new: NewReport, *, client: str, source_hint: str | None = None,
-               ) -> Submitted:
+               conn: Any = None) -> Submitted:
         """Check, locate, dispatch and store a report.
 
         Args:
@@ -154,6 +154,7 @@ class ComplaintService:
             client: Who sent it (``open311:<token name>`` or ``web``), for limits and audit.
             source_hint: Identifies an anonymous reporter for the per-reporter limit when
                 no phone, e-mail or device is given (the portal passes the client address).
+            conn: The caller's transaction (the idempotency record commits with the report).
 
         Raises:
             Invalid, NotFound, TooMany: Nothing is stored.
@@ -202,8 +203,8 @@ class ComplaintService:
             row.photo = {"id": media_id, "content_type": photo.content_type, "data": photo.data,
                          "width": photo.width, "height": photo.height, "sha256": photo.sha256,
                          "created_at": now}
-        report = self.store.create(row, actor=client,
-                                   check=lambda conn: self._check_limits(conn, values, now))
+        report = self.store.create(row, actor=client, conn=conn,
+                                   check=lambda c: self._check_limits(c, values, now))
         return Submitted(report, service, key, self.notice(report, service))
 
     def _contact(self, new: NewReport) -> dict[str, Any]:

@@ -198,8 +198,8 @@ class ComplaintStore:
 
     # -- writing ------------------------------------------------------------------------
 
-    def create(self, new: NewRow, *, actor: str,
-               check: Any = None) -> Report:
+    def create(self, new: NewRow, *, actor: str, check: Any = None,
+               conn: Connection | None = None) -> Report:
         """Insert a report, its photo, its first events and the audit entry, atomically.
 
         Args:
@@ -207,18 +207,22 @@ class ComplaintStore:
             actor: Who submits (the client, for the audit log).
             check: Called with the open connection before inserting (rate limits counted
                 in the same transaction); raising aborts everything.
+            conn: A connection inside the caller's transaction (the idempotency record
+                is committed with the report); without it, a transaction of its own.
         """
-        with self.engine.begin() as conn:
-            if check is not None:
-                check(conn)
-            if new.photo is not None:
-                conn.execute(insert(media).values(**new.photo))
-            key = conn.execute(insert(reports).values(**new.values)).inserted_primary_key
-            report_id = int(key[0])  # type: ignore[index]
-            self._events(conn, report_id, new.events)
-            audit.append(conn, actor=actor, function=FUNCTION, action="report.create",
-                         target=f"report/{report_id}", detail=new.audit_detail)
-            return self._get(conn, report_id)  # type: ignore[return-value]
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.create(new, actor=actor, check=check, conn=own)
+        if check is not None:
+            check(conn)
+        if new.photo is not None:
+            conn.execute(insert(media).values(**new.photo))
+        key = conn.execute(insert(reports).values(**new.values)).inserted_primary_key
+        report_id = int(key[0])  # type: ignore[index]
+        self._events(conn, report_id, new.events)
+        audit.append(conn, actor=actor, function=FUNCTION, action="report.create",
+                     target=f"report/{report_id}", detail=new.audit_detail)
+        return self._get(conn, report_id)  # type: ignore[return-value]
 
     def change(self, report_id: int, *, actor: str, action: str, values: dict[str, Any],
                event: Event, expect: Any = None, detail: dict[str, Any] | None = None,
