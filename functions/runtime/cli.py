@@ -13,12 +13,15 @@ import importlib
 import importlib.util
 import json
 import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from . import audit, audit_verify, auth, grants, heads, roles
 from .db import make_engine, migrate
@@ -49,6 +52,17 @@ def _engine(settings: Settings) -> Engine:
     migrate(engine, "runtime", audit.MIGRATIONS + auth.MIGRATIONS)
     audit.attach_from_settings(engine, settings)
     return engine
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """A database refusal as a Chinese message instead of a traceback."""
+    try:
+        yield
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise CliError(f"数据库拒绝了这项操作：{reason}。在 PostgreSQL 上，令牌和迁移要用所有者角色的"
+                       "连接串（--database-url），见 docs/deploy.md。") from exc
 
 
 def _actor() -> str:
@@ -83,14 +97,15 @@ def token_create(name: str, role_names: tuple[str, ...], subject: str | None,
                  days: int | None, database_url: str | None) -> None:
     """Make a token and print it once."""
     settings = _settings(database_url)
-    engine = _engine(settings)
-    try:
-        issued = auth.issue_token(engine, name, list(role_names), subject=subject,
-                                  days=days or settings.token_days, actor=_actor())
-    except (roles.RoleError, auth.TokenError) as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        engine.dispose()
+    with _database_errors():
+        engine = _engine(settings)
+        try:
+            issued = auth.issue_token(engine, name, list(role_names), subject=subject,
+                                      days=days or settings.token_days, actor=_actor())
+        except (roles.RoleError, auth.TokenError) as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            engine.dispose()
     info = issued.info
     click.echo(f"已创建令牌 {info.id}（{info.name}），角色：{'、'.join(info.roles)}，"
                f"有效期至 {_date(info.expires_at)} (UTC)。")
@@ -103,11 +118,12 @@ def token_create(name: str, role_names: tuple[str, ...], subject: str | None,
 @database_url_option
 def token_list(as_json: bool, database_url: str | None) -> None:
     """List tokens: id, name, roles, subject, created, expires, revoked."""
-    engine = _engine(_settings(database_url))
-    try:
-        tokens = auth.list_tokens(engine)
-    finally:
-        engine.dispose()
+    with _database_errors():
+        engine = _engine(_settings(database_url))
+        try:
+            tokens = auth.list_tokens(engine)
+        finally:
+            engine.dispose()
     if as_json:
         click.echo(json.dumps([_token_json(t) for t in tokens], ensure_ascii=False, indent=2))
         return
@@ -133,13 +149,14 @@ def _token_json(t: auth.TokenInfo) -> dict[str, Any]:
 @database_url_option
 def token_revoke(token_id: str, database_url: str | None) -> None:
     """Revoke a token by id."""
-    engine = _engine(_settings(database_url))
-    try:
-        info = auth.revoke(engine, token_id, actor=_actor())
-    except auth.TokenError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        engine.dispose()
+    with _database_errors():
+        engine = _engine(_settings(database_url))
+        try:
+            info = auth.revoke(engine, token_id, actor=_actor())
+        except auth.TokenError as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            engine.dispose()
     click.echo(f"已吊销令牌 {info.id}（{info.name}），吊销时间 {_date(info.revoked_at)} (UTC)。")
 
 
@@ -173,9 +190,10 @@ def audit_verify_command(database_url: str | None, heads_file: Path | None,
         settings = settings.with_(audit_heads_file=heads_file)
     engine = make_engine(settings.database_url)
     try:
-        _require_table(engine)
-        result = audit_verify.verify_with_settings(engine, settings, published=published,
-                                                   extra_keys=trusted)
+        with _database_errors():
+            _require_table(engine)
+            result = audit_verify.verify_with_settings(engine, settings, published=published,
+                                                       extra_keys=trusted)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     finally:
@@ -234,18 +252,19 @@ def db_migrate(database_url: str | None) -> None:
     import functions
 
     settings = _settings(database_url)
-    _engine(settings).dispose()
     done = []
-    for info in pkgutil.iter_modules(functions.__path__):
-        if not info.ispkg or info.name == "runtime":
-            continue
-        if importlib.util.find_spec(f"functions.{info.name}.app") is None:
-            continue
-        module = importlib.import_module(f"functions.{info.name}.app")
-        app = module.create_app(settings)
-        app.state.runtime.engine  # noqa: B018 - creating the engine applies the migrations
-        app.state.runtime.dispose()
-        done.append(info.name)
+    with _database_errors():
+        _engine(settings).dispose()
+        for info in pkgutil.iter_modules(functions.__path__):
+            if not info.ispkg or info.name == "runtime":
+                continue
+            if importlib.util.find_spec(f"functions.{info.name}.app") is None:
+                continue
+            module = importlib.import_module(f"functions.{info.name}.app")
+            app = module.create_app(settings)
+            app.state.runtime.engine  # noqa: B018 - creating the engine applies the migrations
+            app.state.runtime.dispose()
+            done.append(info.name)
     click.echo(f"已迁移：运行时及函数 {'、'.join(done) or '（无）'}。")
 
 

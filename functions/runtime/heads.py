@@ -178,15 +178,20 @@ class HeadSigner:
                 publish(self.publish_dir, head, key)
         return head
 
-    def republish(self) -> Path | None:
-        """Write ``heads.json`` again from the heads file (after a rebuild replaced it)."""
+    def republish(self, key: signing.SigningKey | None) -> Path | None:
+        """Write ``heads.json`` again from the heads file (after a rebuild replaced it).
+
+        Args:
+            key: The signing key, whose public half is published beside the head if it
+                signed it; ``None`` publishes the head alone.
+        """
         if self.publish_dir is None or not self.heads.path.exists():
             return None
         with self.heads.locked() as f:
             last = _parse_or_none(f.last_line())
             if last is None:
                 return None
-            return publish(self.publish_dir, last, self.key)
+            return publish(self.publish_dir, last, key)
 
 
 def _parse_or_none(line: str | None) -> Head | None:
@@ -198,14 +203,15 @@ def _parse_or_none(line: str | None) -> Head | None:
         return None  # a damaged line: verify reports it; signing goes on after it
 
 
-def published_document(head: Head, key: signing.SigningKey) -> dict[str, Any]:
+def published_document(head: Head, key: signing.SigningKey | None) -> dict[str, Any]:
     """The content of ``heads.json``: the newest head and the public key that signed it."""
-    keys = {key.key_id: signing.public_b64(key.public)} if key.key_id == head.key else {}
+    keys = ({key.key_id: signing.public_b64(key.public)}
+            if key is not None and key.key_id == head.key else {})
     return {"format": PUBLISHED_FORMAT, "algorithm": "Ed25519", "head": asdict(head),
             "keys": keys}
 
 
-def publish(folder: Path, head: Head, key: signing.SigningKey) -> Path:
+def publish(folder: Path, head: Head, key: signing.SigningKey | None) -> Path:
     """Write ``folder/heads.json`` atomically (a temporary file renamed over the old one)."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / PUBLISHED_NAME
@@ -239,6 +245,8 @@ def signer_from_settings(settings: Settings) -> HeadSigner | None:
     """The signer ``settings`` describe, or ``None`` when no heads file is configured."""
     if settings.audit_heads_file is None:
         return None
+    if settings.audit_signing_key:
+        signing.from_text(settings.audit_signing_key)  # a malformed key stops the start-up
     loader = key_loader(settings, create=True)
 
     def key() -> signing.SigningKey:
@@ -266,4 +274,5 @@ def republish(settings: Settings, publish_dir: Path | None = None) -> Path | Non
         return None
     if publish_dir is not None:
         signer.publish_dir = publish_dir
-    return signer.republish()
+    # Never creates a key: a key made now could not have signed the heads on file.
+    return signer.republish(key_loader(settings, create=False)())

@@ -296,6 +296,9 @@ def test_the_signing_key_is_private_and_may_come_from_the_environment(
     assert not (tmp_path / "env" / "var" / "audit-signing.key").exists()
     engine.dispose()
 
+    with pytest.raises(signing.SigningKeyError, match="无法读取签名密钥"):
+        audit.attach_from_settings(engine, env_settings.with_(audit_signing_key="not a key"))
+
 
 _APPENDER = """
 import sys

@@ -53,6 +53,10 @@ def test_the_app_role_may_only_insert_and_select_audit_rows(
                                     "--database-url", owner_url], env=env)
     assert made.exit_code == 0, made.output
     token = made.stdout.splitlines()[-1]
+    as_app = runner.invoke(cli.main, ["token", "create", "王五", "--role", "admin",
+                                      "--database-url", app_url], env=env)
+    assert as_app.exit_code == 1 and "数据库拒绝了这项操作" in as_app.output
+    assert "Traceback" not in as_app.output
 
     # The function, connected as the application role, works: it reads and appends.
     settings = Settings.from_env(database_url=app_url, var_dir=tmp_path / "var")
