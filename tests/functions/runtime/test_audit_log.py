@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -298,6 +299,36 @@ def test_the_signing_key_is_private_and_may_come_from_the_environment(
 
     with pytest.raises(signing.SigningKeyError, match="无法读取签名密钥"):
         audit.attach_from_settings(engine, env_settings.with_(audit_signing_key="not a key"))
+
+
+def test_rows_written_before_ids_were_hashed_still_verify(database_url: str,
+                                                         tmp_path: Path) -> None:
+    engine = make_engine(database_url)
+    legacy = [m for m in audit.MIGRATIONS if m.id in ("0001-audit-log", "0002-audit-log-append-only")]
+    migrate(engine, "runtime", legacy)
+    with engine.begin() as conn:  # the table as the first release made it, and its rows
+        conn.execute(text("ALTER TABLE audit_log DROP COLUMN scheme"))
+        prev = audit.GENESIS
+        for n, row_id in enumerate((1, 2, 5)):  # PostgreSQL's serial left gaps on rollbacks
+            row = {"id": row_id, "at": f"2024-06-0{n + 1}T08:00:00.000000+00:00",
+                   "actor": "staff:李工", "function": "match", "action": "ruleset.publish",
+                   "target": f"ruleset/{n + 1}", "detail": "{}", "prev_hash": prev}
+            row["hash"] = prev = audit.legacy_digest(row)
+            conn.execute(audit.audit_log.insert().values(
+                {**row, "at": datetime.fromisoformat(str(row["at"]))}))
+    assert migrate(engine, "runtime", audit.MIGRATIONS) == ["0003-audit-log-scheme",
+                                                            "0004-audit-log-linear"]
+    audit.attach_from_settings(engine, signed_settings(database_url, tmp_path))
+    with engine.begin() as conn:
+        assert audit.append(conn, actor="token:a:李工", function="match", action="x",
+                            target="y") == 6
+    result = audit.verify(engine, settings=signed_settings(database_url, tmp_path))
+    assert result.findings == [] and (result.rows, result.signed_seq) == (4, 6)
+    with engine.begin() as conn:
+        drop_guards(conn)
+        conn.execute(text("UPDATE audit_log SET target = 'ruleset/9' WHERE id = 2"))
+    assert errors(audit.verify(engine)) == [("edited", 2)]
+    engine.dispose()
 
 
 _APPENDER = """
