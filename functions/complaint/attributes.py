@@ -19,6 +19,9 @@ def check(service: Service, given: dict[str, list[str]]) -> dict[str, list[str]]
         Invalid: An unknown attribute, a required one missing, or a value of the wrong kind.
     """
     known = {a.code: a for a in service.attributes if a.variable}
+    # Blank answers are no answers: the portal's form without JavaScript sends every
+    # service's questions, answered only for the chosen one.
+    given = {code: values for code, values in given.items() if any(v.strip() for v in values)}
     unknown = sorted(set(given) - set(known))
     if unknown:
         raise Invalid(f"问题类型“{service.name}”没有这些属性：{'、'.join(unknown)}"
