@@ -9,7 +9,9 @@ runs the same checks in the browser (``themes/tongda/components/voucher/voucher-
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -162,6 +164,9 @@ def check_checkpoint(credential: dict[str, Any], document: dict[str, Any]) -> Ch
         return Check("checkpoint", label, False, "没有检查点，或本站没有公布日志密钥。")
     origin, verifier = log
     try:
+        claimed = _checkpoint_text(str(evidence.get("checkpoint", "")))
+        if claimed.origin != origin:  # say which log, before saying whose key
+            raise NoteError(f"检查点来自另一个日志（{claimed.origin}），不是本站日志 {origin}。")
         point = open_checkpoint(str(evidence.get("checkpoint", "")), [verifier], origin)
     except NoteError as exc:
         return Check("checkpoint", label, False, str(exc))
@@ -173,7 +178,11 @@ def check_report(credential: dict[str, Any], report: bytes) -> Check:
     label = "数据报告"
     wanted = [r.get("digestSRI") for r in credential.get("relatedResource") or []
               if isinstance(r, dict)]
-    if vc.sri(report) in wanted:
+    forms = [report]
+    # A pretty-printed copy of the same report is the same report.
+    with contextlib.suppress(ValueError, ProofError):
+        forms.append(canonical(json.loads(report)))
+    if any(vc.sri(form) in wanted for form in forms):
         return Check("report", label, True, "报告与凭证所载摘要一致，未被改动。")
     return Check("report", label, False, "报告与凭证所载摘要不符：报告被改动，或不是这张凭证的报告。")
 

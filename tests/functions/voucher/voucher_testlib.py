@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from functions.runtime.db import make_engine, migrate
+from functions.voucher import credential as vc
+from functions.voucher import merkle, note
 from functions.voucher.catalogue import Catalogue, RegistryProvider
 from functions.voucher.config import VoucherConfig
+from functions.voucher.encoding import b64
+from functions.voucher.integrity import add_proof, canonical
 from functions.voucher.keys import VoucherKeys
 from functions.voucher.publish import Publisher
 from functions.voucher.service import Party, VoucherService
@@ -48,3 +57,55 @@ def make_service(database_url: str, state: Path, *, clock: Clock | None = None,
     return VoucherService(engine, config, VoucherKeys.load(config),
                           Catalogue.load(DATA / "voucher" / "catalogue.yml"),
                           RegistryProvider(DATA), clock=clock, publisher=Publisher(roots))
+
+
+# -- the attacks of the issue, shared by the Python and the browser tests -----------------
+
+def altered(credential: dict[str, Any]) -> dict[str, Any]:
+    """The voucher with its purpose changed after signing."""
+    out = copy.deepcopy(credential)
+    out["credentialSubject"]["purpose"] = "个人消费贷款"
+    return out
+
+
+def altered_report(report: bytes) -> bytes:
+    """The report with one figure raised."""
+    data = json.loads(report)
+    for item in data["items"]:
+        if item["data"] and "月缴费基数（分）" in item["data"]:
+            item["data"]["月缴费基数（分）"] = 2000000
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def other_log_evidence(credential: dict[str, Any], origin: str,
+                       key: Ed25519PrivateKey) -> dict[str, Any]:
+    """The same voucher body logged in another log, with that log's proof and checkpoint."""
+    tree = merkle.MemoryTree()
+    tree.append(b"something else")
+    index = tree.append(canonical(vc.issue_entry(credential)))
+    point = note.Checkpoint(origin, tree.size, tree.root())
+    return vc.evidence(origin=origin, index=index, size=tree.size,
+                       proof=merkle.inclusion_proof(tree, index, tree.size),
+                       checkpoint=point.sign(origin, key))
+
+
+def for_another_log(service: VoucherService, credential: dict[str, Any],
+                    origin: str = "other.example/log") -> dict[str, Any]:
+    """The voucher re-signed by the issuer itself with a proof from another log (a split view)."""
+    body = vc.body(credential)
+    body["evidence"] = [other_log_evidence(body, origin, Ed25519PrivateKey.generate())]
+    return add_proof(body, service.keys.issuer.private,
+                     credential["proof"]["verificationMethod"], created=service.clock())
+
+
+def forged_checkpoint(credential: dict[str, Any]) -> dict[str, Any]:
+    """The voucher with its checkpoint's root replaced, keeping the log's signature line."""
+    out = copy.deepcopy(credential)
+    evidence = vc.log_evidence(out)
+    assert evidence is not None
+    text, signatures = note.split(evidence["checkpoint"])
+    point = note.Checkpoint.parse(text)
+    forged = note.Checkpoint(point.origin, point.size, bytes(32)).text()
+    line = f"— {signatures[0].name} {b64(signatures[0].id + signatures[0].signature)}\n"
+    evidence["checkpoint"] = forged + "\n" + line
+    return out

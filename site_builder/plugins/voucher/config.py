@@ -1,0 +1,30 @@
+"""Options of the ``tongda-voucher`` plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class VoucherConfig(Config):
+    """The verifier page and the files the voucher function publishes."""
+
+    enabled = c.Type(bool, default=True)
+    """Write the verifier page and copy the published files."""
+
+    published_dir = c.Type(str, default="var/voucher/public")
+    """The voucher function's ``public/`` folder (``TONGDA_VOUCHER_DIR``/public), relative
+    to ``mkdocs.yml``: its ``.well-known/did.json`` and ``voucher/data/`` are copied into
+    the site, so every copy of the site carries the keys and witnesses a checkpoint.
+    A missing folder (the function never ran) only leaves them out."""
+
+    page_enabled = c.Type(bool, default=True)
+    """Generate the verifier page."""
+    page_path = c.Type(str, default="voucher/")
+    """Site path of the verifier page."""
+    page_title = c.Type(str, default="数据凭证核验")
+    """Title of the verifier page (and its entry in the default nav)."""
+    page_fallback = c.Optional(c.Type(str))
+    """Path to ``@noble/ed25519``'s ``index.js`` (loaded only by browsers without
+    WebCrypto Ed25519); by default ``node_modules/@noble/ed25519/index.js`` next to
+    ``mkdocs.yml``, in a parent folder or in Tongda's checkout."""

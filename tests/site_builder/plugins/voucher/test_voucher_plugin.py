@@ -1,0 +1,65 @@
+"""The ``tongda-voucher`` plugin: the verifier page and the function's public files in the site."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+from voucher_site import FIXTURE, build_site, make_site
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_site_carries_the_did_document_status_list_and_checkpoint(tmp_path: Path) -> None:
+    made = make_site(tmp_path)
+    did = json.loads((made.site / ".well-known/did.json").read_text("utf-8"))
+    assert did == made.service.did_document()
+    assert did["id"] == "did:web:zw.linjiang.example"
+    status = json.loads((made.site / "voucher/data/status-1.json").read_text("utf-8"))
+    assert status == made.service.status_list(1)
+    assert (made.site / "voucher/data/checkpoint.txt").read_text("utf-8") == \
+        made.service.checkpoint()
+    assert (made.site / "assets/vendor/noble-ed25519/index.js").is_file()
+
+
+def test_the_page_is_a_labelled_form_that_embeds_the_keys_for_offline_use(tmp_path: Path) -> None:
+    made = make_site(tmp_path)
+    page = lxml_html.fromstring((made.site / "voucher/index.html").read_text("utf-8"))
+    assert page.xpath("string(//h1)") == "数据凭证核验"
+    root = page.xpath('//*[@data-module="td-voucher"]')[0]
+    assert json.loads(root.get("data-did-document")) == made.service.did_document()
+    assert json.loads(root.get("data-status-lists"))["1"] == made.service.status_list(1)
+    assert root.get("data-checkpoint") == made.service.checkpoint()
+    for field in ("td-voucher-credential", "td-voucher-report"):
+        assert page.xpath(f'//label[@for="{field}"]'), field
+    assert not page.xpath("//script[not(@src)]")  # no inline script (CSP default-src 'self')
+    scripts = [s.get("src") for s in page.xpath("//script[@src]")]
+    assert any(s.endswith("components/voucher/voucher-verify.js") for s in scripts)
+    nav = page.xpath('//nav[@class="td-nav"]//a/text()')
+    assert "数据凭证核验" in nav
+
+
+def test_a_site_built_before_the_function_ever_ran_still_has_its_page(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    build_site(project, tmp_path / "site")
+    assert (tmp_path / "site/voucher/index.html").is_file()
+    assert not (tmp_path / "site/.well-known").exists()
+    page = (tmp_path / "site/voucher/index.html").read_text("utf-8")
+    assert "data-did-document" not in page
+
+
+def test_an_issuer_for_another_host_is_warned_about(tmp_path: Path,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    published = project / "published" / ".well-known"
+    published.mkdir(parents=True)
+    (published / "did.json").write_text(json.dumps({"id": "did:web:127.0.0.1%3A8000"}), "utf-8")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.tongda-voucher"):
+        build_site(project, tmp_path / "site")
+    assert any("did:web:zw.linjiang.example" in r.getMessage() for r in caplog.records)
