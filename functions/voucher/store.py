@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from functions.runtime.db import Migration, create_tables, serial_key
 
-from . import log
+from . import anchor, log
 
 metadata = MetaData()
 requests = Table(
@@ -83,7 +83,8 @@ issuer_keys = Table(
 )
 MIGRATIONS = [*log.MIGRATIONS,
               Migration("0002-voucher-tables",
-                        create_tables(requests, vouchers, events, issuer_keys))]
+                        create_tables(requests, vouchers, events, issuer_keys)),
+              *anchor.MIGRATIONS]
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
