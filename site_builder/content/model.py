@@ -85,6 +85,9 @@ class Policy(Document):
     eligibility: list[Rule] = Field(default_factory=list)
     amount: Amount | None = None
     cases: list[RuleCase] = Field(default_factory=list)
+    proactive: bool = False
+    """免申即享: qualifying subjects found in the trusted data are paid without applying
+    (the ``tongda-apply`` plugin checks that every fact the rules read is verifiable)."""
     history: list[Text] = Field(default_factory=list)
     """Free-text history lines (公布、修订) kept from imported documents."""
     source: str | None = None
