@@ -190,6 +190,13 @@
     r.next_steps.forEach(function (s) {
       var p = el("p"); p.appendChild(el("a", { href: self.base + s.url }, "去办理：" + s.title)); li.appendChild(p);
     });
+    // The application page (tongda-apply sets data-apply) continues from these answers.
+    var apply = this.root.getAttribute("data-apply"), read = this.read();
+    if (apply && r.eligible !== false) {
+      var go = el("p"); go.appendChild(el("a", { href: self.base + apply + r.policy.id + "/#answers=" +
+        encodeURIComponent(JSON.stringify({ subject: read.subject, profile: read.profile })) }, "在线申请：" + r.policy.title));
+      li.appendChild(go);
+    }
     li.appendChild(this.button("favourites", r, "收藏"));
     li.appendChild(this.button("cart", r, "加入政策篮"));
     return li;
