@@ -53,12 +53,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _env(site_dir: Path, tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "TONGDA_SITE_DIR": str(site_dir), "TONGDA_VAR_DIR": str(tmp_path / "var"),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'tongda.sqlite3'}"}
+    env.pop("PYTHONPATH", None)
+    return env
+
+
 @pytest.fixture
 def portal_process(functions_venv: Path, site_dir: Path, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "TONGDA_SITE_DIR": str(site_dir),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'tongda.sqlite3'}"}
-    env.pop("PYTHONPATH", None)
+    env = _env(site_dir, tmp_path)
     server = subprocess.Popen(
         [str(functions_venv / "bin/python"), "-m", "uvicorn", "--factory",
          "functions.asgi:create_portal", "--host", "127.0.0.1", "--port", str(port)],
@@ -103,6 +108,23 @@ def test_a_fresh_functions_only_environment_serves_api_match(portal_process: str
                       json={"subject": "enterprise", "profile": profile}).json()
     assert body["results"][0]["policy"]["id"] == "rd-subsidy"
     assert body["results"][0]["amount"] == 10_000_000
+
+
+def test_staff_tokens_and_the_audit_check_work_in_a_functions_only_environment(
+        functions_venv: Path, portal_process: str, site_dir: Path, tmp_path: Path,
+        ruleset: dict[str, object]) -> None:
+    tongda = str(functions_venv / "bin/tongda")
+    env = _env(site_dir, tmp_path)
+    made = subprocess.run([tongda, "token", "create", "发布机器人", "--role", "match:publish"],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
+    assert made.returncode == 0, made.stderr
+    token = next(w for w in made.stdout.split() if w.startswith("tdk_"))
+    staff = {"Authorization": f"Bearer {token}"}
+    published = httpx.post(portal_process + "/api/match/rulesets", json=ruleset, headers=staff)
+    assert published.status_code == 201, published.text
+    checked = subprocess.run([tongda, "audit", "verify"], capture_output=True, text=True,
+                             timeout=120, cwd=tmp_path, env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_the_site_verbs_say_what_to_install_in_a_functions_only_environment(
