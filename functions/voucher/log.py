@@ -28,11 +28,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     func,
     insert,
     select,
     text,
-    tuple_,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -55,8 +55,9 @@ log_leaves = Table(
 )
 log_nodes = Table(
     "voucher_log_nodes", metadata,
-    Column("level", Integer, primary_key=True, autoincrement=False),
-    Column("idx", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+    # One integer key, level << 48 | index: a plain IN (…) on the primary key, which both
+    # databases search by index and SQLAlchemy caches as one statement.
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
            autoincrement=False),
     Column("hash", LargeBinary(32), nullable=False),
 )
@@ -82,17 +83,25 @@ class ConnectionNodes:
 
     def nodes(self, wanted: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
         """The hashes of ``wanted``; ``KeyError`` if one is missing."""
-        keys = list(wanted)
+        keys = {node_key(n): n for n in wanted}
+        ids = list(keys)
         found: dict[merkle.Node, bytes] = {}
-        for start in range(0, len(keys), 200):
-            chunk = keys[start:start + 200]
-            rows = self.conn.execute(select(log_nodes.c.level, log_nodes.c.idx, log_nodes.c.hash)
-                                     .where(tuple_(log_nodes.c.level, log_nodes.c.idx).in_(chunk)))
-            found.update({(int(r[0]), int(r[1])): bytes(r[2]) for r in rows})
-        missing = [k for k in keys if k not in found]
-        if missing:
+        for start in range(0, len(ids), 500):
+            rows = self.conn.execute(_SELECT_NODES, {"ids": ids[start:start + 500]})
+            found.update({keys[int(r[0])]: bytes(r[1]) for r in rows})
+        if len(found) != len(keys):
+            missing = [n for n in keys.values() if n not in found]
             raise KeyError(f"log nodes missing: {missing[:3]}")
         return found
+
+
+def node_key(node: merkle.Node) -> int:
+    """The stored key of a perfect node."""
+    return node[0] << 48 | node[1]
+
+
+_SELECT_NODES = select(log_nodes.c.id, log_nodes.c.hash).where(
+    log_nodes.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def leaf_bytes(entry: dict[str, Any]) -> bytes:
@@ -148,7 +157,7 @@ class TransparencyLog:
             leaves.append(Leaf(size, digest))
             leaf_rows.append({"idx": size, "hash": digest, "type": str(entry.get("type", "")),
                               "data": data.decode("utf-8"), "at": moment})
-            node_rows.extend({"level": lv, "idx": ix, "hash": h} for (lv, ix), h in new.items())
+            node_rows.extend({"id": node_key(n), "hash": h} for n, h in new.items())
             size += 1
         conn.execute(insert(log_leaves), leaf_rows)
         conn.execute(insert(log_nodes), node_rows)

@@ -29,7 +29,7 @@ from voucher_testlib import (
 
 from functions.voucher import merkle, note
 from functions.voucher.encoding import b64
-from functions.voucher.log import log_nodes
+from functions.voucher.log import log_nodes, node_key
 from functions.voucher.service import VoucherError, VoucherService
 from functions.voucher.verify import verify_consistency, verify_voucher
 
@@ -195,7 +195,8 @@ def test_consistency_between_two_checkpoints_verifies_and_a_rewritten_history_fa
     # Someone with the database rewrites the first leaf and recomputes every node above
     # it, so the new tree is internally sound: only the old checkpoint tells.
     with service.engine.begin() as conn:
-        nodes = {(r.level, r.idx): bytes(r.hash) for r in conn.execute(select(log_nodes))}
+        nodes = {(r.id >> 48, r.id & (2**48 - 1)): bytes(r.hash)
+                 for r in conn.execute(select(log_nodes))}
         nodes[(0, 0)] = merkle.leaf_hash(b'{"type":"voucher.request","v":1}')
         level = 1
         while (level, 0) in nodes:
@@ -203,8 +204,8 @@ def test_consistency_between_two_checkpoints_verifies_and_a_rewritten_history_fa
             level += 1
         for (lv, ix), value in nodes.items():
             if ix == 0:
-                conn.execute(update(log_nodes).where(log_nodes.c.level == lv)
-                             .where(log_nodes.c.idx == ix).values(hash=value))
+                conn.execute(update(log_nodes).where(log_nodes.c.id == node_key((lv, ix)))
+                             .values(hash=value))
     rewritten = service.checkpoint()
     proof = [b64(p) for p in service.consistency(old_size, new_size)]
     check = verify_consistency(old, rewritten, proof, document)
