@@ -17,7 +17,6 @@ import importlib.util
 import json
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
