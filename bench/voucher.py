@@ -118,22 +118,22 @@ def big_log(leaves: int, folder: Path, batch: int = 20_000) -> dict[str, Any]:
         inclusion_t, consistency_t, inc_sizes, con_sizes, verify_t = [], [], [], [], []
         for _ in range(200):
             index = rng.randrange(size)
-            t, proof = timed(lambda index=index: log.inclusion(conn, index, size))
-            inclusion_t.append(t)
+            t0 = time.perf_counter()
+            proof = log.inclusion(conn, index, size)
+            inclusion_t.append(time.perf_counter() - t0)
             inc_sizes.append(len(proof))
             leaf = merkle.leaf_hash(canonical({"v": 1, "type": "voucher.report", "n": index,
                                                "request": f"vr_{index:020x}"}))
-            t, ok = timed(lambda index=index, leaf=leaf, proof=proof:
-                          merkle.verify_inclusion(index, size, leaf, proof, root))
-            assert ok
-            verify_t.append(t)
+            t0 = time.perf_counter()
+            assert merkle.verify_inclusion(index, size, leaf, proof, root)
+            verify_t.append(time.perf_counter() - t0)
         for _ in range(100):
             old = rng.randrange(1, size)
-            t, proof = timed(lambda old=old: log.consistency(conn, old, size))
-            consistency_t.append(t)
+            t0 = time.perf_counter()
+            proof = log.consistency(conn, old, size)
+            consistency_t.append(time.perf_counter() - t0)
             con_sizes.append(len(proof))
-            old_root = log.root(conn, old)
-            assert merkle.verify_consistency(old, size, proof, old_root, root)
+            assert merkle.verify_consistency(old, size, proof, log.root(conn, old), root)
         checkpoint_t, _ = timed(lambda: [log.checkpoint(conn, size) for _ in range(100)])
     db_bytes = (folder / "big.sqlite3").stat().st_size
     return {"leaves": size, "build_s": build, "batched_per_second": size / build,
