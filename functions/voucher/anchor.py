@@ -31,7 +31,7 @@ anchors = Table(
     Column("line_digest", String(64), nullable=False),
     Column("leaf_index", BigInteger, nullable=False),
 )
-MIGRATIONS = [Migration("0003-voucher-audit-anchors", create_tables(anchors))]
+MIGRATIONS = [Migration("0004-voucher-audit-anchors", create_tables(anchors))]
 AUDIT_HEAD = "audit.head"
 #: Heads anchored per call at most (the rest on the next call), so no request waits long.
 BATCH = 5_000

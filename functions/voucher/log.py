@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -61,10 +60,24 @@ log_nodes = Table(
            autoincrement=False),
     Column("hash", LargeBinary(32), nullable=False),
 )
-MIGRATIONS = [Migration("0001-voucher-log", create_tables(log_leaves, log_nodes))]
-#: PostgreSQL advisory lock that serialises appenders across processes.
-_PG_LOCK = 727_318
-_lock = threading.RLock()
+log_state = Table(
+    "voucher_log_state", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+)
+"""One row: the log's size. Every append first updates it, which takes the row's lock
+(PostgreSQL) or the database's write lock (SQLite) until the transaction ends, so
+appenders in any process wait for each other and never fork the tree."""
+
+
+def _state(conn: Connection) -> None:
+    log_state.create(conn, checkfirst=True)
+    count = conn.scalar(select(func.count()).select_from(log_leaves)) or 0
+    conn.execute(insert(log_state).values(id=1, size=int(count)))
+
+
+MIGRATIONS = [Migration("0001-voucher-log", create_tables(log_leaves, log_nodes)),
+              Migration("0002-voucher-log-state", _state)]
 
 
 @dataclass(frozen=True)
@@ -124,26 +137,30 @@ class TransparencyLog:
 
     @contextmanager
     def writing(self, engine: Engine) -> Iterator[Connection]:
-        """A transaction in which this process alone appends (and, on PostgreSQL, no other)."""
-        with _lock, engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK})"))
+        """A transaction to append in (appends serialise on the state row, see :data:`log_state`)."""
+        with engine.begin() as conn:
             yield conn
 
     def size(self, conn: Connection) -> int:
-        """How many leaves the log holds."""
-        last = conn.scalar(select(func.max(log_leaves.c.idx)))
-        return 0 if last is None else int(last) + 1
+        """How many leaves the log holds (as this transaction sees it)."""
+        return int(conn.scalar(select(log_state.c.size).where(log_state.c.id == 1)) or 0)
+
+    def _reserve(self, conn: Connection, count: int) -> int:
+        """Take the append lock and ``count`` positions; return the first."""
+        conn.execute(update(log_state).where(log_state.c.id == 1)
+                     .values(size=log_state.c.size + count))
+        return self.size(conn) - count
 
     def append(self, conn: Connection, entry: dict[str, Any],
                at: dt.datetime | None = None) -> Leaf:
-        """Append one entry inside ``conn``'s transaction (opened by :meth:`writing`)."""
+        """Append one entry inside ``conn``'s transaction."""
         return self.append_many(conn, [entry], at)[0]
 
     def append_many(self, conn: Connection, entries: Sequence[dict[str, Any]],
                     at: dt.datetime | None = None) -> list[Leaf]:
-        """Append entries in order inside ``conn``'s transaction."""
-        size = self.size(conn)
+        """Append entries in order inside ``conn``'s transaction (which must not commit
+        until the caller's effect is written: the leaf and the effect stand or fall together)."""
+        size = self._reserve(conn, len(entries))
         edge = ConnectionNodes(conn).nodes(merkle.range_nodes(0, size))
         moment = at or dt.datetime.now(dt.UTC)
         leaves: list[Leaf] = []

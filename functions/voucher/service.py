@@ -12,7 +12,8 @@ import datetime as dt
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -105,7 +106,7 @@ class VoucherService:
     # -- requester -------------------------------------------------------------------
 
     def request(self, requester: Party, subject_id: str, purpose: str, kinds: Sequence[str],
-                valid_days: int | None = None) -> Request:
+                valid_days: int | None = None, *, conn: Connection | None = None) -> Request:
         """Ask the subject for a voucher. Unknown subjects are not revealed: the request
         waits like any other, so a requester cannot probe who is in the registry."""
         if not SUBJECT_ID.match(subject_id):
@@ -118,15 +119,16 @@ class VoucherService:
         if not 1 <= days <= self.config.max_days:
             raise VoucherError(422, f"有效期应为 1 到 {self.config.max_days} 天。")
         now, request_id = self.now(), "vr_" + secrets.token_hex(10)
-        with self.log.writing(self.engine) as conn:
-            self.store.add_request(conn, {
+        with self._transaction(conn) as tx:
+            self.store.add_request(tx, {
                 "id": request_id, "requester_id": requester.id, "requester_name": requester.name,
                 "subject_id": subject_id, "purpose": purpose, "kinds": [k.id for k in picked],
                 "valid_days": days, "status": "pending", "created_at": now})
-            self._event(conn, "voucher.request", subject_id, request_id, requester.id,
+            self._event(tx, "voucher.request", subject_id, request_id, requester.id,
                         actor=requester.name, at=now)
-        self._publish_checkpoint()
-        return self._found(self.store.request(request_id))
+            made = self._found(self.store.request(request_id, tx))
+        self._committed(conn)
+        return made
 
     def requests_by(self, requester: Party) -> list[Request]:
         """The requester's own requests, newest first."""
@@ -142,10 +144,10 @@ class VoucherService:
             raise VoucherError(403, "本人已撤销这张凭证，报告不再提供。", title="凭证已撤销")
         if not voucher.valid_from <= now <= voucher.valid_until:
             raise VoucherError(403, "凭证不在有效期内，报告不再提供。", title="凭证已过期")
-        with self.log.writing(self.engine) as conn:
-            self._event(conn, "voucher.report", voucher.subject_id, voucher.request_id,
+        with self._transaction(None) as tx:
+            self._event(tx, "voucher.report", voucher.subject_id, voucher.request_id,
                         voucher.requester_id, actor=requester.name, at=now, voucher_id=voucher.id)
-        self._publish_checkpoint()
+        self._committed(None)
         return voucher.report.encode("utf-8")
 
     # -- citizen ---------------------------------------------------------------------
@@ -154,7 +156,8 @@ class VoucherService:
         """Requests about the subject, newest first."""
         return self.store.requests_where(subject_id=subject_id)
 
-    def authorise(self, request_id: str, subject_id: str, evidence: str | None = None) -> Voucher:
+    def authorise(self, request_id: str, subject_id: str, evidence: str | None = None, *,
+                  conn: Connection | None = None) -> Voucher:
         """The subject authorises: identity step, report, voucher, all logged."""
         request = self._pending_of(request_id, subject_id)
         if not self.identity.confirm(subject_id, evidence):
@@ -166,54 +169,58 @@ class VoucherService:
         report = canonical({"type": "PersonalDataReport", "voucher": f"urn:uuid:{voucher_id}",
                             "subject": pseudonym, "generatedAt": timestamp(now),
                             "items": self.provider.fetch(subject_id, kinds)})
-        with self.log.writing(self.engine) as conn:
-            if not self.store.decide(conn, request.id, "authorised", now, voucher_id):
+        with self._transaction(conn) as tx:
+            if not self.store.decide(tx, request.id, "authorised", now, voucher_id):
                 raise VoucherError(409, "这项请求已经处理过了。")
-            self._event(conn, "voucher.authorise", subject_id, request.id, request.requester_id,
+            self._event(tx, "voucher.authorise", subject_id, request.id, request.requester_id,
                         actor="本人", at=now, voucher_id=voucher_id,
                         extra={"identity": self.identity.method})
-            list_id, index = self._slot(conn)
-            signed, leaf = self._issue(conn, request, voucher_id, pseudonym, kinds, report, now,
+            list_id, index = self._slot(tx)
+            signed, leaf = self._issue(tx, request, voucher_id, pseudonym, kinds, report, now,
                                        list_id, index)
-            self.store.add_voucher(conn, {
+            self.store.add_voucher(tx, {
                 "id": voucher_id, "request_id": request.id, "subject_id": subject_id,
                 "requester_id": request.requester_id, "credential": signed,
                 "report": report.decode("utf-8"), "status_list": list_id, "status_index": index,
                 "valid_from": now, "valid_until": now + dt.timedelta(days=request.valid_days),
                 "leaf_index": leaf})
-            self.store.add_event(conn, {"subject_id": subject_id, "request_id": request.id,
-                                        "voucher_id": voucher_id, "action": vc.ISSUE,
-                                        "actor": self.catalogue.issuer_name, "at": now,
-                                        "leaf_index": leaf})
-        self._publish_checkpoint()
-        return self._found(self.store.voucher(voucher_id))
+            self.store.add_event(tx, {"subject_id": subject_id, "request_id": request.id,
+                                      "voucher_id": voucher_id, "action": vc.ISSUE,
+                                      "actor": self.catalogue.issuer_name, "at": now,
+                                      "leaf_index": leaf})
+            made = self._found(self.store.voucher(voucher_id, tx))
+        self._committed(conn)
+        return made
 
-    def refuse(self, request_id: str, subject_id: str) -> Request:
+    def refuse(self, request_id: str, subject_id: str, *,
+               conn: Connection | None = None) -> Request:
         """The subject refuses; the requester sees the refusal, the log records it."""
         request = self._pending_of(request_id, subject_id)
         now = self.now()
-        with self.log.writing(self.engine) as conn:
-            if not self.store.decide(conn, request.id, "refused", now):
+        with self._transaction(conn) as tx:
+            if not self.store.decide(tx, request.id, "refused", now):
                 raise VoucherError(409, "这项请求已经处理过了。")
-            self._event(conn, "voucher.refuse", subject_id, request.id, request.requester_id,
+            self._event(tx, "voucher.refuse", subject_id, request.id, request.requester_id,
                         actor="本人", at=now)
-        self._publish_checkpoint()
-        return self._found(self.store.request(request.id))
+            made = self._found(self.store.request(request.id, tx))
+        self._committed(conn)
+        return made
 
-    def revoke(self, voucher_id: str, subject_id: str) -> Voucher:
+    def revoke(self, voucher_id: str, subject_id: str, *,
+               conn: Connection | None = None) -> Voucher:
         """The subject revokes a voucher at any time; the status list says so at once."""
         voucher = self.store.voucher(voucher_id)
         if voucher is None or voucher.subject_id != subject_id:
             raise VoucherError(404, "没有这张凭证。")
         now = self.now()
-        with self.log.writing(self.engine) as conn:
-            if not self.store.revoke(conn, voucher_id, now):
+        with self._transaction(conn) as tx:
+            if not self.store.revoke(tx, voucher_id, now):
                 raise VoucherError(409, "这张凭证已经撤销了。")
-            self._event(conn, "voucher.revoke", subject_id, voucher.request_id,
+            self._event(tx, "voucher.revoke", subject_id, voucher.request_id,
                         voucher.requester_id, actor="本人", at=now, voucher_id=voucher_id)
-        self.publish_status(voucher.status_list)
-        self._publish_checkpoint()
-        return self._found(self.store.voucher(voucher_id))
+            made = self._found(self.store.voucher(voucher_id, tx))
+        self._committed(conn, voucher.status_list)
+        return made
 
     def voucher(self, voucher_id: str, party: Party) -> Voucher:
         """A voucher, for its subject or its requester only."""
@@ -277,9 +284,9 @@ class VoucherService:
 
     def append_entry(self, entry: dict[str, Any]) -> int:
         """Append an entry from elsewhere (the runtime's signed audit heads); its index."""
-        with self.log.writing(self.engine) as conn:
-            index = self.log.append(conn, entry).index
-        self._publish_checkpoint()
+        with self._transaction(None) as tx:
+            index = self.log.append(tx, entry).index
+        self._committed(None)
         return index
 
     def publish_all(self) -> None:
@@ -299,6 +306,27 @@ class VoucherService:
             self.publisher.json(status_path(list_id), self.status_list(list_id))
 
     # -- inside ----------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, conn: Connection | None) -> Iterator[Connection]:
+        """The caller's transaction (an idempotent route's), or one of our own."""
+        if conn is not None:
+            yield conn
+            return
+        with self.log.writing(self.engine) as own:
+            yield own
+
+    def _committed(self, conn: Connection | None, status_list: int | None = None) -> None:
+        """After our own commit, publish; in a caller's transaction the caller calls
+        :meth:`after_commit` once it has committed."""
+        if conn is None:
+            self.after_commit(status_list)
+
+    def after_commit(self, status_list: int | None = None) -> None:
+        """Publish what a committed change altered: the checkpoint, and a status list."""
+        if status_list is not None:
+            self.publish_status(status_list)
+        self._publish_checkpoint()
 
     def _publish_checkpoint(self) -> None:
         if self.publisher is not None:

@@ -82,7 +82,7 @@ issuer_keys = Table(
     Column("first_used", DateTime(timezone=True), nullable=False),
 )
 MIGRATIONS = [*log.MIGRATIONS,
-              Migration("0002-voucher-tables",
+              Migration("0003-voucher-tables",
                         create_tables(requests, vouchers, events, issuer_keys)),
               *anchor.MIGRATIONS]
 
