@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ from .store import MIGRATIONS
 #: Room for the form fields and multipart framing around the largest photo.
 FORM_OVERHEAD = 256 * 1024
 OPEN311_PREFIX = "/open311/v2/"
+log = logging.getLogger("tongda.functions.complaint")
 
 
 def limits_from_env() -> Limits:
@@ -59,7 +61,17 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
         limits: Per-source and photo limits (default: ``TONGDA_COMPLAINT_*``).
         clock: The time (tests move it).
     """
-    catalog = catalog_module.load(data_dir or catalog_module.find_data_dir(site_dir))
+    try:
+        catalog: catalog_module.Catalog | None = catalog_module.load(
+            data_dir or catalog_module.find_data_dir(site_dir))
+        missing = ""
+    except catalog_module.CatalogError as exc:
+        if data_dir is not None:
+            raise
+        # The portal mounts every function: one without its data must not stop the
+        # others. It answers 503 naming what is missing, and says so in the log.
+        log.error("随手拍未能启动：%s", exc)
+        catalog, missing = None, str(exc)
     limits = limits or limits_from_env()
     upload = RouteLimit(max_bytes=limits.photo_bytes + FORM_OVERHEAD)
     app = create_function_app(
@@ -69,7 +81,7 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
         routers=[open311.router, routes.router, staff.router], settings=settings,
         migrations=MIGRATIONS,
         limits={"POST /open311/v2/requests.{fmt}": upload, "POST /reports": upload})
-    app.state.complaint = Context(catalog, limits, clock)
+    app.state.complaint = Context(catalog, limits, clock, missing=missing)
     app.add_middleware(Open311Errors)
     return app
 

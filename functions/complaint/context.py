@@ -10,6 +10,7 @@ from fastapi import Request
 
 from functions.runtime import auth
 from functions.runtime.clients import ClientResolver
+from functions.runtime.problems import Problem
 
 from .catalog import Catalog
 from .service import ComplaintService, Limits
@@ -21,11 +22,13 @@ from .workflow import Actor, Workflow
 class Context:
     """The app's catalog and settings; the service is made on first use (lazy storage)."""
 
-    catalog: Catalog
+    catalog: Catalog | None
     limits: Limits
     clock: Callable[[], dt.datetime] | None = None
     service: ComplaintService | None = None
     workflow: Workflow | None = None
+    missing: str = ""
+    """Why there is no catalog (the services or grid file is missing or wrong)."""
 
 
 def context(request: Request) -> Context:
@@ -36,6 +39,8 @@ def context(request: Request) -> Context:
 def service_of(request: Request) -> ComplaintService:
     """The app's :class:`ComplaintService` (one per app)."""
     ctx = context(request)
+    if ctx.catalog is None:
+        raise Problem(503, f"随手拍尚未配置，暂不能使用：{ctx.missing}", title="服务暂不可用")
     if ctx.service is None:
         ctx.service = ComplaintService(ctx.catalog, ComplaintStore(request.app.state.runtime.engine),
                                        limits=ctx.limits, clock=ctx.clock)

@@ -260,3 +260,18 @@ def test_a_token_without_the_role_cannot_post(client: TestClient) -> None:
     assert post(client, "json", road(None), headers={"Authorization": f"Bearer {key}"}
                 ).status_code == 200
     assert client.post(f"{V2}/requests.json?api_key={key}", data=road(None)).status_code == 200
+
+
+def test_without_its_data_the_function_answers_503_and_does_not_stop_the_portal(
+        database_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TONGDA_COMPLAINT_DATA", str(tmp_path))  # an empty folder
+    client = TestClient(create_app(Settings(database_url=database_url, rate_limit=0)))
+    for fmt in FORMATS:
+        _error(client.get(f"{V2}/services.{fmt}"), fmt, 503, "complaint.yml")
+    refused = client.get("/nearby", params={"service_code": "x", "lat": "1", "long": "1"})
+    assert refused.status_code == 503
+    assert refused.headers["content-type"] == "application/problem+json"
+    from functions.complaint.catalog import CatalogError
+
+    with pytest.raises(CatalogError):  # named explicitly, it must be there
+        create_app(Settings(database_url=database_url), data_dir=tmp_path)
