@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
@@ -92,9 +93,13 @@ async def submit(body: ApplicationIn, request: Request,
     has at most one application per policy and period (409 otherwise).
     """
     service = service_of(request)
+    # Decided before the transaction: the trusted-data lookup may be an HTTP call, and the
+    # rules are read through a connection of their own, neither of which may wait while
+    # this request holds a database connection (20 at once would empty the pool).
+    prepared = await anyio.to_thread.run_sync(
+        service.prepare, who, body.policy, body.facts, body.materials)
 
     def create(conn: Connection) -> Response:
-        prepared = service.prepare(who, body.policy, body.facts, body.materials)
         view = service.commit(conn, prepared, who)
         return _json(view, 201, Location=f"applications/{view['id']}")
 
