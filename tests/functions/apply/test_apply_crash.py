@@ -8,6 +8,7 @@ a fresh server and retries with the same Idempotency-Key.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -80,10 +81,8 @@ def state(engine: Engine) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 def post_in_background(url: str, path: str, body: dict[str, Any], headers: dict[str, str]) -> None:
     def send() -> None:
-        try:
+        with contextlib.suppress(httpx.TransportError):  # the server is killed under it
             httpx.post(url + path, json=body, headers=headers, timeout=120)
-        except httpx.TransportError:
-            pass  # the server is killed under it
     threading.Thread(target=send, daemon=True).start()
 
 
