@@ -4,50 +4,104 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import time
+from typing import Any
 
 import click
 
-from site_builder.errors import BuildError
+from site_builder.errors import BuildError, ContentError
 
 from .common import config_file_option, fail_on_tongda_errors, load, site_dir_option
 
+log = logging.getLogger("tongda")
+_PAGE = re.compile(r"Error (?:reading|building) page '([^']+)'")
 
-class _HideContentErrors(logging.Filter):
-    """MkDocs logs a plugin's error; ``tongda`` prints content errors itself, once."""
+
+class _HoldErrors(logging.Filter):
+    """Holds back MkDocs' own error lines: ``tongda`` prints the errors itself, once, in
+    Chinese and with paths from the project (MkDocs would print them again, in English,
+    relative to the content folder)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: list[str] = []
 
     def filter(self, record: logging.LogRecord) -> bool:
         # Also MkDocs' lines naming the temporary build folder, which would only confuse.
-        return not str(record.msg).startswith(
-            ("内容有 ", "Cleaning site directory", "Building documentation to directory",
-             "Page skipped"))
+        if str(record.msg).startswith(("Cleaning site directory", "Page skipped",
+                                       "Building documentation to directory")):
+            return False
+        if record.levelno >= logging.ERROR:
+            self.held.append(record.getMessage())
+            return False
+        return True
 
 
 def run_build(config_file: str | None, site_dir: str | None = None, **overrides: object) -> str:
     """Build once; return the site folder.
 
     Raises:
-        BuildError: the build failed; its message lists every content error, if that was
-            the cause, as ``path:line: field: message``. The previous site is untouched.
+        BuildError: the build failed; its message lists every error as
+            ``path:line: field: message`` (paths relative to the project) and its
+            ``errors`` hold them one by one. The previous site is untouched. Any exception
+            a plugin raises becomes one, naming the page it was working on.
     """
     from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, BuildError as MkDocsBuildError
+    from mkdocs.exceptions import Abort
+    from mkdocs.exceptions import BuildError as MkDocsBuildError
 
     config = load(config_file, site_dir=site_dir, **overrides)
-    hide = _HideContentErrors()
-    logging.getLogger("mkdocs.commands.build").addFilter(hide)
+    hold = _HoldErrors()
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addFilter(hold)
     try:
         build(config)
     except (Abort, MkDocsBuildError) as exc:
-        plugin = config.plugins.get("tongda")
-        corpus = getattr(plugin, "corpus", None)
-        if corpus is not None and corpus.errors:
-            lines = "\n".join(e.format() for e in corpus.errors)
-            raise BuildError(f"内容有 {len(corpus.errors)} 处错误，未生成网站，原网站保持不变：\n{lines}") from None
-        raise BuildError(f"构建失败，原网站保持不变：{exc}") from None
+        raise _failure(config, exc.__context__ or exc, hold.held) from None
+    except Exception as exc:  # a plugin's crash is reported, never a traceback
+        log.debug("构建时出错", exc_info=True)
+        raise _crash(config, exc, hold.held) from None
     finally:
-        logging.getLogger("mkdocs.commands.build").removeFilter(hide)
+        build_log.removeFilter(hold)
+    for line in hold.held:  # errors MkDocs logged without stopping
+        log.warning(line)
     return str(config.site_dir)
+
+
+def _failure(config: Any, cause: BaseException, held: list[str]) -> BuildError:
+    """The error of a build a plugin stopped on purpose: content, rules or quality."""
+    core = config.plugins.get("tongda")
+    validation = getattr(core, "validation", None)
+    errors: list[ContentError] = list(getattr(cause, "errors", None) or [])
+    if validation is not None:
+        prefix = validation.prefix
+        errors = [e if e.path.startswith(prefix) else e.under(prefix) for e in errors]
+        if not errors:
+            errors = validation.errors or validation.quality_errors()
+    if errors:
+        errors = sorted(errors, key=lambda e: (e.path, e.line or 0, e.field))
+        lines = "\n".join(e.format() for e in errors)
+        head = f"内容有 {len(errors)} 处错误，未生成网站，原网站保持不变："
+        if validation is not None and validation.quality is not None and not validation.errors:
+            head = f"{validation.quality.summary_line()}\n未生成网站，原网站保持不变："
+        return BuildError(f"{head}\n{lines}", errors)
+    detail = "\n".join(held) or str(cause)
+    return BuildError(f"构建失败，原网站保持不变：{detail}")
+
+
+def _crash(config: Any, exc: Exception, held: list[str]) -> BuildError:
+    """The error of a build that crashed: which page (MkDocs names the page it was reading
+    or writing), what, and what to do."""
+    validation = getattr(config.plugins.get("tongda"), "validation", None)
+    pages = [m.group(1) for line in held if (m := _PAGE.match(line))]
+    what = f"{type(exc).__name__}: {exc}"[:300]
+    if pages and validation is not None:
+        error = ContentError(f"{validation.prefix}{pages[0]}", None, "",
+                             f"生成这个页面时出错（{what}）：请检查这个文件最近的改动；"
+                             "看不出问题时，请用 tongda -v build 查看详细信息并报告")
+        return BuildError(f"构建失败，原网站保持不变：\n{error.format()}", [error])
+    return BuildError(f"构建失败，原网站保持不变（{what}）：请用 tongda -v build 查看详细信息")
 
 
 @click.command("build")

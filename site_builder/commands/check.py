@@ -1,12 +1,14 @@
-"""``tongda check``: schema errors as ``path:line: field: message``, then the quality rules.
+"""``tongda check``: the build's validation, errors as ``path:line: field: message``.
 
-Exit code 1 when the content has schema errors or the quality findings exceed the
-thresholds set in ``mkdocs.yml`` (``tongda-quality``: ``fail_max_errors`` …), else 0.
+Runs what ``tongda build`` runs (:mod:`site_builder.validation`): the content folder's
+files, the schema, references, rules against facts with their cases, then the quality
+rules. Exit code 1 exactly when the build would refuse the site: content or rules errors,
+or quality findings beyond the thresholds of ``tongda-quality`` in ``mkdocs.yml``. A site
+without that plugin still gets the quality findings listed, with the default settings.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import replace
 from itertools import groupby
@@ -15,10 +17,10 @@ from typing import Any
 
 import click
 
-from site_builder.content.corpus import Corpus, load_corpus
-from site_builder.quality.engine import QualityResult, run_rules
+from site_builder.quality.engine import QualityResult
 from site_builder.quality.findings import DIMENSION_LABELS, DIMENSIONS, SEVERITIES
 from site_builder.quality.report import build_report, load_previous, write_json
+from site_builder.validation import Validation, validate
 
 from .common import config_file_option, fail_on_tongda_errors, load
 
@@ -43,19 +45,17 @@ def command(config_file: str | None, fmt: str, previous: str | None, report_dir:
 
     有格式错误、或质量问题超过 mkdocs.yml 中 tongda-quality 设定的上限时，退出码为 1。
     """
-    from site_builder.plugins.quality.settings import plugin_config, settings_from, slugify_of
-
     if list_rules:
         _print_rules(fmt)
         return
     config = load(config_file)
-    docs_dir = Path(config.docs_dir)
-    corpus = load_corpus(docs_dir, today=_today(config))
-    if corpus.errors:
-        _schema_errors(corpus, docs_dir.name, fmt)
+    # The validation the build runs (site_builder.validation): what fails here fails there.
+    validation = validate(config)
+    if validation.errors or validation.quality is None:
+        _errors(validation, fmt)
         raise SystemExit(1)
-    quality = plugin_config(config)
-    result = run_rules(corpus, settings_from(quality), slugify=slugify_of(config))
+    corpus, result = validation.corpus, validation.quality
+    assert corpus is not None
     if issuer:
         result = replace(result, findings=[f for f in result.findings if issuer in f.issuer])
     report: dict[str, Any] = {}
@@ -67,28 +67,23 @@ def command(config_file: str | None, fmt: str, previous: str | None, report_dir:
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     else:
-        _print_text(result, report, f"{docs_dir.name}/", min_severity)
+        _print_text(result, report, validation.prefix, min_severity)
     if not result.ok:
         raise SystemExit(1)
 
 
-def _today(config: Any) -> dt.date | None:
-    core = config.plugins.get("tongda")
-    value = getattr(core, "config", {}).get("today") if core is not None else None
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _schema_errors(corpus: Corpus, prefix: str, fmt: str) -> None:
+def _errors(validation: Validation, fmt: str) -> None:
+    errors = sorted(validation.errors, key=lambda e: (e.path, e.line or 0, e.field))
     if fmt == "json":
-        click.echo(json.dumps({"schema_errors": [
-            {"path": e.path, "line": e.line, "field": e.field, "message": e.message}
-            for e in corpus.errors]}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"schema_errors": [e.to_dict() for e in errors]},
+                              ensure_ascii=False, indent=1))
     else:
-        for error in corpus.errors:
-            click.echo(f"{prefix}/{error.format()}" if not prefix.endswith("/") else
-                       f"{prefix}{error.format()}")
-    click.echo(f"检查了 {len(corpus.documents) + len(corpus.errors)} 个文件："
-               f"{len(corpus.errors)} 处错误（先改正这些错误，再做质量检核）", err=True)
+        for error in errors:
+            click.echo(error.format())
+    corpus = validation.corpus
+    checked = len(corpus.files.markdown) if corpus is not None else 0
+    click.echo(f"检查了 {checked} 个文件：{len(errors)} 处错误（先改正这些错误，再做质量检核）",
+               err=True)
 
 
 def _print_text(result: QualityResult, report: dict[str, Any], prefix: str, least: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 from mkdocs.config import load_config
@@ -34,7 +36,11 @@ def load(config_file: str | None, **overrides: Any) -> MkDocsConfig:
 
 
 def fail_on_tongda_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn Tongda's own errors into a clean message and exit code 1."""
+    """Turn Tongda's own errors into a clean message and exit code 1.
+
+    Any other exception is a defect, not the editor's mistake: it is reported in one line
+    too (the traceback goes to the log, shown with ``tongda -v``), never as a traceback.
+    """
     import functools
 
     from site_builder.errors import TongdaError
@@ -45,6 +51,13 @@ def fail_on_tongda_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except TongdaError as exc:
             click.echo(str(exc), err=True)
+            raise SystemExit(1) from None
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # reported in Chinese, traceback in the log
+            logging.getLogger("tongda").debug("未预料的错误", exc_info=True)
+            click.echo(f"出错了（{type(exc).__name__}: {exc}）：请用 tongda -v 重新运行查看详细"
+                       "信息；看不出是内容的问题时，请把输出报告给维护者", err=True)
             raise SystemExit(1) from None
 
     return wrapper

@@ -237,6 +237,9 @@ def _suggest(corpus: Corpus, target: str, kinds: tuple[str, ...]) -> str:
     key = (target, kinds)
     if key not in asked:
         ids = [i for i, e in corpus.documents.items() if not kinds or e.kind in kinds]
+        # A file with errors of its own may be the one meant: its id is a guess too.
+        ids += [i for i, kind in corpus.invalid_ids.items()
+                if not kinds or kind in kinds or not kind]
         close = difflib.get_close_matches(target, ids, n=3, cutoff=0.7)
         if close:  # only those about as close as the closest: one good guess beats three
             best = difflib.SequenceMatcher(None, target, close[0]).ratio()

@@ -29,6 +29,13 @@ class TongdaConfig(Config):
     cache_dir = c.Type(str, default=".tongda-cache")
     """Where build caches live, relative to mkdocs.yml; CI can keep it between runs."""
 
+    files_max_text_size = c.Type(int, default=2 * 1024 * 1024)
+    """Largest text file in the content folder (Markdown, YAML, JSON, CSV), in bytes;
+    a larger one is an error. Default 2 MB: six times the longest law; 0 for no limit."""
+    files_max_asset_size = c.Type(int, default=20 * 1024 * 1024)
+    """Largest other file (images, PDFs, audio), in bytes. Default 20 MB: these are copied,
+    not parsed, so the limit guards the site's weight; a scanned official document fits."""
+
     build_atomic = c.Type(bool, default=True)
     """Build into a temporary folder and replace ``site_dir`` only when the build succeeded."""
     build_workers = c.Type(int, default=0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from pypinyin import Style, lazy_pinyin
 
@@ -28,7 +28,9 @@ LISTED_KINDS = ("policy", "interpretation", "service", "faq", "topic", "scenario
 
 def slug(text: str) -> str:
     """A readable ASCII slug: pinyin for Chinese (国务院 → guo-wu-yuan)."""
-    words = lazy_pinyin(text, errors=lambda chars: [chars])  # "travel" stays one word
+    # "travel" stays one word (pypinyin's stubs say the callback returns str; a list of
+    # words is what it documents and accepts)
+    words = lazy_pinyin(text, errors=lambda chars: [chars])  # type: ignore[arg-type,return-value]
     joined = "-".join(w.lower() for w in words)
     joined = re.sub(r"[^a-z0-9]+", "-", joined).strip("-")
     return joined[:60].rstrip("-") or "x"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import json
@@ -17,8 +16,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from site_builder.content.corpus import Corpus, Entry, load_corpus
+from site_builder.content.corpus import Corpus, Entry
 from site_builder.content.model import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
+from site_builder.errors import ContentError
+from site_builder.validation import Validation
 
 from . import markdown_body
 from .atomic import AtomicOutput
@@ -36,10 +37,10 @@ log = logging.getLogger("mkdocs.plugins.tongda")
 class ContentBuildError(PluginError):
     """The content has errors; carries them so ``tongda`` can print them cleanly."""
 
-    def __init__(self, corpus: Corpus) -> None:
-        self.errors = corpus.errors
-        lines = "\n".join(e.format() for e in corpus.errors)
-        super().__init__(f"内容有 {len(corpus.errors)} 处错误，未生成网站：\n{lines}")
+    def __init__(self, errors: list[ContentError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.path, e.line or 0, e.field))
+        lines = "\n".join(e.format() for e in self.errors)
+        super().__init__(f"内容有 {len(errors)} 处错误，未生成网站：\n{lines}")
 
 
 class TongdaPlugin(BasePlugin[TongdaConfig]):
@@ -59,6 +60,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self.cache_dir: Path | None = None
         """The folder of Tongda's caches when they are on (other plugins keep theirs in it)."""
         self._gc_saved: tuple[int, ...] | None = None
+        self.validation: Validation | None = None
+        """The build's validation (the quality plugin runs its last stage)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -79,18 +82,22 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
-        today = dt.date.fromisoformat(self.config.today) if self.config.today else None
+        # The same validation as ``tongda check`` (site_builder.validation), its first two
+        # stages: files, schema, references, rules against facts.
+        self.validation = validation = Validation(config)
         # Loading makes the objects the whole build keeps (see _gc_freeze): the collector
         # would walk them again and again as they pile up, and find nothing to free.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self.corpus = corpus = load_corpus(Path(config.docs_dir), today=today)
+            self.corpus = corpus = validation.content()
         finally:
             if collecting:
                 gc.enable()
-        if corpus.errors:
-            raise ContentBuildError(corpus)
+        validation.rules()
+        validation.check_collected(files)
+        if validation.errors:
+            raise ContentBuildError(validation.errors)
         self._gc_saved = _gc_freeze()
         for file in list(files):
             if file.src_uri.startswith("_data/"):
@@ -239,8 +246,9 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
             return ""  # MkDocs writes nothing for an empty page; the link stands
         return output
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
-                        nav: Any) -> dict[str, Any]:
+    def on_page_context(  # type: ignore[override] # Tongda's keys are not in TemplateContext
+            self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+            nav: Any) -> dict[str, Any]:
         if self.corpus is None:
             return context
         corpus = self.corpus
@@ -413,12 +421,12 @@ class LinkFragments:
             key = (item["id"], item["href"])
             html = cache.get(key)
             if html is None:
-                html = cache[key] = Markup(self.render(item))
+                html = cache[key] = Markup(self.render(item))  # noqa: S704 - autoescaped template output
             # A relation found in the text rather than declared (the graph plugin's
             # citations) says so: the picture draws it dashed, the list names it.
             found = FOUND_MARK if item.get("declared") is False else ""
             parts.append(f"\n      <li>{html}{found}</li>")
-        return Markup("".join(parts))
+        return Markup("".join(parts))  # noqa: S704 - escaped items and a fixed mark
 
 
 def page_root(page: Page) -> str:

@@ -94,7 +94,7 @@ class RenderCache:
             chunk = names[i:i + 500]
             marks = ",".join("?" * len(chunk))
             present |= {r[0] for r in self.db.execute(
-                f"SELECT key FROM rendered WHERE key IN ({marks})", chunk)}
+                f"SELECT key FROM rendered WHERE key IN ({marks})", chunk)}  # noqa: S608 - only "?" marks
         return [(k, t) for k, t in keys.items() if k not in present]
 
     def prerender(self, texts: list[str], workers: int = 0) -> int:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 MANIFEST = "pages.json"
 
@@ -54,7 +55,7 @@ class PageReuse:
         except (OSError, ValueError):
             pass
 
-    def signature(self, dest_uri: str, content: str, meta: dict[str, Any], extra: Any) -> str:
+    def signature(self, dest_uri: str, content: str, meta: Mapping[str, Any], extra: Any) -> str:
         blob = json.dumps([dest_uri, content, meta, extra], default=str, ensure_ascii=False,
                           sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()

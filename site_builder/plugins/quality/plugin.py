@@ -19,12 +19,12 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
 from site_builder.errors import ConfigError
-from site_builder.quality.engine import QualityResult, run_rules
+from site_builder.quality.engine import QualityResult
 from site_builder.quality.report import build_report, load_previous
 
 from .config import QualityConfig
 from .figures import StageClock, a11y_summary, caches, site_sizes
-from .settings import settings_from, slugify_of
+from .settings import settings_from
 from .writer import ReportWriter
 
 log = logging.getLogger("mkdocs.plugins.tongda.quality")
@@ -118,16 +118,18 @@ class QualityPlugin(BasePlugin[QualityConfig]):
 
     # -- the work, in plain helpers --
     def _check(self, config: MkDocsConfig) -> None:
-        core = config.plugins.get("tongda")
-        corpus = getattr(core, "corpus", None)
-        if corpus is None:
+        # The last stage of the validation ``tongda check`` runs (site_builder.validation),
+        # here with the citations the graph plugin found.
+        validation = getattr(config.plugins.get("tongda"), "validation", None)
+        if validation is None or validation.corpus is None:
             return
         began = time.perf_counter()
-        self.result = run_rules(corpus, settings_from(self.config),
-                                citations=_graph_citations(config), slugify=slugify_of(config))
+        self.result = validation.check_quality(_graph_citations(config))
         self.clock.add("quality", time.perf_counter() - began)
-        docs_name = Path(config.docs_dir).name
-        errors = [f.format(f"{docs_name}/") for f in self.result.findings if f.severity == "error"]
+        if self.result is None:
+            return
+        errors = [f.format(validation.prefix) for f in self.result.findings
+                  if f.severity == "error"]
         if not self.result.ok:
             shown = "\n".join(errors[:50]) + (f"\n……另有 {len(errors) - 50} 处" if len(errors) > 50 else "")
             raise QualityBuildError(f"{self.result.summary_line()}\n{shown}".rstrip())
