@@ -22,6 +22,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 
+from a11y.axe import AxeRunner, find_axe
 from functions.apply.store import applications, payments
 from functions.runtime import auth
 from functions.runtime.server import build_app
@@ -62,6 +63,12 @@ def _type(driver: Any, element_id: str, text: str) -> None:
     field.send_keys(text)
 
 
+def _violations(driver: Any) -> list[str]:
+    """axe-core's WCAG 2.x A/AA findings on the page as it is now."""
+    result = AxeRunner(find_axe()).run(driver)
+    return [f"{v['id']}: {n['html'][:120]}" for v in result["violations"] for n in v["nodes"]]
+
+
 def test_from_the_calculator_to_an_instant_approval_by_keyboard(driver: Any, portal: Any) -> None:
     server, settings, site = portal
     driver.get(f"{server.url}/calculator/")
@@ -91,6 +98,7 @@ def test_from_the_calculator_to_an_instant_approval_by_keyboard(driver: Any, por
         (By.CSS_SELECTOR, ".td-apply__who"), "已登录：江秀英"))
     assert driver.find_element(By.ID, "td-apply-fact-age").get_attribute("readonly") is not None
     assert "全部信息已由共享数据核验" in summary.text
+    assert _violations(driver) == []  # signed in, facts locked, conditions shown
     material = driver.find_element(By.CSS_SELECTOR, "input[name=materials][value=老年人居民身份证或户口簿]")
     material.send_keys(Keys.SPACE)
     driver.find_element(By.CSS_SELECTOR, ".td-apply__form button[type=submit]").send_keys(Keys.ENTER)
@@ -106,6 +114,7 @@ def test_from_the_calculator_to_an_instant_approval_by_keyboard(driver: Any, por
     assert paid == [20000]
     mine = _wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".td-apply__mine")))
     assert "已批准" in mine.text
+    assert _violations(driver) == []  # the result and the list of one's applications
     # The draft went with the submission; the page now starts empty again.
     assert driver.execute_script("return localStorage.getItem('tongda.apply.draft.elderly-allowance')") is None
     engine.dispose()
