@@ -20,7 +20,7 @@ from functions.runtime.problems import MEDIA_TYPE
 from functions.runtime.settings import Settings
 
 from . import catalog as catalog_module
-from . import formats, open311, routes, staff
+from . import formats, open311, openapi, routes, staff
 from .context import Context
 from .service import Limits
 from .store import MIGRATIONS
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
         limits={"POST /open311/v2/requests.{fmt}": upload, "POST /reports": upload})
     app.state.complaint = Context(catalog, limits, clock, missing=missing)
     app.add_middleware(Open311Errors)
+    app.openapi = openapi.wrap(app.openapi)  # type: ignore[method-assign]
     return app
 
 
@@ -131,7 +132,8 @@ async def _as_open311(start: Message, body: bytes, fmt: str, send: Send) -> None
         detail = str(json.loads(body).get("detail") or "")
     except (ValueError, AttributeError):
         detail = ""
-    status = int(start["status"])
+    # Open311 answers 400 for any request it cannot take; FastAPI's own check says 422.
+    status = 400 if int(start["status"]) == 422 else int(start["status"])
     response = formats.error(fmt, status, detail or "请求未能处理。")
     headers = MutableHeaders(raw=list(start.get("headers") or []))
     del headers["content-type"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import anyio.to_thread
 from fastapi import APIRouter, Request
@@ -39,6 +39,8 @@ router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], route_cl
 #: Most requests ``GET requests`` returns, and the longest span it searches (the standard's).
 MAX_RESULTS = 1000
 MAX_SPAN = dt.timedelta(days=90)
+Format = Literal["json", "xml"]
+"""The formats every Open311 path comes in (another suffix is a 400 in JSON)."""
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,64})\](\[\])?$")
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -71,7 +73,7 @@ def _jurisdiction(svc: ComplaintService, value: str | None) -> None:
 
 
 @router.get("/discovery.{fmt}", summary="服务发现")
-def discovery(fmt: str, request: Request) -> Response:
+def discovery(fmt: Format, request: Request) -> Response:
     """The service discovery document (endpoints, formats, contact)."""
     def make() -> Response:
         svc = service_of(request)
@@ -81,7 +83,7 @@ def discovery(fmt: str, request: Request) -> Response:
 
 
 @router.get("/services.{fmt}", summary="问题类型列表")
-def services(fmt: str, request: Request, jurisdiction_id: str | None = None) -> Response:
+def services(fmt: Format, request: Request, jurisdiction_id: str | None = None) -> Response:
     """Every kind of problem that can be reported."""
     def make() -> Response:
         svc = service_of(request)
@@ -92,7 +94,7 @@ def services(fmt: str, request: Request, jurisdiction_id: str | None = None) -> 
 
 
 @router.get("/services/{code}.{fmt}", summary="问题类型的属性（service definition）")
-def service_definition(code: str, fmt: str, request: Request,
+def service_definition(code: str, fmt: Format, request: Request,
                              jurisdiction_id: str | None = None) -> Response:
     """The questions a report of this kind answers (``attribute[code]``)."""
     def make() -> Response:
@@ -104,7 +106,7 @@ def service_definition(code: str, fmt: str, request: Request,
 
 
 @router.get("/requests/{request_id}.{fmt}", summary="查询一件问题")
-def one_request(request_id: str, fmt: str, request: Request,
+def one_request(request_id: str, fmt: Format, request: Request,
                       jurisdiction_id: str | None = None) -> Response:
     """One report (public view), as a list of one, as the standard says."""
     def make() -> Response:
@@ -117,7 +119,7 @@ def one_request(request_id: str, fmt: str, request: Request,
 
 
 @router.get("/tokens/{token}.{fmt}", summary="由 token 查问题编号")
-def token(token: str, fmt: str, request: Request,
+def token(token: str, fmt: Format, request: Request,
                 jurisdiction_id: str | None = None) -> Response:
     """The report id a token stands for."""
     def make() -> Response:
@@ -130,7 +132,7 @@ def token(token: str, fmt: str, request: Request,
 
 
 @router.get("/requests.{fmt}", summary="查询问题")
-def list_requests(fmt: str, request: Request) -> Response:
+def list_requests(fmt: Format, request: Request) -> Response:
     """Reports by id, service, status and time (90 days and 1,000 reports at most)."""
     def make() -> Response:
         svc = service_of(request)
@@ -254,7 +256,7 @@ def client_of(request: Request, fields: dict[str, str]) -> str:
 
 
 @router.post("/requests.{fmt}", summary="提交问题")
-async def post_request(fmt: str, request: Request) -> Response:
+async def post_request(fmt: Format, request: Request) -> Response:
     """Create a report (form-encoded; a photo as the multipart file ``media``)."""
     async def amake() -> Response:
         svc = service_of(request)

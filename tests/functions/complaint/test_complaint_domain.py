@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import random
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from functions.complaint.errors import Invalid
 from functions.complaint.geo import Grid, Outside, distance_m
 
 pytestmark = pytest.mark.unit
+ENGINES = ["shapely", "python"]
 
 
 def _docs() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -58,11 +60,20 @@ def test_a_self_intersecting_cell_is_refused() -> None:
                                                        [119.56, 28.69], [119.50, 28.71],
                                                        [119.50, 28.69]]]
     with pytest.raises(CatalogError, match="有效的多边形"):
-        Grid(catalog.parse(services, grid))
+        Grid(catalog.parse(services, grid), engine="shapely")
 
 
-def test_points_go_to_the_cell_that_contains_them(catalog: Catalog) -> None:
-    grid = Grid(catalog)
+def test_an_open_ring_is_refused_by_either_engine() -> None:
+    services, grid = _docs()
+    grid["features"][1]["geometry"]["coordinates"][0].pop()
+    for engine in ENGINES:
+        with pytest.raises(CatalogError, match=r"首尾相同|有效的多边形"):
+            Grid(catalog.parse(services, grid), engine=engine)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_points_go_to_the_cell_that_contains_them(catalog: Catalog, engine: str) -> None:
+    grid = Grid(catalog, engine=engine)
     assert grid.locate(*IN_JIANGBIN).id == "BJ-JB-01"  # type: ignore[union-attr]
     assert grid.locate(*IN_KECHUANG).id == "GX-KC-01"  # type: ignore[union-attr]
     # The 临湖 cell is a pentagon: its cut corner belongs to the 科创园 cell.
@@ -73,6 +84,25 @@ def test_points_go_to_the_cell_that_contains_them(catalog: Catalog) -> None:
     assert grid.locate(*IN_RIVER) is None
     with pytest.raises(Outside):
         grid.locate(*OUTSIDE)
+
+
+def test_both_engines_agree_on_every_point(catalog: Catalog) -> None:
+    rng = random.Random(19)
+    fast, plain = Grid(catalog, engine="shapely"), Grid(catalog, engine="python")
+    # Random points over and around the city, and points on the cells' edges and corners.
+    points = [(rng.uniform(28.58, 28.78), rng.uniform(119.48, 119.76)) for _ in range(3000)]
+    points += [(lat, long) for lat in (28.6, 28.675, 28.685, 28.72, 28.745, 28.76)
+               for long in (119.5, 119.56, 119.58, 119.62, 119.68, 119.74)]
+
+    def answer(grid: Grid, lat: float, long: float) -> str | None:
+        try:
+            cell = grid.locate(lat, long)
+        except Outside:
+            return "outside"
+        return cell.id if cell else None
+
+    differ = [p for p in points if answer(fast, *p) != answer(plain, *p)]
+    assert not differ, differ[:10]
 
 
 def test_handlers_by_service_then_group_then_default(catalog: Catalog) -> None:

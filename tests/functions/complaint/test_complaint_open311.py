@@ -204,7 +204,8 @@ def test_reads_of_what_does_not_exist_are_404(client: TestClient, fmt: str) -> N
 
 def test_an_unknown_format_is_a_json_error(client: TestClient) -> None:
     response = client.get(f"{V2}/services.csv")
-    assert response.status_code == 404
+    assert response.status_code == 400  # the standard's status for a request it cannot take
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
     validate("errors", response.json())
 
 
