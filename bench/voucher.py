@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
+from functions.runtime import audit  # noqa: E402
 from functions.runtime.db import make_engine, migrate  # noqa: E402
 from functions.voucher import merkle  # noqa: E402
 from functions.voucher.catalogue import Catalogue, RegistryProvider  # noqa: E402
@@ -49,6 +50,7 @@ BANK = Party("bench-bank", "临江农商银行")
 
 def make_service(url: str, state: Path) -> VoucherService:
     engine = make_engine(url)
+    migrate(engine, "runtime", audit.MIGRATIONS)
     migrate(engine, "voucher", MIGRATIONS)
     config = VoucherConfig(base_url="https://zw.linjiang.example/", state_dir=state, data_dir=DATA)
     return VoucherService(engine, config, VoucherKeys.load(config),

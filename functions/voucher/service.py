@@ -15,15 +15,17 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection, Engine
 
-from functions.runtime import signing
+from functions.runtime import audit, signing
 
 from . import credential as vc
 from . import did as didweb
 from . import statuslist
+from .anchor import AuditAnchor
 from .catalogue import Catalogue, CatalogueError, DataKind, DataProvider
 from .config import VoucherConfig
 from .integrity import add_proof, canonical, timestamp
@@ -48,10 +50,14 @@ class VoucherError(Exception):
 
 @dataclass(frozen=True)
 class Party:
-    """Who acts: a requester (token id and name) or a citizen (subject id)."""
+    """Who acts: a requester (its organisation's id and name) or a citizen (subject id).
+
+    ``actor`` is how the runtime's audit log names them (``token:<id>:<name>``).
+    """
 
     id: str
     name: str
+    actor: str = "system"
 
 
 class IdentityCheck(Protocol):
@@ -84,13 +90,15 @@ class VoucherService:
         provider: Where report data come from.
         identity: The identity step (simulated by default).
         clock: The current time (tests move it).
+        publisher: Where public files are written (none: nothing is published).
+        heads_file: The runtime's file of signed audit heads, each anchored as a leaf.
     """
 
     def __init__(self, engine: Engine, config: VoucherConfig, keys: VoucherKeys,
                  catalogue: Catalogue, provider: DataProvider, *,
                  identity: IdentityCheck | None = None,
                  clock: Callable[[], dt.datetime] | None = None,
-                 publisher: Publisher | None = None) -> None:
+                 publisher: Publisher | None = None, heads_file: Path | None = None) -> None:
         self.engine, self.config, self.keys = engine, config, keys
         self.catalogue, self.provider = catalogue, provider
         self.identity = identity or SimulatedIdentityCheck()
@@ -98,6 +106,7 @@ class VoucherService:
         self.store = VoucherStore(engine)
         self.log = TransparencyLog(config.log_origin, keys.log)
         self.publisher = publisher
+        self.anchor = AuditAnchor(engine, self.log, heads_file) if heads_file else None
 
     def now(self) -> dt.datetime:
         """The current time, to the second (what vouchers state)."""
@@ -125,7 +134,7 @@ class VoucherService:
                 "subject_id": subject_id, "purpose": purpose, "kinds": [k.id for k in picked],
                 "valid_days": days, "status": "pending", "created_at": now})
             self._event(tx, "voucher.request", subject_id, request_id, requester.id,
-                        actor=requester.name, at=now)
+                        actor=requester.name, at=now, audit_actor=requester.actor)
             made = self._found(self.store.request(request_id, tx))
         self._committed(conn)
         return made
@@ -146,7 +155,8 @@ class VoucherService:
             raise VoucherError(403, "凭证不在有效期内，报告不再提供。", title="凭证已过期")
         with self._transaction(None) as tx:
             self._event(tx, "voucher.report", voucher.subject_id, voucher.request_id,
-                        voucher.requester_id, actor=requester.name, at=now, voucher_id=voucher.id)
+                        voucher.requester_id, actor=requester.name, at=now, voucher_id=voucher.id,
+                        audit_actor=requester.actor)
         self._committed(None)
         return voucher.report.encode("utf-8")
 
@@ -157,7 +167,7 @@ class VoucherService:
         return self.store.requests_where(subject_id=subject_id)
 
     def authorise(self, request_id: str, subject_id: str, evidence: str | None = None, *,
-                  conn: Connection | None = None) -> Voucher:
+                  conn: Connection | None = None, actor: str = "system") -> Voucher:
         """The subject authorises: identity step, report, voucher, all logged."""
         request = self._pending_of(request_id, subject_id)
         if not self.identity.confirm(subject_id, evidence):
@@ -174,7 +184,7 @@ class VoucherService:
                 raise VoucherError(409, "这项请求已经处理过了。")
             self._event(tx, "voucher.authorise", subject_id, request.id, request.requester_id,
                         actor="本人", at=now, voucher_id=voucher_id,
-                        extra={"identity": self.identity.method})
+                        extra={"identity": self.identity.method}, audit_actor=actor)
             list_id, index = self._slot(tx)
             signed, leaf = self._issue(tx, request, voucher_id, pseudonym, kinds, report, now,
                                        list_id, index)
@@ -192,8 +202,8 @@ class VoucherService:
         self._committed(conn)
         return made
 
-    def refuse(self, request_id: str, subject_id: str, *,
-               conn: Connection | None = None) -> Request:
+    def refuse(self, request_id: str, subject_id: str, *, conn: Connection | None = None,
+               actor: str = "system") -> Request:
         """The subject refuses; the requester sees the refusal, the log records it."""
         request = self._pending_of(request_id, subject_id)
         now = self.now()
@@ -201,13 +211,13 @@ class VoucherService:
             if not self.store.decide(tx, request.id, "refused", now):
                 raise VoucherError(409, "这项请求已经处理过了。")
             self._event(tx, "voucher.refuse", subject_id, request.id, request.requester_id,
-                        actor="本人", at=now)
+                        actor="本人", at=now, audit_actor=actor)
             made = self._found(self.store.request(request.id, tx))
         self._committed(conn)
         return made
 
-    def revoke(self, voucher_id: str, subject_id: str, *,
-               conn: Connection | None = None) -> Voucher:
+    def revoke(self, voucher_id: str, subject_id: str, *, conn: Connection | None = None,
+               actor: str = "system") -> Voucher:
         """The subject revokes a voucher at any time; the status list says so at once."""
         voucher = self.store.voucher(voucher_id)
         if voucher is None or voucher.subject_id != subject_id:
@@ -217,7 +227,8 @@ class VoucherService:
             if not self.store.revoke(tx, voucher_id, now):
                 raise VoucherError(409, "这张凭证已经撤销了。")
             self._event(tx, "voucher.revoke", subject_id, voucher.request_id,
-                        voucher.requester_id, actor="本人", at=now, voucher_id=voucher_id)
+                        voucher.requester_id, actor="本人", at=now, voucher_id=voucher_id,
+                        audit_actor=actor)
             made = self._found(self.store.voucher(voucher_id, tx))
         self._committed(conn, voucher.status_list)
         return made
@@ -323,10 +334,16 @@ class VoucherService:
             self.after_commit(status_list)
 
     def after_commit(self, status_list: int | None = None) -> None:
-        """Publish what a committed change altered: the checkpoint, and a status list."""
+        """After a commit: anchor the audit heads it caused, publish the checkpoint and,
+        for a revocation, the status list."""
+        self.anchor_audit()
         if status_list is not None:
             self.publish_status(status_list)
         self._publish_checkpoint()
+
+    def anchor_audit(self) -> int:
+        """Anchor the audit heads signed since the last call (none without a heads file)."""
+        return self.anchor.catch_up() if self.anchor is not None else 0
 
     def _publish_checkpoint(self) -> None:
         if self.publisher is not None:
@@ -351,8 +368,9 @@ class VoucherService:
 
     def _event(self, conn: Connection, action: str, subject_id: str, request_id: str,
                requester_id: str, *, actor: str, at: dt.datetime, voucher_id: str | None = None,
-               extra: dict[str, Any] | None = None) -> int:
-        """Log an event (leaf with the subject's pseudonym) and record it for the citizen."""
+               extra: dict[str, Any] | None = None, audit_actor: str = "system") -> int:
+        """Log an event (leaf with the subject's pseudonym), record it for the citizen, and
+        audit it as every function audits its changes (no personal data in either log)."""
         entry = {"v": vc.LEAF_VERSION, "type": action, "at": timestamp(at),
                  "request": request_id, "requester": requester_id,
                  "subject": self.keys.pseudonym(subject_id, requester_id), **(extra or {})}
@@ -362,6 +380,9 @@ class VoucherService:
         self.store.add_event(conn, {"subject_id": subject_id, "request_id": request_id,
                                     "voucher_id": voucher_id, "action": action, "actor": actor,
                                     "at": at, "leaf_index": index})
+        audit.append(conn, actor=audit_actor, function="voucher", action=action,
+                     target=f"voucher/{voucher_id}" if voucher_id else f"voucher-request/{request_id}",
+                     detail={"leaf_index": index})
         return index
 
     def _slot(self, conn: Connection) -> tuple[int, int]:

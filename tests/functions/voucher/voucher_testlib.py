@@ -10,6 +10,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from functions.runtime import audit
 from functions.runtime.db import make_engine, migrate
 from functions.voucher import credential as vc
 from functions.voucher import merkle, note
@@ -51,6 +52,7 @@ def make_config(state: Path, base_url: str = "https://zw.linjiang.example/") -> 
 def make_service(database_url: str, state: Path, *, clock: Clock | None = None,
                  site: Path | None = None, config: VoucherConfig | None = None) -> VoucherService:
     engine = make_engine(database_url)
+    migrate(engine, "runtime", audit.MIGRATIONS)
     migrate(engine, "voucher", MIGRATIONS)
     config = config or make_config(state)
     roots = [state / "public", *([site] if site else [])]
