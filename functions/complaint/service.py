@@ -173,9 +173,7 @@ class ComplaintService:
                           field="lat")
         cell = self._cell(lat, long)
         team = cell.team_for(service.code, service.group) if cell else self.catalog.triage_team
-        now = self.now()
-        key = secrets.token_urlsafe(24)
-        stage = "dispatched" if cell else "triage"
+        now, key = self.now(), secrets.token_urlsafe(24)
         values = {
             "token": secrets.token_hex(16), "reporter_key_hash": key_hash(key),
             "service_code": service.code, "description": description,
@@ -185,24 +183,20 @@ class ComplaintService:
                                       field_name="address_id"),
             "zipcode": _clean_text(new.zipcode, limit=20, label="邮政编码", field_name="zipcode"),
             "cell_id": cell.id if cell else None, "team": team, "status": "open",
-            "stage": stage, "status_notes": None, "requested_at": now, "updated_at": now,
-            "expected_at": now + service.time_limit, "closed_at": None,
-            "media_id": None, "media_url": self._media_url(new.media_url),
+            "stage": "dispatched" if cell else "triage", "status_notes": None,
+            "requested_at": now, "updated_at": now, "expected_at": now + service.time_limit,
+            "closed_at": None, "media_id": None, "media_url": self._media_url(new.media_url),
             "client": client[:200], "supporters": 0, "rating": None, "reopen_count": 0,
             "reporter_hash": fingerprint(contact.get("reporter_phone"),
                                          contact.get("reporter_email"),
                                          contact.get("device_id"), source_hint),
             **contact,
         }
-        row = NewRow(values=values, events=self._first_events(now, client, cell, team, located_by_photo),
-                     audit_detail={"service_code": service.code, "cell": values["cell_id"],
-                                   "team": team, "photo": photo is not None})
-        if photo is not None:
-            media_id = secrets.token_hex(16)
-            values["media_id"] = media_id
-            row.photo = {"id": media_id, "content_type": photo.content_type, "data": photo.data,
-                         "width": photo.width, "height": photo.height, "sha256": photo.sha256,
-                         "created_at": now}
+        row = NewRow(values, _photo_row(photo, now),
+                     self._first_events(now, client, cell, team, located_by_photo),
+                     {"service_code": service.code, "cell": values["cell_id"], "team": team,
+                      "photo": photo is not None})
+        values["media_id"] = row.photo["id"] if row.photo else None
         report = self.store.create(row, actor=client, conn=conn,
                                    check=lambda c: self._check_limits(c, values, now))
         return Submitted(report, service, key, self.notice(report, service))
@@ -371,6 +365,15 @@ class ComplaintService:
         updated, counted = self.store.support(report.id, fingerprint(who) or "anonymous",
                                               self.now(), actor="public", expect=still_open)
         return updated or report, counted
+
+
+def _photo_row(photo: Photo | None, now: dt.datetime) -> dict[str, Any] | None:
+    """The ``complaint_media`` row of a cleaned photo (named by a random id)."""
+    if photo is None:
+        return None
+    return {"id": secrets.token_hex(16), "content_type": photo.content_type, "data": photo.data,
+            "width": photo.width, "height": photo.height, "sha256": photo.sha256,
+            "created_at": now}
 
 
 def _report_number(value: str | int) -> int | None:
