@@ -12,6 +12,7 @@ from mangum import Mangum
 from tongda_rules import ruleset_problems
 
 from functions.runtime.factory import Runtime, create_function_app
+from functions.runtime.limits import RouteLimit
 from functions.runtime.settings import Settings
 
 from .routes import router
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
         name="match", title="政策匹配", version="1.0.0",
         description="按企业或个人画像匹配惠企惠民政策：每项条件是否满足、匹配度、可得金额（分）和办理指南。",
         routers=[router], settings=settings, migrations=MIGRATIONS, on_ready=seed,
-        large_bodies={"/rulesets": 16 * 1024 * 1024})
+        limits={"POST /rulesets": RouteLimit(max_bytes=16 * 1024 * 1024, max_depth=64,
+                                             role="match:publish")})
 
 
 def _site_dir_from_env() -> Path | None:

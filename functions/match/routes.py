@@ -7,16 +7,18 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.engine import Connection
 
 from functions.runtime import auth
 from functions.runtime.idempotency import idempotent
+from functions.runtime.limits import JsonRoute
 from functions.runtime.problems import Problem, documented
 
 from .schemas import FactsResponse, MatchRequest, MatchResponse, RulesetIn, RulesetInfo
 from .service import MatchService, NoRuleset, ProfileError, ruleset_problems
 from .store import MatchStore
 
-router = APIRouter()
+router = APIRouter(route_class=JsonRoute)
 
 
 def service_of(request: Request) -> MatchService:
@@ -80,19 +82,29 @@ def _info(stored: Any) -> dict[str, Any]:
             "created_at": stored.created_at.isoformat(), "policy_count": stored.policy_count}
 
 
+_publisher = auth.require("match:publish")
+
+
 @router.post("/rulesets", status_code=201, response_model=RulesetInfo, tags=["规则"],
              summary="发布规则（工作人员）", responses=documented(401, 403, 409, 422))
 async def publish(body: RulesetIn, request: Request,
-                  staff: auth.Staff = Depends(auth.require("match:publish"))) -> Response:
-    """Publish a new rule set (the build's ``api/match/rules.json``); honours Idempotency-Key."""
-    document = body.model_dump(mode="json")
+                  staff: auth.Staff = Depends(_publisher)) -> Response:
+    """Publish a new rule set (the build's ``api/match/rules.json``); honours Idempotency-Key.
 
-    async def create() -> JSONResponse:
+    The token and the body's size were checked before the body was read (the app's
+    ``limits``); checking the rules and storing them run in a worker thread, in the
+    transaction that also keeps the response for the Idempotency-Key.
+    """
+    store = service_of(request).store
+    actor = staff.actor
+
+    def create(conn: Connection) -> JSONResponse:
+        document = body.model_dump(mode="json")
         problems = ruleset_problems(document)
         if problems:
             raise Problem(422, "规则有误，未发布：" + "；".join(problems[:20]),
                           title="规则未通过校验", errors=problems)
-        stored = service_of(request).store.publish(document, actor=staff.actor)
+        stored = store.publish(conn, document, actor=actor)
         return JSONResponse(_info(stored), status_code=201,
                             headers={"Location": f"rulesets/{stored.revision}"})
 

@@ -147,16 +147,11 @@ class MatchStore:
         return StoredRuleset(int(row["revision"]), row["digest"], created,
                              int(row["policy_count"]), document)
 
-    def publish(self, document: dict[str, Any], *, actor: str) -> StoredRuleset:
-        """Store a new revision and audit it, in one transaction."""
-        digest = digest_of(document)
-        now = dt.datetime.now(dt.UTC)
-        count = len(document.get("policies", []))
-        with self.engine.begin() as conn:
-            revision = int(conn.execute(insert(rulesets).values(
-                digest=digest, created_at=now, created_by=actor, policy_count=count,
-                document=json.dumps(document, ensure_ascii=False))).inserted_primary_key[0])
-            audit.append(conn, actor=actor, function="match", action="ruleset.publish",
-                         target=f"ruleset/{revision}",
-                         detail={"digest": digest, "policy_count": count})
-        return StoredRuleset(revision, digest, now, count, document)
+    def publish(self, conn: Connection, document: dict[str, Any], *,
+                actor: str) -> StoredRuleset:
+        """Store a new revision and audit it through ``conn``, in the caller's transaction.
+
+        The caller commits: a publish under an ``Idempotency-Key`` commits the revision,
+        its audit entry and the stored response together (or none of them).
+        """
+        return self._insert(conn, document, actor)

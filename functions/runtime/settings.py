@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,13 +16,29 @@ class Settings:
 
     Attributes:
         database_url: SQLAlchemy URL; ``DATABASE_URL`` or a SQLite file under ``var/``.
-        max_body_bytes: Largest request body accepted (``TONGDA_MAX_BODY``), else 413.
+        max_body_bytes: Largest request body a route accepts unless the function declares
+            more for it (``TONGDA_MAX_BODY``); larger ones get 413 before anything else runs.
+        max_json_depth: Deepest nesting of arrays and objects in a JSON body
+            (``TONGDA_MAX_JSON_DEPTH``, default 32), checked before the body is parsed.
         rate_limit: Requests a client may make per ``rate_window`` seconds
-            (``TONGDA_RATE_LIMIT`` as ``N/SECONDS``, e.g. ``120/60``); 0 turns it off.
+            (``TONGDA_RATE_LIMIT`` as ``N/SECONDS``, e.g. ``120/60``); 0 turns it off. The
+            same limit holds for each staff token, whatever address its requests come from.
         rate_window: Window of the rate limit, in seconds.
-        trust_forwarded: Take the client address from ``X-Forwarded-For`` (only behind a
-            proxy you run; ``TONGDA_TRUST_FORWARDED=1``).
-        idempotency_ttl: Seconds an ``Idempotency-Key`` is remembered.
+        rate_table_size: Clients and tokens the rate limit remembers
+            (``TONGDA_RATE_TABLE_SIZE``); beyond it the least recently seen is forgotten.
+        trusted_proxies: Addresses or networks of the reverse proxies in front of the
+            functions (``TONGDA_TRUSTED_PROXIES``, comma-separated, e.g.
+            ``10.0.0.0/8,192.168.1.5``; empty by default). Only a request arriving from one
+            of them has its forwarding header read, and the client is the nearest address
+            in it that is not itself a trusted proxy.
+        forwarded_header: Which header those proxies write (``TONGDA_FORWARDED_HEADER``):
+            ``x-forwarded-for`` (default) or ``forwarded`` (RFC 7239). Only one is read, so
+            a client cannot add the other one to pick its own address.
+        idempotency_ttl: Seconds a finished request's response is kept for its
+            ``Idempotency-Key`` (``TONGDA_IDEMPOTENCY_TTL``, default one day).
+        idempotency_lease: Seconds a request holds its ``Idempotency-Key`` while it runs
+            (``TONGDA_IDEMPOTENCY_LEASE``, default 30); a key a crashed process left behind
+            can be taken by a retry once the lease is over.
         audit_heads_file: The append-only file of signed audit-chain heads
             (``TONGDA_AUDIT_HEADS``, default ``var/audit-heads.jsonl``); ``None`` signs nothing.
         audit_key_file: The Ed25519 signing key, created 0600 on first use
@@ -41,10 +58,14 @@ class Settings:
 
     database_url: str
     max_body_bytes: int = 64 * 1024
+    max_json_depth: int = 32
     rate_limit: int = 300
     rate_window: float = 60.0
-    trust_forwarded: bool = False
+    rate_table_size: int = 100_000
+    trusted_proxies: tuple[str, ...] = ()
+    forwarded_header: str = "x-forwarded-for"
     idempotency_ttl: int = 24 * 3600
+    idempotency_lease: float = 30.0
     audit_heads_file: Path | None = None
     audit_key_file: Path | None = None
     audit_signing_key: str | None = field(default=None, repr=False)
@@ -59,12 +80,20 @@ class Settings:
         url = database_url or env.get("DATABASE_URL") or default_sqlite_url(
             var_dir or Path(env.get("TONGDA_VAR_DIR", "var")))
         limit, window = _parse_rate(env.get("TONGDA_RATE_LIMIT", "300/60"))
+        if env.get("TONGDA_TRUST_FORWARDED", "").lower() in ("1", "true", "yes"):
+            raise ValueError("TONGDA_TRUST_FORWARDED 已不再使用：请在 TONGDA_TRUSTED_PROXIES 中"
+                             "列出反向代理的地址或网段（见 docs/deploy.md）")
         return cls(
             database_url=url,
-            max_body_bytes=int(env.get("TONGDA_MAX_BODY", str(64 * 1024))),
+            max_body_bytes=_integer(env, "TONGDA_MAX_BODY", 64 * 1024),
+            max_json_depth=_integer(env, "TONGDA_MAX_JSON_DEPTH", 32),
             rate_limit=limit,
             rate_window=window,
-            trust_forwarded=env.get("TONGDA_TRUST_FORWARDED", "") in ("1", "true", "yes"),
+            rate_table_size=_integer(env, "TONGDA_RATE_TABLE_SIZE", 100_000),
+            trusted_proxies=parse_proxies(env.get("TONGDA_TRUSTED_PROXIES", "")),
+            forwarded_header=_forwarded_header(env.get("TONGDA_FORWARDED_HEADER", "")),
+            idempotency_ttl=_integer(env, "TONGDA_IDEMPOTENCY_TTL", 24 * 3600),
+            idempotency_lease=float(_integer(env, "TONGDA_IDEMPOTENCY_LEASE", 30)),
             **_audit_settings(env, var_dir or Path(env.get("TONGDA_VAR_DIR", "var"))),
         )
 
@@ -87,6 +116,34 @@ def _parse_rate(text: str) -> tuple[int, float]:
         raise ValueError(f"TONGDA_RATE_LIMIT 应写成 次数/秒数，如 120/60，而不是 {text!r}") from exc
 
 
+def parse_proxies(text: str) -> tuple[str, ...]:
+    """Trusted proxies from a comma- or space-separated list of addresses and networks."""
+    proxies = []
+    for item in text.replace(",", " ").split():
+        try:
+            proxies.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise ValueError(f"TONGDA_TRUSTED_PROXIES 中的 {item!r} 不是 IP 地址或网段"
+                             "（如 10.0.0.0/8 或 192.168.1.5）") from exc
+    return tuple(proxies)
+
+
+def _forwarded_header(text: str) -> str:
+    name = text.strip().lower() or "x-forwarded-for"
+    if name not in ("x-forwarded-for", "forwarded"):
+        raise ValueError(f"TONGDA_FORWARDED_HEADER 应为 X-Forwarded-For 或 Forwarded，而不是 {text!r}")
+    return name
+
+
+def _integer(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise ValueError(f"{name} 应为非负整数，而不是 {text!r}")
+    return int(text)
+
+
 def _audit_settings(env: Mapping[str, str], var_dir: Path) -> dict[str, Any]:
     """The audit and token settings (see the attributes of :class:`Settings`)."""
     var_dir = var_dir.resolve()
@@ -98,5 +155,5 @@ def _audit_settings(env: Mapping[str, str], var_dir: Path) -> dict[str, Any]:
         "audit_publish_dir": Path(publish) if publish else None,
         "audit_trusted_keys": tuple(env.get("TONGDA_AUDIT_TRUSTED_KEYS", "").replace(",", " ")
                                     .split()),
-        "token_days": int(env.get("TONGDA_TOKEN_DAYS", "90")),
+        "token_days": _integer(env, "TONGDA_TOKEN_DAYS", 90),
     }

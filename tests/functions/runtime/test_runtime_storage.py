@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from functions.match.app import create_app
 from functions.runtime import audit, auth
+from functions.runtime.clients import token_id
 from functions.runtime.db import Migration, make_engine, migrate
 from functions.runtime.idempotency import idempotency_keys
 from functions.runtime.settings import Settings
@@ -120,8 +121,10 @@ def test_idempotency_key_replays_conflicts_and_refuses_other_bodies(
     engine = client.app.state.runtime.engine
     with engine.begin() as conn:  # a request with this key is still being processed
         conn.execute(insert(idempotency_keys).values(
-            function="match", key="busy", request_hash="0" * 64, state="in_flight",
-            created_at=dt.datetime.now(dt.timezone.utc)))
+            function="match", caller=f"token:{token_id(publisher['Authorization'])}",
+            key="busy", request_hash="0" * 64, state="in_flight", lease_id="0" * 32,
+            lease_until=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1),
+            created_at=dt.datetime.now(dt.UTC)))
     busy = client.post("/rulesets", json=ruleset, headers={**publisher, "Idempotency-Key": "busy"})
     assert busy.status_code in (409, 422)
     with engine.begin() as conn:
