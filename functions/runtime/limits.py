@@ -250,6 +250,8 @@ class RequestLimits:
         except Problem as problem:
             await _answer(scope, receive, send, problem, unread=_body_pending(scope))
             return
+        except _Disconnected:
+            return  # nobody to answer, and a cut-off body must not reach the route
         if body and _is_json(scope):
             try:
                 scope[JSON_KEY] = await anyio.to_thread.run_sync(
@@ -270,6 +272,10 @@ class RequestLimits:
                 raise Problem(403, f"此操作需要“{limit.role}”角色，当前令牌没有。请向管理员申请。")
 
 
+class _Disconnected(Exception):
+    """The client went away before its body was complete."""
+
+
 def _too_big(limit: int) -> Problem:
     return Problem(413, f"请求体不能超过 {limit} 字节，请精简后重试。", max_bytes=limit)
 
@@ -280,8 +286,8 @@ async def _read(receive: Receive, limit: int) -> bytes:
     size = 0
     while True:
         message = await receive()
-        if message["type"] != "http.request":
-            break
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

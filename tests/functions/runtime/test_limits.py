@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -203,6 +203,34 @@ def test_a_limit_naming_no_route_and_a_router_without_json_route_are_refused(
     with pytest.raises(TypeError, match="JsonRoute"):
         create_function_app(name="t", title="t", description="t", version="1",
                             routers=[plain], settings=_settings(tmp_path))
+
+
+def test_a_body_cut_off_by_a_disconnect_never_reaches_the_route(tmp_path: Path) -> None:
+    router = APIRouter(route_class=JsonRoute)
+    reached: list[bytes] = []
+
+    @router.post("/notes")
+    async def notes(request: Request) -> None:
+        reached.append(await request.body())
+
+    app = create_function_app(name="t", title="t", description="t", version="1",
+                              routers=[router], settings=_settings(tmp_path))
+    messages: list[Message] = [{"type": "http.request", "body": b"half a ", "more_body": True},
+                               {"type": "http.disconnect"}]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return messages.pop(0)
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": "/notes", "raw_path": b"/notes",
+             "root_path": "", "query_string": b"", "headers": [(b"content-type", b"text/plain")],
+             "client": ("198.51.100.1", 1), "server": ("t", 80)}
+    asyncio.run(app(scope, receive, send))
+    assert reached == [] and sent == []
 
 
 # --- A real server: anonymous 11 MB uploads cost the server nothing ---------------------
