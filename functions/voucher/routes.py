@@ -15,7 +15,7 @@ from typing import Any
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy.engine import Connection
 
 from functions.runtime import auth
@@ -40,6 +40,18 @@ from .service import Party, VoucherService
 router = APIRouter(route_class=JsonRoute)
 _ID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
 VC_TYPE = "application/vc+ld+json"
+
+
+class CredentialResponse(JSONResponse):
+    """A Verifiable Credential (the voucher, the status list)."""
+
+    media_type = VC_TYPE
+
+
+class DidResponse(JSONResponse):
+    """A DID document."""
+
+    media_type = "application/did+json"
 
 
 def service_of(request: Request) -> VoucherService:
@@ -73,10 +85,9 @@ def citizen(request: Request) -> Party:
     return Party(staff.subject, "本人", staff.actor)
 
 
-def _json(body: Any, status: int = 200, media_type: str = "application/json",
-          **headers: str) -> Response:
+def _json(body: Any, status: int = 200, **headers: str) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status_code=status,
-                    media_type=media_type, headers=headers or None)
+                    media_type="application/json", headers=headers or None)
 
 
 @router.get("/catalogue", response_model=CatalogueOut, tags=["公开"], summary="数据目录")
@@ -137,7 +148,8 @@ def show_request(request: Request, request_id: str = PathParam(pattern=_ID_PATTE
 
 
 @router.post("/requests/{request_id}/authorise", status_code=201, tags=["本人"],
-             summary="本人授权并签发凭证", responses=documented(401, 403, 404, 409))
+             response_class=CredentialResponse, summary="本人授权并签发凭证",
+             responses=documented(401, 403, 404, 409))
 async def authorise(body: AuthoriseIn, request: Request, request_id: str = PathParam(pattern=_ID_PATTERN),
                     who: Party = Depends(citizen)) -> Response:
     """Authorise after the identity step; the voucher (a W3C Verifiable Credential) is issued.
@@ -150,7 +162,8 @@ async def authorise(body: AuthoriseIn, request: Request, request_id: str = PathP
     def create(conn: Connection) -> Response:
         voucher = service.authorise(request_id, who.id, body.identity.evidence, conn=conn,
                                     actor=who.actor)
-        return _json(voucher.credential, 201, VC_TYPE, Location=f"vouchers/{voucher.id}")
+        return CredentialResponse(voucher.credential, 201,
+                                  headers={"Location": f"vouchers/{voucher.id}"})
 
     response = await idempotent(request, create)
     await anyio.to_thread.run_sync(service.after_commit)
@@ -174,14 +187,14 @@ async def refuse(request: Request, request_id: str = PathParam(pattern=_ID_PATTE
 
 
 @router.get("/vouchers/{voucher_id}", tags=["请求方", "本人"], summary="凭证",
-            responses={200: {"content": {VC_TYPE: {}}}, **documented(401, 403, 404)})
+            response_class=CredentialResponse, responses=documented(401, 403, 404))
 def show_voucher(request: Request, voucher_id: str = PathParam(pattern=_ID_PATTERN)) -> Response:
     """The voucher itself (verify it offline on the portal's 数据凭证核验 page)."""
     service, staff = service_of(request), _staff(request)
     party = Party(staff.subject or f"token:{staff.token_id}", staff.name, staff.actor)
     if not (staff.has(CITIZEN) or staff.has(REQUESTER)):
         raise Problem(403, "此操作需要“citizen”或“requester”角色。", reason="missing_role")
-    return _json(service.voucher(voucher_id, party).credential, media_type=VC_TYPE)
+    return CredentialResponse(service.voucher(voucher_id, party).credential)
 
 
 @router.get("/vouchers/{voucher_id}/report", tags=["请求方"], summary="取回数据报告",
@@ -225,13 +238,12 @@ def me(request: Request, who: Party = Depends(citizen)) -> dict[str, Any]:
 
 
 @router.get("/log/checkpoint", tags=["透明日志"], summary="最新检查点（C2SP 签名文本）",
-            responses={200: {"content": {"text/plain": {}}}})
+            response_class=PlainTextResponse)
 def checkpoint(request: Request) -> Response:
     """The log's newest checkpoint, signed (c2sp.org/tlog-checkpoint)."""
     service = service_of(request)
     service.anchor_audit()
-    return Response(service.checkpoint(), media_type="text/plain; charset=utf-8",
-                    headers={"Cache-Control": "no-cache"})
+    return PlainTextResponse(service.checkpoint(), headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/log/inclusion", response_model=InclusionOut, tags=["透明日志"],
@@ -268,15 +280,14 @@ def consistency(request: Request, first: int = Query(ge=0, le=2**48),
 
 
 @router.get("/status/{list_id}", tags=["公开"], summary="位串状态列表（撤销状态）",
-            responses={200: {"content": {VC_TYPE: {}}}, **documented(404)})
+            response_class=CredentialResponse, responses=documented(404))
 def status(request: Request, list_id: int = PathParam(ge=1, le=10_000)) -> Response:
     """The signed W3C Bitstring Status List credential, as of its last change."""
-    response = _json(service_of(request).status_list(list_id), media_type=VC_TYPE)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return CredentialResponse(service_of(request).status_list(list_id),
+                              headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/did.json", tags=["公开"], summary="签发者 DID 文档")
-def did_document(request: Request) -> JSONResponse:
+@router.get("/did.json", tags=["公开"], summary="签发者 DID 文档", response_class=DidResponse)
+def did_document(request: Request) -> DidResponse:
     """The issuer's DID document (the site publishes it as ``/.well-known/did.json``)."""
-    return JSONResponse(service_of(request).did_document(), media_type="application/did+json")
+    return DidResponse(service_of(request).did_document())

@@ -12,10 +12,10 @@ class VoucherConfig(Config):
     enabled = c.Type(bool, default=True)
     """Write the verifier page and copy the published files."""
 
-    published_dir = c.Type(str, default="var/voucher/public")
-    """The voucher function's ``public/`` folder (``TONGDA_VOUCHER_DIR``/public), relative
-    to ``mkdocs.yml``: its ``.well-known/did.json`` and ``voucher/data/`` are copied into
-    the site, so every copy of the site carries the keys and witnesses a checkpoint.
+    voucher_dir = c.Type(str, default="var/voucher")
+    """The voucher function's folder (``TONGDA_VOUCHER_DIR``), relative to ``mkdocs.yml``:
+    the ``.well-known/did.json`` and ``voucher/data/`` its ``public/`` holds are copied
+    into the site, so every copy of the site carries the keys and witnesses a checkpoint.
     A missing folder (the function never ran) only leaves them out."""
 
     page_enabled = c.Type(bool, default=True)

@@ -37,7 +37,7 @@ class VoucherPlugin(BasePlugin[VoucherConfig]):
         if not self.config.enabled:
             return files
         config_dir = Path(config.config_file_path or ".").resolve().parent
-        self.published = (config_dir / self.config.published_dir).resolve()
+        self.published = (config_dir / self.config.voucher_dir / "public").resolve()
         self.trust = voucher_page.read_trust(self.published)
         self._warn_on_other_issuer(config)
         if self.config.page_enabled:

@@ -57,7 +57,7 @@ def test_an_issuer_for_another_host_is_warned_about(tmp_path: Path,
                                                     caplog: pytest.LogCaptureFixture) -> None:
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
-    published = project / "published" / ".well-known"
+    published = project / "voucher" / "public" / ".well-known"
     published.mkdir(parents=True)
     (published / "did.json").write_text(json.dumps({"id": "did:web:127.0.0.1%3A8000"}), "utf-8")
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.tongda-voucher"):

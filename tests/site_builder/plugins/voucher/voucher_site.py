@@ -52,6 +52,6 @@ def make_site(tmp: Path, *, issue: bool = True) -> VoucherSite:
         service.revoke(made.vouchers["revoked"]["id"].removeprefix("urn:uuid:"), LI)
     service.publish_all()
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text("utf-8").replace(
-        "published_dir: published", f"published_dir: {state / 'public'}"), "utf-8")
+        "voucher_dir: voucher", f"voucher_dir: {state}"), "utf-8")
     build_site(project, made.site)
     return made
