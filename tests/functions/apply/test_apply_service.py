@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from apply_testlib import (
@@ -223,3 +224,22 @@ def test_an_unknown_subject_is_decided_by_people_on_what_they_typed(
     assert result["status"] == "pending"
     assert {f["source"] for f in result["facts"]} == {"applicant"}
     assert result["due"] == (dt.date(2026, 12, 21)).isoformat()  # 10 working days
+
+
+def test_when_the_data_sharing_service_is_down_people_decide(database_url: str, settings: Any,
+                                                             clock: Clock) -> None:
+    from apply_testlib import engine_for, free_port
+
+    from functions.apply.config import build_service
+    from functions.apply.trusted import HttpTrustedData
+
+    down = f"http://127.0.0.1:{free_port()}"
+    engine = engine_for(database_url, settings.site_dir)
+    service = build_service(engine, settings, clock=clock,
+                            trusted=lambda facts: HttpTrustedData(down, facts, timeout=1))
+    result = service.submit(applicant(AGED_90), ELDERLY,
+                            {"age": 90, "household": "本市户籍", "district": "390102"}, [])
+    assert result["status"] == "pending"
+    assert result["reasons"][0] == "共享数据暂时无法核验，转人工审核"
+    assert {f["source"] for f in result["facts"]} == {"applicant"}
+    engine.dispose()
