@@ -275,9 +275,19 @@ class ComplaintStore:
     # -- reading ------------------------------------------------------------------------
 
     def _get(self, conn: Connection, report_id: int, *, lock: bool = False) -> Report | None:
+        """The report; with ``lock``, held until the transaction ends (checked, then changed).
+
+        PostgreSQL locks the row. pysqlite would begin the transaction only at the first
+        write, after the check, so two handlers could both see a report open and both
+        close it: ``BEGIN IMMEDIATE`` takes SQLite's write lock before the read instead.
+        """
         query = select(*PUBLIC_COLUMNS).where(reports.c.id == report_id)
         if lock and conn.dialect.name == "postgresql":
             query = query.with_for_update()
+        elif lock and conn.dialect.name == "sqlite":
+            raw: Any = conn.connection.dbapi_connection
+            if raw is not None and raw.isolation_level is not None and not raw.in_transaction:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
         row = conn.execute(query).mappings().first()
         return Report.from_row(row) if row is not None else None
 

@@ -195,3 +195,29 @@ def test_overdue_after_the_time_limit(svc: ComplaintService, clock: Clock,
     assert svc.overdue(svc.get(filed.report.id))
     assert [r.id for r in workflow.queue(MUNICIPAL, overdue_only=True)] == [filed.report.id]
     assert workflow.queue(Actor("staff:9:王", "gx-municipal"), overdue_only=True) == []
+
+
+def test_two_handlers_closing_at_once_close_it_once(svc: ComplaintService,
+                                                     workflow: Workflow) -> None:
+    import threading
+
+    rid = str(svc.submit(_road(), client="web").report.id)
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def close(n: int) -> None:
+        barrier.wait()
+        try:
+            workflow.close(Actor(f"staff:{n}:处置员{n}", "bj-municipal"), rid, f"第{n}人办结")
+            outcomes.append("closed")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=close, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["closed"] + ["conflict"] * 5
+    closes = [e for e in svc.store.history(int(rid), public_only=False) if e.kind == "closed"]
+    assert len(closes) == 1
