@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from mangum import Mangum
 
 from functions.runtime.factory import Runtime, create_function_app
+from functions.runtime.limits import RouteLimit
 from functions.runtime.problems import Problem
 from functions.runtime.settings import Settings
 
@@ -17,6 +18,7 @@ from .config import ApplySettings, identity_from_env
 from .identity import Identity
 from .routes import router
 from .rules import seed_rules
+from .schemas import APPLICATION_MAX_BYTES
 from .service import ApplyError, Clock, TrustedFactory, utc_now
 from .store import MIGRATIONS
 
@@ -46,7 +48,10 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
         name="apply", title="在线申请", version="1.0.0",
         description="惠企惠民补贴在线申请：能由共享数据核验的当场批准并生成支付指令（秒报秒批秒付），"
                     "其余在承诺时限内人工审核；免申即享；支付指令外发；公开的办理统计。",
-        routers=[router], settings=settings, migrations=MIGRATIONS, on_ready=ready)
+        routers=[router], settings=settings, migrations=MIGRATIONS, on_ready=ready,
+        # Every body the schema allows fits, so a valid application is never refused as
+        # too large (413) and an oversized one is refused before it is read.
+        limits={"POST /applications": RouteLimit(max_bytes=APPLICATION_MAX_BYTES)})
     app.state.apply_settings = own
     app.state.apply_clock = clock
     app.state.apply_trusted = trusted

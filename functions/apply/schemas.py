@@ -7,9 +7,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 FactValue = Annotated[int, Field(ge=-(2**53), le=2**53)] | float | bool | \
-    Annotated[str, StringConstraints(max_length=200)] | \
-    Annotated[list[Annotated[str, StringConstraints(max_length=200)]], Field(max_length=50)] | None
+    Annotated[str, StringConstraints(max_length=100)] | \
+    Annotated[list[Annotated[str, StringConstraints(max_length=100)]], Field(max_length=20)] | None
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=200)]
+#: The largest body an ``ApplicationIn`` can be, every character escaped as ``\\uXXXX``
+#: (six bytes): 32 facts of 20 strings of 100 characters, 30 materials of 200.
+APPLICATION_MAX_BYTES = 512 * 1024
 Fen = Annotated[int, Field(ge=0, le=2**53)]
 Status = Literal["approved", "rejected", "pending"]
 
@@ -27,9 +30,9 @@ class ApplicationIn(_Strict):
 
     policy: Id
     facts: Annotated[dict[Annotated[str, StringConstraints(max_length=64)], FactValue],
-                     Field(max_length=100)] = Field(default_factory=dict)
+                     Field(max_length=32)] = Field(default_factory=dict)
     materials: Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=200)]],
-                         Field(max_length=50)] = Field(default_factory=list)
+                         Field(max_length=30)] = Field(default_factory=list)
     """Names from the policy's one standard list of materials (清单外无材料)."""
 
 

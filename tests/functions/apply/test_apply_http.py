@@ -3,6 +3,7 @@ Chinese, idempotent submissions, the reviewers' path, payments, 免申即享 and
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from functions.apply.app import create_app
 from functions.apply.config import ApplySettings
 from functions.apply.identity import Identity
 from functions.apply.oidc import OidcVerifier
+from functions.apply.schemas import APPLICATION_MAX_BYTES, ApplicationIn
 from functions.runtime import audit, auth
 from functions.runtime.settings import Settings
 
@@ -232,3 +234,11 @@ def test_an_id_token_from_the_sign_in_provider_applies(database_url: str, demo_s
         app.state.runtime.dispose()
     finally:
         issuer.close()
+
+
+@pytest.mark.unit
+def test_the_largest_application_the_schema_allows_fits_the_body_limit() -> None:
+    body = {"policy": "p" * 200, "materials": ["材" * 200] * 30,
+            "facts": {f"{i:064d}": ["事" * 100] * 20 for i in range(32)}}
+    ApplicationIn.model_validate(body)
+    assert len(json.dumps(body).encode()) <= APPLICATION_MAX_BYTES  # every character \uXXXX
