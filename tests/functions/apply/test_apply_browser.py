@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from apply_testlib import AGED_90, Serving, engine_for
 from conftest import REGISTRY
@@ -117,4 +118,21 @@ def test_from_the_calculator_to_an_instant_approval_by_keyboard(driver: Any, por
     assert _violations(driver) == []  # the result and the list of one's applications
     # The draft went with the submission; the page now starts empty again.
     assert driver.execute_script("return localStorage.getItem('tongda.apply.draft.elderly-allowance')") is None
+    engine.dispose()
+
+
+def test_the_policy_page_shows_public_statistics(driver: Any, portal: Any) -> None:
+    server, settings, site = portal
+    engine = engine_for(settings.database_url, site)
+    reviewer = auth.create_token(engine, "审核员甲", ["reviewer"])
+    run = httpx.post(f"{server.url}/api/apply/proactive/elderly-allowance", timeout=60,
+                     headers={"Authorization": f"Bearer {reviewer}"})
+    assert run.status_code == 200 and run.json()["created"] == 4
+    driver.get(f"{server.url}/policies/elderly-allowance/")
+    stats = driver.find_element(By.CSS_SELECTOR, ".td-apply-box__stats")
+    _wait(driver).until(lambda d: "共办理 4 件" in stats.text)
+    assert "免申即享 4 件" in stats.text and "900元" in stats.text
+    link = driver.find_element(By.CSS_SELECTOR, ".td-apply-box a")
+    assert link.get_attribute("href").endswith("/apply/elderly-allowance/")
+    assert _violations(driver) == []
     engine.dispose()
