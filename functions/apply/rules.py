@@ -50,6 +50,7 @@ class _Loaded:
     document: dict[str, Any]
     policies: dict[str, dict[str, Any]]
     matchers: dict[str, Matcher] = field(default_factory=dict)
+    facts: dict[str, dict[str, Fact]] = field(default_factory=dict)
 
 
 class PublishedRules:
@@ -77,8 +78,11 @@ class PublishedRules:
                 stored = self.store.get(latest)
                 if stored is None or stored.document is None:
                     raise NoRules("尚未发布政策规则")
+                facts = {kind: {f["name"]: Fact.model_validate(f) for f in declared}
+                         for kind, declared in stored.document.get("facts", {}).items()}
                 loaded = _Loaded(latest, stored.document,
-                                 {p["id"]: p for p in stored.document.get("policies", [])})
+                                 {p["id"]: p for p in stored.document.get("policies", [])},
+                                 facts=facts)
                 self._loaded = loaded
         return loaded
 
@@ -101,5 +105,4 @@ class PublishedRules:
     def facts(self) -> tuple[int, dict[str, dict[str, Fact]]]:
         """The revision in force and its declared facts, by subject kind."""
         loaded = self._load()
-        return loaded.revision, {kind: {f["name"]: Fact.model_validate(f) for f in facts}
-                                 for kind, facts in loaded.document.get("facts", {}).items()}
+        return loaded.revision, loaded.facts
