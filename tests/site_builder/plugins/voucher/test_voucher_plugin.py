@@ -61,5 +61,5 @@ def test_an_issuer_for_another_host_is_warned_about(tmp_path: Path,
     published.mkdir(parents=True)
     (published / "did.json").write_text(json.dumps({"id": "did:web:127.0.0.1%3A8000"}), "utf-8")
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.tongda-voucher"):
-        build_site(project, tmp_path / "site")
+        build_site(project, tmp_path / "site", strict=False)
     assert any("did:web:zw.linjiang.example" in r.getMessage() for r in caplog.records)
