@@ -248,7 +248,7 @@ def run(backend: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
 def write_report(rows: list[dict[str, Any]], args: argparse.Namespace, load: str) -> None:
     """The 随手拍 section of docs/benchmarks.md."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from report import write_section
+    from report import git_revision, write_section
 
     lines = [
         "## Benchmark: 随手拍 (complaints, Open311)",
@@ -263,7 +263,9 @@ def write_report(rows: list[dict[str, Any]], args: argparse.Namespace, load: str
         "counted: lost = acknowledged but not stored, duplicated = stored more than once.",
         "",
         f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores shared with other work (load average {load} at start).",
+        f"{os.cpu_count()} cores shared with other work (load average {load} at start), "
+        f"code at {git_revision()}. The figures move with the other work on the machine; "
+        "lost and duplicated must be 0 in every run.",
         "",
         "| storage | acknowledged | per second | lost | duplicated | retries | p50 (ms) | p95 (ms) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
