@@ -103,6 +103,16 @@ def test_proactive_on_a_policy_reading_an_unverifiable_fact_fails_the_build(tmp_
     assert "rd_spend" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_proactive_without_conditions_fails_the_build(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "content/policies/no-rules.md").write_text(
+        "---\nid: no-rules\nkind: policy\ntitle: 没有条件的政策\nissuer: 临江市人民政府\n"
+        "level: city\nproactive: true\n---\n\n第一条 正文。\n", encoding="utf-8")
+    done = build(project, tmp_path / "site")
+    assert done.returncode != 0
+    assert "policies/no-rules.md:7: proactive: 免申即享的政策必须写适用条件" in done.stderr
+
+
 def test_a_wrong_holiday_calendar_fails_the_build_naming_the_field(tmp_path: Path) -> None:
     project = _project(tmp_path)
     (project / "content/_data/holidays.yml").write_text(
