@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -13,13 +14,15 @@ from functions.runtime.factory import Runtime, create_function_app
 from functions.runtime.problems import Problem
 from functions.runtime.settings import Settings
 
-from .catalogue import Catalogue, RegistryProvider
+from .catalogue import Catalogue, CatalogueError, RegistryProvider
 from .config import VoucherConfig
 from .keys import VoucherKeys
 from .publish import Publisher
 from .routes import router
 from .service import IdentityCheck, VoucherError, VoucherService
 from .store import MIGRATIONS
+
+log = logging.getLogger("tongda.functions.voucher")
 
 
 def create_app(settings: Settings | None = None, *, site_dir: Path | None = None,
@@ -39,11 +42,18 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
 
     def ready(runtime: Runtime) -> None:
         roots = [own.state_dir / "public", *([site_dir] if site_dir else [])]
+        try:
+            catalogue = Catalogue.load(own.data_dir / "voucher" / "catalogue.yml")
+            provider = RegistryProvider(own.data_dir)
+        except CatalogueError as exc:
+            # Without its data the function can do nothing; it says why on every request
+            # (503) instead of failing each one with a traceback.
+            log.error("数据凭证函数未能启动：%s", exc)
+            app.state.voucher_unavailable = f"{exc}（请设置 TONGDA_VOUCHER_DATA）"
+            return
         service = VoucherService(
-            runtime.engine, own, VoucherKeys.load(own),
-            Catalogue.load(own.data_dir / "voucher" / "catalogue.yml"),
-            RegistryProvider(own.data_dir), identity=identity, publisher=Publisher(roots),
-            heads_file=runtime_settings.audit_heads_file)
+            runtime.engine, own, VoucherKeys.load(own), catalogue, provider, identity=identity,
+            publisher=Publisher(roots), heads_file=runtime_settings.audit_heads_file)
         app.state.voucher_service = service
         service.anchor_audit()
         service.publish_all()

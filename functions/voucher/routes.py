@@ -56,9 +56,11 @@ class DidResponse(JSONResponse):
 
 def service_of(request: Request) -> VoucherService:
     """The app's service (made once, when storage is first ready)."""
-    runtime = request.app.state.runtime
-    runtime.engine  # noqa: B018 - storage ready (and the service made) before it is used
-    return request.app.state.voucher_service  # type: ignore[no-any-return]
+    state = request.app.state
+    state.runtime.engine  # noqa: B018 - storage ready (and the service made) before it is used
+    if getattr(state, "voucher_service", None) is None:
+        raise Problem(503, "数据凭证服务暂不可用：" + getattr(state, "voucher_unavailable", "尚未就绪。"))
+    return state.voucher_service  # type: ignore[no-any-return]
 
 
 def _staff(request: Request) -> auth.Staff:

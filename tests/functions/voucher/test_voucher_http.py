@@ -196,3 +196,14 @@ def test_refusals_a_person_would_notice(api: Api) -> None:
                                    "某人", ["citizen"])
     assert api.client.get("/me", headers=api.as_(no_subject)).status_code == 403
     assert api.client.get("/catalogue").json()["kinds"][0]["name"] == "身份信息"
+
+
+def test_without_its_data_the_function_answers_503_in_chinese(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", rate_limit=0)
+    config = make_config(tmp_path / "voucher").with_(data_dir=tmp_path / "nothing")
+    app = create_app(settings, config=config)
+    with TestClient(app) as client:
+        answer = client.get("/catalogue")
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "TONGDA_VOUCHER_DATA" in answer.json()["detail"]
