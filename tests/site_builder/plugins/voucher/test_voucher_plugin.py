@@ -63,3 +63,19 @@ def test_an_issuer_for_another_host_is_warned_about(tmp_path: Path,
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.tongda-voucher"):
         build_site(project, tmp_path / "site", strict=False)
     assert any("did:web:zw.linjiang.example" in r.getMessage() for r in caplog.records)
+
+
+def test_each_component_example_renders_a_labelled_form_and_a_no_script_text() -> None:
+    import yaml
+
+    from site_builder.plugins.voucher import page as voucher_page
+
+    spec = yaml.safe_load((voucher_page.COMPONENT_DIR / "examples.yml").read_text("utf-8"))
+    for example in spec["examples"]:
+        markup = lxml_html.fragment_fromstring(
+            voucher_page.render_component(example["params"]), create_parent="div")
+        root = markup.xpath('//*[@data-module="td-voucher"]')[0]
+        assert root.get("data-did") == example["params"]["did_url"]
+        assert markup.xpath('string(//*[@class="td-voucher__nojs"])').startswith("核验需要启用")
+        for field in markup.xpath("//textarea | //input"):
+            assert markup.xpath(f'//label[@for="{field.get("id")}"]'), field.get("id")
