@@ -150,8 +150,14 @@ class Validation:
                 self.errors.append(exc)
                 return
         builder = RulesetBuilder(facts, list(options["rules_statuses"]))
-        builder.build(corpus, verify_cases=options["rules_verify_cases"])
+        ruleset = builder.build(corpus, verify_cases=options["rules_verify_cases"])
         self.errors += [e.under(self.prefix) for e in builder.errors]
+        applying = _plugin_options(self.config, "tongda-apply")
+        if applying is not None and not builder.errors:  # the catalog stands on the rules
+            from site_builder.plugins.apply.catalog import catalog_errors
+
+            self.errors += [e.under(self.prefix)
+                            for e in catalog_errors(ruleset, corpus, applying)]
 
     def check_quality(self, citations: list[Any] | None = None,
                       *, always: bool = False) -> QualityResult | None:

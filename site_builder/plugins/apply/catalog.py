@@ -83,6 +83,27 @@ def _date(value: Any, shown_as: str, field: str) -> dt.date:
     raise ContentError(shown_as, None, field, f"{value!r} 不是有效日期，应写成 2026-10-01 这样的格式")
 
 
+def catalog_errors(ruleset: dict[str, Any], corpus: Any, options: Any) -> list[ContentError]:
+    """Everything the build refuses in the catalog (``tongda check`` and ``tongda build``).
+
+    Args:
+        ruleset: The rule set the match plugin's ``RulesetBuilder`` made.
+        corpus: The loaded corpus.
+        options: The ``tongda-apply`` plugin's options.
+
+    Returns:
+        The holiday calendar's or the policies' errors, paths relative to the content folder.
+    """
+    try:
+        calendar = load_holidays(Path(corpus.docs_dir) / options["catalog_holidays"],
+                                 options["catalog_holidays"])
+    except ContentError as exc:
+        return [exc]
+    builder = CatalogBuilder(options["catalog_time_limit_days"], options["pages_path"])
+    builder.build(ruleset, corpus, calendar)
+    return builder.errors
+
+
 class CatalogBuilder:
     """Builds ``catalog.json`` from the rule set and the corpus.
 

@@ -99,8 +99,14 @@ def test_proactive_on_a_policy_reading_an_unverifiable_fact_fails_the_build(tmp_
         "subject: enterprise\n", "subject: enterprise\nproactive: true\n"), encoding="utf-8")
     done = build(project, tmp_path / "site")
     assert done.returncode != 0
-    assert "policies/rd-subsidy.md:" in done.stderr and "proactive" in done.stderr
+    assert "content/policies/rd-subsidy.md:" in done.stderr and "proactive" in done.stderr
     assert "rd_spend" in done.stderr and "Traceback" not in done.stderr
+    checked = subprocess.run([sys.executable, "-m", "site_builder.cli", "check", "-f",
+                              str(project / "mkdocs.yml")], capture_output=True, text=True,
+                             timeout=300, cwd=ROOT, check=False)
+    assert checked.returncode != 0  # tongda check refuses what the build refuses
+    assert "content/policies/rd-subsidy.md:" in checked.stdout + checked.stderr
+    assert "rd_spend" in checked.stdout + checked.stderr
 
 
 def test_proactive_without_conditions_fails_the_build(tmp_path: Path) -> None:
