@@ -3,25 +3,61 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from html import escape
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Callable[..., Awaitable[Any]], Callable[..., Awaitable[Any]]], Awaitable[None]]
 
-# Polls the build version once a second and reloads the page when a rebuild finished.
-_LIVERELOAD = b"""(function () {
-  var known = null;
-  function poll() {
-    fetch('/__tongda/version', {cache: 'no-store'}).then(function (r) { return r.json(); })
-      .then(function (v) {
-        if (known !== null && v.version !== known) { location.reload(); }
-        known = v.version;
-      }).catch(function () {}).then(function () { setTimeout(poll, 1000); });
-  }
-  poll();
-})();
-"""
+_ASSETS = Path(__file__).parent / "preview"
+_PREVIEW_FILES = {
+    # The preview's own files: live reload with the error banner, and its stylesheet.
+    "/__tongda/livereload.js": ("livereload.js", "text/javascript; charset=utf-8"),
+    "/__tongda/preview.css": ("preview.css", "text/css; charset=utf-8"),
+}
+
+
+def preview_state(rebuilder: Any | None) -> dict[str, Any]:
+    """What ``/__tongda/version`` answers: the build's version (it changes after each
+    successful rebuild) and the errors of the last failed one, file by file."""
+    errors = list(getattr(rebuilder, "errors", None) or [])
+    error = getattr(rebuilder, "error", None)
+    if error and not errors:
+        errors = [{"path": "", "line": None, "field": "", "message": str(error)}]
+    return {"version": getattr(rebuilder, "version", 0), "error": error, "errors": errors}
+
+
+def error_page(state: dict[str, Any], *, themed: bool) -> bytes:
+    """The error list page (``/__tongda/errors``): every error with its file and line, the
+    target of the banner's links. It reloads itself when the list changes."""
+    errors = state["errors"]
+    items = []
+    for n, error in enumerate(errors, 1):
+        where = escape(str(error.get("path") or "构建"))
+        if error.get("line"):
+            where += f":{int(error['line'])}"
+        field = f" <code>{escape(str(error['field']))}</code>" if error.get("field") else ""
+        items.append(f'<li id="e{n}"><code>{where}</code>{field}：'
+                     f"{escape(str(error.get('message', '')))}</li>")
+    if items:
+        head = (f"<p>内容有 {len(errors)} 处错误，网站没有更新。请按下面的文件和行号改正；"
+                "保存后会自动重新生成，这一页也会随之更新。</p>")
+        body = f"<ol>{''.join(items)}</ol>"
+    else:
+        head, body = "<p>没有错误：网站已是最新。</p>", ""
+    theme = ('<link rel="stylesheet" href="/assets/css/tongda.css">'
+             '<script src="/components/toolbar/restore.js"></script>') if themed else ""
+    return (
+        '<!DOCTYPE html><html lang="zh-CN" data-td-error-list><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>内容错误（{len(errors)} 处） - 通达预览</title>{theme}"
+        '<link rel="stylesheet" href="/__tongda/preview.css">'
+        '<script src="/__tongda/livereload.js" defer></script></head>'
+        '<body class="td-error-list"><main id="main"><h1>内容错误</h1>'
+        f'{head}{body}<p><a href="/">回到网站首页</a></p></main></body></html>'
+    ).encode()
 
 
 def static_app(site: Path) -> ASGIApp:
@@ -49,23 +85,38 @@ def site_app(site: Path) -> ASGIApp:
 
 
 def build_asgi(site: Path, rebuilder: Any | None = None) -> ASGIApp:
-    """Wrap the portal with the two live-reload endpoints used by ``tongda serve``."""
+    """Wrap the portal with the preview's endpoints used by ``tongda serve``: live reload,
+    the build's state, the error list, and (while no site has been built) the error list
+    in place of every page."""
     inner = site_app(site)
 
     async def app(scope: Scope, receive: Any, send: Any) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path == "/__tongda/livereload.js":
-            await _send(send, 200, "text/javascript; charset=utf-8", _LIVERELOAD)
+        method = scope.get("method", "GET")
+        if path.startswith("/__tongda/") and method not in ("GET", "HEAD"):
+            await _send(send, 405, "text/plain; charset=utf-8", "只支持 GET 和 HEAD".encode(),
+                        head=False, extra=[(b"allow", b"GET, HEAD")])
+        elif path in _PREVIEW_FILES:
+            name, kind = _PREVIEW_FILES[path]
+            await _send(send, 200, kind, (_ASSETS / name).read_bytes(), head=method == "HEAD")
         elif path == "/__tongda/version":
-            body = {"version": getattr(rebuilder, "version", 0), "error": getattr(rebuilder, "error", None)}
-            await _send(send, 200, "application/json", json.dumps(body).encode())
+            body = json.dumps(preview_state(rebuilder), ensure_ascii=False).encode("utf-8")
+            await _send(send, 200, "application/json", body, head=method == "HEAD")
+        elif path == "/__tongda/errors" or (
+                path and not path.startswith("/api/") and preview_state(rebuilder)["errors"]
+                and not (site / "index.html").exists()):
+            status = 200 if path == "/__tongda/errors" else 503
+            page = error_page(preview_state(rebuilder), themed=(site / "index.html").exists())
+            await _send(send, status, "text/html; charset=utf-8", page, head=method == "HEAD")
         else:
             await inner(scope, receive, send)
 
     return app
 
 
-async def _send(send: Any, status: int, content_type: str, body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", content_type.encode()), (b"cache-control", b"no-store")]})
-    await send({"type": "http.response.body", "body": body})
+async def _send(send: Any, status: int, content_type: str, body: bytes, *, head: bool = False,
+                extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    headers = [(b"content-type", content_type.encode()), (b"cache-control", b"no-store"),
+               (b"content-length", str(len(body)).encode()), *(extra or [])]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else body})

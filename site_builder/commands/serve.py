@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -12,10 +13,16 @@ from .build import run_build
 from .common import config_file_option, fail_on_tongda_errors, load, site_dir_option
 
 LIVERELOAD_JS = "__tongda/livereload.js"
+log = logging.getLogger("tongda")
 
 
 class Rebuilder:
-    """Rebuilds the site when sources change, debounced; keeps serving the last good site."""
+    """Rebuilds the site when sources change, debounced; keeps serving the last good site.
+
+    No rebuild can stop it: whatever a rebuild raises (a content error, a plugin's crash,
+    a file that vanished while an editor saved it) is reported, kept for the preview's
+    banner, and the next change is built again.
+    """
 
     def __init__(self, config_file: str | None, site_dir: str | None, live: bool) -> None:
         self.config_file = config_file
@@ -23,31 +30,50 @@ class Rebuilder:
         self.live = live
         self.version = 0
         self.error: str | None = None
+        self.errors: list[dict[str, object]] = []
+        """The last failed rebuild's errors (``ContentError.to_dict``), for the banner."""
         self._pending = threading.Event()
 
-    def build(self) -> None:
-        from site_builder.errors import TongdaError
+    def build(self) -> bool:
+        """Build once; return whether it succeeded. Never raises."""
+        from site_builder.errors import BuildError, TongdaError
 
         extra = {"extra_javascript": [LIVERELOAD_JS]} if self.live else {}
         start = time.monotonic()
         try:
             run_build(self.config_file, self.site_dir, **extra)
-            self.error = None
+        except BuildError as exc:
+            self._failed(str(exc), [e.to_dict() for e in exc.errors])
+        except TongdaError as exc:
+            self._failed(str(exc), [])
+        except (Exception, SystemExit) as exc:  # the watcher outlives any rebuild
+            log.debug("重新生成时出错", exc_info=True)
+            self._failed(f"构建失败（{type(exc).__name__}: {exc}）：请用 tongda -v serve 查看详细信息", [])
+        else:
+            self.errors, self.error = [], None
             self.version += 1
             click.echo(f"已重新生成（{time.monotonic() - start:.1f} 秒）", err=True)
-        except TongdaError as exc:
-            self.error = str(exc)
-            click.echo(str(exc), err=True)
+            return True
+        return False
+
+    def _failed(self, message: str, errors: list[dict[str, object]]) -> None:
+        self.errors = errors or [{"path": "", "line": None, "field": "", "message": message}]
+        self.error = message
+        click.echo(f"{message}\n（修改后保存，会自动重新生成）", err=True)
 
     def changed(self) -> None:
         self._pending.set()
 
     def loop(self) -> None:
+        """Rebuild after each burst of changes, for as long as the server runs."""
         while True:
             self._pending.wait()
             time.sleep(0.3)  # let an editor finish writing several files
             self._pending.clear()
-            self.build()
+            try:
+                self.build()
+            except Exception:  # e.g. stderr gone; the next change builds again
+                log.debug("重新生成的循环出错", exc_info=True)
 
 
 def watch_paths(config_file: str | None) -> list[Path]:
@@ -101,13 +127,16 @@ def command(config_file: str | None, site_dir: str | None, port: int, host: str,
     from site_builder.serving import build_asgi
 
     rebuilder = Rebuilder(config_file, site_dir, live=not no_watch)
-    rebuilder.build()
-    if rebuilder.error:
-        raise SystemExit(1)
+    if not rebuilder.build() and no_watch:
+        raise SystemExit(1)  # nothing would build it again
     site = Path(load(config_file, site_dir=site_dir).site_dir).resolve()
     if not no_watch:
         start_watcher(watch_paths(config_file), rebuilder, site)
         threading.Thread(target=rebuilder.loop, daemon=True).start()
     app = build_asgi(site, rebuilder)
     click.echo(f"预览地址：http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # The preview trusts no proxy: uvicorn would otherwise take X-Forwarded-For from any
+    # client on 127.0.0.1 (the functions' runtime handles forwarded headers itself, off by
+    # default); and it names no server software.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False,
+                server_header=False)

@@ -69,3 +69,123 @@ def test_serves_pages_and_rebuilds_on_change(project) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+class Served:
+    """``tongda serve`` running on a copy of a fixture, its output in a file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = (root.parent / "serve.log").open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "site_builder.cli", "serve", "--port", str(self.port)],
+            cwd=root, stdout=self.log, stderr=subprocess.STDOUT, text=True)
+        assert wait_for(lambda: get(f"{self.base}/__tongda/version")[0] == 200), self.output()
+
+    def state(self) -> dict:
+        return json.loads(get(f"{self.base}/__tongda/version")[1])
+
+    def output(self) -> str:
+        return (self.root.parent / "serve.log").read_text(encoding="utf-8")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log.close()
+
+
+CRASH_HOOK = '''
+def on_page_markdown(markdown, page, config, files):
+    if "崩溃" in markdown:
+        raise RuntimeError("插件崩溃了")
+    return markdown
+'''
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_no_failure_stops_the_rebuilds(project) -> None:
+    """A NUL byte killed the rebuild thread for good while /__tongda/version said all was
+    well; a plugin's crash did too. Each is reported now, and the next save builds again."""
+    root: Path = project("portal-small")
+    (root / "crash_hook.py").write_text(CRASH_HOOK, encoding="utf-8")
+    replace(root / "mkdocs.yml", "plugins:\n", "hooks:\n  - crash_hook.py\nplugins:\n")
+    served = Served(root)
+    source = root / "content/policies/passport-law.md"
+    good = source.read_text(encoding="utf-8")
+    try:
+        version = served.state()["version"]
+        for breakage, expected in (
+                (good.replace("issuer: ", "issuer: \0"), {
+                    "path": "content/policies/passport-law.md", "line": 5, "field": ""}),
+                (good.replace("第一条", "崩溃第一条"), {
+                    "path": "content/policies/passport-law.md", "line": None, "field": ""}),
+                (good.replace("level: national", "level: planet"), {
+                    "path": "content/policies/passport-law.md", "line": 6, "field": "level"})):
+            source.write_text(breakage, encoding="utf-8")
+            assert wait_for(lambda: served.state()["errors"]), served.output()
+            state = served.state()
+            assert state["version"] == version and state["error"]
+            assert [{k: e[k] for k in ("path", "line", "field")} for e in state["errors"]] == [expected]
+            assert "中华人民共和国护照法" in get(f"{served.base}/policies/passport-law/")[1]
+            source.write_text(good, encoding="utf-8")
+            assert wait_for(lambda v=version: served.state()["version"] > v), served.output()
+            version = served.state()["version"]
+            assert served.state()["errors"] == [] and served.state()["error"] is None
+        assert "生成这个页面时出错（RuntimeError: 插件崩溃了）" in served.output()
+        assert "Traceback" not in served.output()
+    finally:
+        served.stop()
+
+
+def test_the_preview_trusts_no_proxy_and_names_no_server(project) -> None:
+    served = Served(project("portal-small"))
+    try:
+        request = urllib.request.Request(f"{served.base}/policies", headers={
+            "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9",
+            "X-Forwarded-Host": "evil.example"})
+
+        class Keep(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+                return None
+
+        opener = urllib.request.build_opener(Keep)
+        with pytest.raises(urllib.error.HTTPError) as info:
+            opener.open(request, timeout=5)
+        assert info.value.code == 307
+        assert info.value.headers["location"] == f"{served.base}/policies/"
+        with urllib.request.urlopen(f"{served.base}/", timeout=5) as response:
+            assert response.headers.get("server") is None
+        with urllib.request.urlopen(f"{served.base}/__tongda/version", timeout=5) as response:
+            assert response.headers.get("server") is None
+    finally:
+        served.stop()
+
+
+def test_the_error_list_and_a_first_build_that_fails(project) -> None:
+    """The first build fails: the preview still starts, shows the error list in place of
+    every page, and serves the site once the content is fixed."""
+    root: Path = project("portal-small")
+    source = root / "content/policies/passport-law.md"
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good.replace("level: national", "level: <b>planet</b>"), encoding="utf-8")
+    served = Served(root)
+    try:
+        status, body = get(f"{served.base}/policies/passport-law/")
+        assert status == 503 and "<h1>内容错误</h1>" in body
+        assert '<li id="e1"><code>content/policies/passport-law.md:6</code> <code>level</code>：' in body
+        assert "&lt;b&gt;planet&lt;/b&gt;" in body and "<b>planet" not in body
+        status, body = get(f"{served.base}/__tongda/errors")
+        assert status == 200 and 'lang="zh-CN"' in body and '<script src="/__tongda/livereload.js"' in body
+        source.write_text(good, encoding="utf-8")
+        assert wait_for(lambda: served.state()["version"] > 0), served.output()
+        assert "中华人民共和国护照法" in get(f"{served.base}/policies/passport-law/")[1]
+        assert "没有错误" in get(f"{served.base}/__tongda/errors")[1]
+    finally:
+        served.stop()
