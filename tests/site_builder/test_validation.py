@@ -175,3 +175,17 @@ def test_a_plugin_crash_names_the_page_never_a_traceback(project: Callable[[str]
     assert not (root / "site").exists()
     check = tongda("check", "--list-rules", "--format", "json", cwd=root)
     assert check.returncode == 0
+
+
+def test_a_strict_build_with_warnings_keeps_the_previous_site(built: Path) -> None:
+    """MkDocs failed the strict build only after the new site had been put in place."""
+    page = built / "site/faqs/passport-how-long/index.html"
+    before = page.read_bytes()
+    with (built / "content/faqs/passport-how-long.md").open("a", encoding="utf-8") as handle:
+        handle.write("\n见[别处](../nowhere.md)。\n")
+    result = tongda("build", "--strict", cwd=built)
+    assert result.returncode == 1
+    assert "有 1 条警告（--strict 模式），未生成网站" in result.stderr
+    assert page.read_bytes() == before and not list(built.glob("site.tongda-*"))
+    assert tongda("build", cwd=built).returncode == 0  # without --strict: built, warned
+    assert b"nowhere" in page.read_bytes()

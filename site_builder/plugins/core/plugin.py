@@ -288,6 +288,10 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self._close_cache()
         _gc_thaw(self._gc_saved)
         self._gc_saved = None
+        if config.strict and (warned := _strict_warnings()):
+            # MkDocs fails a strict build after post_build, once this plugin has put the new
+            # site in place; fail it here instead, so the previous site stays.
+            raise PluginError(f"有 {warned} 条警告（--strict 模式），未生成网站")
         if self.reuse is not None:
             self.reuse.save()
             log.info("页面：%d 个沿用上次生成的结果", self.reuse.reused)
@@ -509,6 +513,14 @@ def _home(corpus: Corpus, root: str | None = None) -> dict[str, Any]:
         "topics": latest("topic", 12), "scenarios": latest("scenario", 6),
         "counts": {k: len(corpus.of_kind(k)) for k in KIND_LABELS},
     }
+
+
+def _strict_warnings() -> int:
+    """Warnings MkDocs has counted so far in a strict build (its ``CountHandler``)."""
+    from mkdocs.utils import CountHandler
+
+    return sum(count for handler in logging.getLogger("mkdocs").handlers
+               if isinstance(handler, CountHandler) for _, count in handler.get_counts())
 
 
 _BUILD_GC_THRESHOLDS = (50_000, 20, 20)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.content.corpus import load_corpus
-from site_builder.content.files import FileLimits, decode, scan
+from site_builder.content.files import FileLimits, decode, read_text, scan
+from site_builder.errors import ContentError
 
 pytestmark = pytest.mark.unit
 
@@ -114,9 +115,9 @@ def test_a_nul_byte_in_front_matter_is_a_content_error(project: Path) -> None:
 
 
 def test_decode_points_at_the_bad_byte() -> None:
-    with pytest.raises(Exception) as info:
+    with pytest.raises(ContentError) as info:
         decode("x.md", "第一行\n第二行\n".encode() + b"\xb0\xa1\xff")
-    assert info.value.line == 3  # type: ignore[attr-defined]
+    assert info.value.line == 3
 
 
 def test_hidden_files_and_excluded_assets_are_not_looked_at(project: Path) -> None:
@@ -125,3 +126,17 @@ def test_hidden_files_and_excluded_assets_are_not_looked_at(project: Path) -> No
     skipped = scan(project / "content", limits(project, asset_bytes=100),
                    skip=lambda rel: rel.endswith(".psd"))
     assert skipped.errors == []
+
+
+def test_a_file_gone_or_grown_since_the_walk_is_an_error(project: Path) -> None:
+    """An editor saving while the build reads (serve): the file may be gone for a moment."""
+    files = scan(project / "content", limits(project, text_bytes=200))
+    rel, path = files.markdown[0]
+    path.unlink()
+    with pytest.raises(ContentError) as gone:
+        read_text(rel, path, limits(project))
+    assert gone.value.format() == "faqs/a.md: 文件在读取时不见了（也许正在保存）：保存完成后会重新检查"
+    path.write_text(FAQ.format(id="a") + "长" * 200, encoding="utf-8")
+    with pytest.raises(ContentError) as grown:
+        read_text(rel, path, limits(project, text_bytes=200))
+    assert grown.value.format().startswith("faqs/a.md: 文件超过上限")
