@@ -182,10 +182,11 @@ def scan(docs_dir: Path, limits: FileLimits | None = None, *, skip: Skip | None 
     Args:
         docs_dir: The content folder.
         limits: Sizes and roots; the defaults check sizes but not where links lead.
-        skip: Files the site leaves out (``exclude_docs``): never read, never published,
-            so not checked either. Folders are walked all the same (a link out of the
-            project is refused wherever it is); content documents and ``_data/`` are
-            always read.
+        skip: Files the site leaves out (MkDocs' defaults and ``exclude_docs``): never
+            read, never published, so not checked either. Folders are walked all the same
+            (a link out of the project is refused wherever it is), except hidden ones the
+            site leaves out; content documents and ``_data/`` are always read. Without it,
+            hidden files and folders are left out, as MkDocs does by default.
     """
     limits = limits or FileLimits()
     out = ContentFiles()
@@ -203,8 +204,8 @@ def _walk(folder: Path, prefix: str, limits: FileLimits, skip: Skip | None,
         return
     for entry in entries:
         rel = f"{prefix}{entry.name}"
-        if entry.name.startswith("."):
-            continue  # MkDocs leaves hidden files out by default; so does the corpus
+        if entry.name.startswith(".") and (skip is None or skip(rel + ("/" if _is_dir(entry) else ""))):
+            continue  # MkDocs leaves hidden files out unless exclude_docs brings them back
         link = entry.is_symlink()
         if _is_dir(entry):
             problem = _link_problem(rel, entry.path, limits, is_dir=True) if link else None
@@ -245,5 +246,5 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def _is_content(rel: str) -> bool:
-    """A content document: ``.md`` outside ``_``-folders (``_data/``) and not ``_``-named."""
-    return rel.endswith(".md") and not any(part.startswith("_") for part in rel.split("/"))
+    """A content document: ``.md`` outside ``_``- and ``.``-folders, not so named itself."""
+    return rel.endswith(".md") and not any(part.startswith(("_", ".")) for part in rel.split("/"))
