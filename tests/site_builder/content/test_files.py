@@ -124,8 +124,12 @@ def test_hidden_files_and_excluded_assets_are_not_looked_at(project: Path) -> No
     os.symlink("/etc/passwd", project / "content/.secret")
     (project / "content/design.psd").write_bytes(b"\0" * 10_000)
     skipped = scan(project / "content", limits(project, asset_bytes=100),
-                   skip=lambda rel: rel.endswith(".psd"))
+                   skip=lambda rel: rel.endswith(".psd") or rel.startswith("."))
     assert skipped.errors == []
+    assert [e.path for e in scan(project / "content", limits(project, asset_bytes=100)).errors] == [
+        "design.psd"]  # without a skip: hidden files left out, every other file checked
+    shown = scan(project / "content", limits(project), skip=lambda rel: rel.endswith(".psd"))
+    assert [e.path for e in shown.errors] == [".secret"]  # the site publishes hidden files
 
 
 def test_a_file_gone_or_grown_since_the_walk_is_an_error(project: Path) -> None:
