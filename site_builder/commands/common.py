@@ -52,7 +52,8 @@ def fail_on_tongda_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except TongdaError as exc:
             click.echo(str(exc), err=True)
             raise SystemExit(1) from None
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                KeyboardInterrupt):
             raise
         except Exception as exc:  # reported in Chinese, traceback in the log
             logging.getLogger("tongda").debug("未预料的错误", exc_info=True)
