@@ -38,7 +38,8 @@ def test_every_page_is_semantic(built: Path) -> None:
 def test_policy_metadata_and_banners(built: Path) -> None:
     doc = page(built, "policies/city-travel-2023")
     rows = {dt.text_content(): dd.text_content() for dt, dd in
-            zip(doc.xpath("//dl[@class='td-meta']//dt"), doc.xpath("//dl[@class='td-meta']//dd"))}
+            zip(doc.xpath("//dl[@class='td-meta']//dt"), doc.xpath("//dl[@class='td-meta']//dd"),
+                strict=True)}
     assert rows["文号"] == "临政发〔2023〕8号"
     assert rows["发布日期"] == "2023年3月5日"
     assert rows["有效性"] == "现行有效"
