@@ -25,6 +25,8 @@ from . import markdown_body
 from .atomic import AtomicOutput
 from .config import TongdaConfig
 from .context import cn_date, doc_link, page_context
+from .fragments import LinkFragments
+from .gcpause import gc_freeze, gc_thaw
 from .listings import Listing, build_listings
 from .render_cache import RenderCache
 from .reuse import PageReuse, site_signature
@@ -85,7 +87,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         # The same validation as ``tongda check`` (site_builder.validation), its first two
         # stages: files, schema, references, rules against facts.
         self.validation = validation = Validation(config)
-        # Loading makes the objects the whole build keeps (see _gc_freeze): the collector
+        # Loading makes the objects the whole build keeps (see gcpause.gc_freeze): the collector
         # would walk them again and again as they pile up, and find nothing to free.
         collecting = gc.isenabled()
         gc.disable()
@@ -98,7 +100,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         validation.check_collected(files)
         if validation.errors:
             raise ContentBuildError(validation.errors)
-        self._gc_saved = _gc_freeze()
+        self._gc_saved = gc_freeze()
         for file in list(files):
             if file.src_uri.startswith("_data/"):
                 files.remove(file)
@@ -286,7 +288,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._stop_progress()
         self._close_cache()
-        _gc_thaw(self._gc_saved)
+        gc_thaw(self._gc_saved)
         self._gc_saved = None
         if config.strict and (warned := _strict_warnings()):
             # MkDocs fails a strict build after post_build, once this plugin has put the new
@@ -307,7 +309,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_progress()
         self._close_cache()
-        _gc_thaw(self._gc_saved)
+        gc_thaw(self._gc_saved)
         self._gc_saved = None
         if self.output is not None:
             self.output.abort()
@@ -376,61 +378,6 @@ def _move(file: File, dest_uri: str) -> None:
     file.dest_uri = dest_uri
     for cached in ("url", "abs_dest_path"):
         file.__dict__.pop(cached, None)
-
-
-FOUND_MARK = ' <span class="td-tag td-tag--found">正文中的引用</span>'
-"""After a panel item whose relation was found in the text (kept in step with the
-per-item fallback in ``partials/panels.html``)."""
-
-
-class LinkFragments:
-    """Each document's list item, rendered once per build and reused on every page.
-
-    A basic law appears in the related panels of hundreds of pages and in many listings;
-    ``partials/doc_link.html`` renders it once per (document, href) and the lists output
-    the result, so a list costs about a tenth of rendering every item again.
-    """
-
-    def __init__(self, env: Any) -> None:
-        self.template = env.get_template("partials/doc_link.html")
-        self.cache: dict[tuple[str, str], Any] = {}
-        self._globals: dict[str, Any] | None = None
-
-    def render(self, item: dict[str, Any]) -> str:
-        """``template.render(item=item)`` without its per-call cost: ``render`` copies
-        the template's globals out of a ChainMap on every call (about half of rendering
-        a list item); here they are copied once, at the first item, when every plugin
-        has added its own."""
-        template = self.template
-        if self._globals is None:
-            self._globals = dict(template.globals)
-        context = template.new_context({**self._globals, "item": item}, shared=True)
-        try:
-            return template.environment.concat(  # type: ignore[no-any-return]
-                template.root_render_func(context))
-        except Exception:  # noqa: BLE001 - handle_exception raises it again
-            # As Template.render does: the traceback points into the template.
-            return template.environment.handle_exception()  # type: ignore[no-any-return]
-
-    def list_items(self, items: list[dict[str, Any]]) -> Any:
-        """The ``<li>`` elements of a list of documents as one piece of markup (a list
-        written out item by item in Jinja costs ten template steps an item). Items need
-        an ``href`` (``doc_link(entry, root)``); they are not changed (the related panels'
-        items are shared between pages)."""
-        from markupsafe import Markup
-
-        cache = self.cache
-        parts = []
-        for item in items:
-            key = (item["id"], item["href"])
-            html = cache.get(key)
-            if html is None:
-                html = cache[key] = Markup(self.render(item))  # noqa: S704 - autoescaped template output
-            # A relation found in the text rather than declared (the graph plugin's
-            # citations) says so: the picture draws it dashed, the list names it.
-            found = FOUND_MARK if item.get("declared") is False else ""
-            parts.append(f"\n      <li>{html}{found}</li>")
-        return Markup("".join(parts))  # noqa: S704 - escaped items and a fixed mark
 
 
 def page_root(page: Page) -> str:
@@ -521,29 +468,3 @@ def _strict_warnings() -> int:
 
     return sum(count for handler in logging.getLogger("mkdocs").handlers
                if isinstance(handler, CountHandler) for _, count in handler.get_counts())
-
-
-_BUILD_GC_THRESHOLDS = (50_000, 20, 20)
-
-
-def _gc_freeze() -> tuple[int, ...]:
-    """Keep the garbage collector off the corpus for the rest of the build; return the
-    thresholds to put back.
-
-    The corpus (front matter, bodies, the graph) lives until the build ends, yet every full
-    collection walks it again: hundreds of thousands of objects, tens of milliseconds a
-    time. Freezing moves what exists now out of the collector's sight, and a larger
-    first-generation threshold (as mypy does) stops the per-page dicts from triggering a
-    collection every 700 allocations. ``on_post_build`` and ``on_build_error`` undo both
-    (``_gc_thaw``), so ``tongda serve`` frees one build's corpus before the next.
-    """
-    saved = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(*_BUILD_GC_THRESHOLDS)
-    return saved
-
-
-def _gc_thaw(saved: tuple[int, ...] | None) -> None:
-    if saved is not None:
-        gc.set_threshold(*saved)
-        gc.unfreeze()
