@@ -378,7 +378,7 @@ def _photo_row(photo: Photo | None, now: dt.datetime) -> dict[str, Any] | None:
 
 def _report_number(value: str | int) -> int | None:
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # "¹".isdigit() is True
         return None
     return int(text)
 
