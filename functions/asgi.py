@@ -3,10 +3,11 @@
 A container serving the built site and every function on one origin (the same app as
 ``tongda serve``, without rebuilding)::
 
-    uvicorn --factory functions.asgi:create_portal --host 0.0.0.0 --port 8000
+    uvicorn --factory functions.asgi:create_portal --no-proxy-headers --host 0.0.0.0 --port 8000
 
 reads the built site from ``TONGDA_SITE_DIR`` (default ``site``) and storage from
-``DATABASE_URL``. A function alone is ``functions.<name>.app:app`` under uvicorn, or
+``DATABASE_URL``. ``--no-proxy-headers`` keeps uvicorn from trusting ``X-Forwarded-For``
+itself: the runtime reads it from ``TONGDA_TRUSTED_PROXIES`` only. A function alone is ``functions.<name>.app:app`` under uvicorn, or
 ``functions.<name>.app.handler`` on AWS Lambda (Mangum). See ``docs/deploy.md``.
 """
 

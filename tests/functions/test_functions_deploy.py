@@ -66,7 +66,7 @@ def portal_process(functions_venv: Path, site_dir: Path, tmp_path: Path) -> Iter
     env = _env(site_dir, tmp_path)
     server = subprocess.Popen(
         [str(functions_venv / "bin/python"), "-m", "uvicorn", "--factory",
-         "functions.asgi:create_portal", "--host", "127.0.0.1", "--port", str(port)],
+         "functions.asgi:create_portal", "--no-proxy-headers", "--host", "127.0.0.1", "--port", str(port)],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
