@@ -33,7 +33,8 @@ def _matcher(request: Request) -> tuple[int, Any]:
     try:
         return service_of(request).matcher()
     except NoRuleset:
-        raise Problem(503, "尚未发布政策规则：请先构建站点（tongda build）并发布 api/match/rules.json。")
+        raise Problem(503, "尚未发布政策规则：请先构建站点（tongda build）并发布 api/match/rules.json。"
+                      ) from None
 
 
 @router.post("/match", response_model=MatchResponse, tags=["匹配"], summary="按画像匹配政策",

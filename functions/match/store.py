@@ -121,9 +121,11 @@ class MatchStore:
         digest = digest_of(document)
         now = dt.datetime.now(dt.UTC)
         count = len(document.get("policies", []))
-        revision = int(conn.execute(insert(rulesets).values(
+        key = conn.execute(insert(rulesets).values(
             digest=digest, created_at=now, created_by=actor, policy_count=count,
-            document=json.dumps(document, ensure_ascii=False))).inserted_primary_key[0])
+            document=json.dumps(document, ensure_ascii=False))).inserted_primary_key
+        assert key is not None  # an INSERT always has one
+        revision = int(key[0])
         audit.append(conn, actor=actor, function="match", action="ruleset.publish",
                      target=f"ruleset/{revision}",
                      detail={"digest": digest, "policy_count": count, "source":
