@@ -201,7 +201,7 @@ class _Exchange:
 
     async def _release(self, more: bool) -> None:
         start, body = self.held, b"".join(self.parts)
-        assert start is not None  # noqa: S101 - only called while a start is held
+        assert start is not None  # only called while a start is held
         self.held, self.parts = None, []
         if not more:
             body = self._with_id(body)
