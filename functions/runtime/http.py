@@ -80,7 +80,7 @@ MAX_PATH_BYTES = 2048
 #: Problem bodies up to this size get their request id added; larger ones pass untouched.
 _MAX_HELD_BODY = 64 * 1024
 
-
+#: Set in the scope when a HEAD was turned into a GET (the static side answers HEAD itself).
 SCOPE_HEAD = "tongda.head"
 _INCOMING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}")
 
@@ -110,12 +110,6 @@ def api_cache_control(scope: Scope, status: int) -> str:
     if any(name == b"authorization" for name, _ in scope.get("headers") or []):
         return CACHE_PRIVATE
     return CACHE_REVALIDATE
-
-
-def request_id(scope: Scope) -> str | None:
-    """The request id :class:`Hygiene` gave this request, if any."""
-    value = scope.get(SCOPE_REQUEST_ID)
-    return value if isinstance(value, str) else None
 
 
 def _incoming_id(scope: Scope) -> str | None:
