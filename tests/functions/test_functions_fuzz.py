@@ -208,7 +208,8 @@ def test_static_side_survives_fuzzing_from_a_description_of_its_paths(
 
     def call(case: Any) -> None:
         response = case.call()
-        assert response.status_code < 500, \
+        loop = "loop" in (case.path_parameters or {}).values()  # the one real server error
+        assert response.status_code < 500 or loop, \
             (case.method, case.formatted_path, response.status_code, response.text[:200])
         for header, value in SECURITY_HEADERS.items():
             assert response.headers.get(header.lower()) == [value], (case.method, header)
@@ -273,7 +274,10 @@ def test_static_side_survives_raw_paths_and_methods(site_dir: Path, tmp_path: Pa
     def run(method: str, raw_path: str) -> None:
         status, headers = asyncio.run(_asgi(app, method, raw_path))
         seen.append(status)
-        assert status < 500 or raw_path.startswith("/loop"), (method, raw_path, status)
+        # Only the symlink loop is a server error, and then a problem, not a crash.
+        loop = "loop" in raw_path.split("/")
+        assert status < 500 or loop, (method, raw_path, status)
+        assert status < 500 or headers[b"content-type"] == b"application/problem+json"
         assert headers[b"content-security-policy"].decode() == \
             SECURITY_HEADERS["Content-Security-Policy"]
 
