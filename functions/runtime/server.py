@@ -99,9 +99,12 @@ class Portal:
         if scope.get(SCOPE_HEAD):  # Hygiene asked for GET; StaticFiles can answer HEAD itself
             scope = {**scope, "method": "HEAD"}
         path = scope.get("path", "/")
+        started = False
 
         async def cached(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(raw=list(message.get("headers") or []))
                 headers.setdefault("Cache-Control", static_cache_control(path, message["status"]))
                 message = {**message, "headers": headers.raw}
@@ -114,6 +117,12 @@ class Portal:
             detail = _STATIC_DETAILS.get(status, "无法提供这个文件，请检查网址是否正确。")
             await Problem(status, detail, headers=dict(exc.headers or {})).response(instance)(
                 scope, receive, send)
+        except OSError:
+            # A name the file system cannot resolve (a symbolic-link loop, ELOOP, which
+            # StaticFiles re-raises) is no file of the site: 404, never a server error.
+            if started:
+                raise
+            await Problem(404, _STATIC_DETAILS[404]).response(instance)(scope, receive, send)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

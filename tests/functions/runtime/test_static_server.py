@@ -80,6 +80,13 @@ def test_overlong_paths_and_segments_are_404(portal: TestClient, path: str) -> N
     assert "instance" not in body  # the refused path is not echoed back
 
 
+@pytest.mark.parametrize("path", ["/loop", "/loop/", "/loop/index.html", "/a/../loop"])
+def test_a_symbolic_link_loop_in_the_site_folder_is_404_not_a_server_error(
+        portal: TestClient, site_dir: Path, path: str) -> None:
+    (site_dir / "loop").symlink_to("loop")  # ELOOP: no file system can resolve it
+    _problem(portal.get(path), 404)
+
+
 def test_a_missing_page_is_the_sites_404_page(portal: TestClient) -> None:
     response = portal.get("/no/such/page/")
     assert response.status_code == 404 and "找不到页面" in response.text
