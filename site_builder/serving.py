@@ -67,11 +67,14 @@ def static_app(site: Path) -> ASGIApp:
     return StaticFiles(directory=str(site), html=True, check_dir=False)
 
 
-def site_app(site: Path) -> ASGIApp:
+def site_app(site: Path, front: Callable[[ASGIApp], ASGIApp] | None = None) -> ASGIApp:
     """The whole portal: the functions' app when they are installed, else the files alone.
 
     The functions announce their portal through the ``tongda.portal`` entry point, so the
-    site builder runs them without importing them.
+    site builder runs them without importing them. The protocol: ``build_app(site_dir, *,
+    front=None)`` returns an ASGI app that answers through ``front(portal)`` (so the
+    preview's pages get the portal's security headers and logs), and may have a
+    ``site_rebuilt()`` method, called after each rebuild replaced the site folder.
     """
     from importlib.metadata import entry_points
 
@@ -80,16 +83,23 @@ def site_app(site: Path) -> ASGIApp:
             build_app = point.load()
         except ModuleNotFoundError:  # the functions extra is not installed
             continue
-        return build_app(site)  # type: ignore[no-any-return]
-    return static_app(site)
+        return build_app(site, front=front)  # type: ignore[no-any-return]
+    files = static_app(site)
+    return front(files) if front else files
 
 
 def build_asgi(site: Path, rebuilder: Any | None = None) -> ASGIApp:
-    """Wrap the portal with the preview's endpoints used by ``tongda serve``: live reload,
-    the build's state, the error list, and (while no site has been built) the error list
-    in place of every page."""
-    inner = site_app(site)
+    """The portal with the preview's endpoints used by ``tongda serve``: live reload, the
+    build's state, the error list, and (while no site has been built) the error list in
+    place of every page. After each successful rebuild, the rebuilder calls the portal's
+    ``site_rebuilt()`` (the signed audit heads go back into the new site folder)."""
+    app = site_app(site, lambda inner: _preview(inner, site, rebuilder))
+    if rebuilder is not None:
+        rebuilder.after_build = getattr(app, "site_rebuilt", None)
+    return app
 
+
+def _preview(inner: ASGIApp, site: Path, rebuilder: Any | None) -> ASGIApp:
     async def app(scope: Scope, receive: Any, send: Any) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         method = scope.get("method", "GET")

@@ -13,7 +13,9 @@ revalidated. :class:`~functions.runtime.http.Hygiene` wraps the whole portal.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.datastructures import MutableHeaders
@@ -28,6 +30,7 @@ from .http import SCOPE_HEAD, Hygiene, static_cache_control
 from .problems import Problem
 from .settings import Settings
 
+log = logging.getLogger("tongda.http")
 #: What the static site answers; anything else is 405.
 STATIC_METHODS = "GET, HEAD, OPTIONS"
 _STATIC_DETAILS = {
@@ -135,20 +138,64 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
+class PortalApp(Hygiene):
+    """The portal as :func:`build_app` returns it: hygiene around every answer, plus what
+    ``tongda serve`` calls after each rebuild (the ``tongda.portal`` entry point's protocol).
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        super().__init__(app)
+        self.settings = settings
+
+    def site_rebuilt(self) -> None:
+        """The site folder was replaced: publish the newest signed audit head into it again."""
+        from . import heads
+
+        heads.republish(self.settings)
+
+
+def _unavailable(name: str, reason: str) -> ASGIApp:
+    """A function that could not start answers 503 instead of taking the portal down."""
+    problem = Problem(503, f"“{name}”服务暂不可用，请稍后再试；网站的其他部分不受影响。",
+                      headers={"Retry-After": "60"})
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            instance = scope.get("root_path", "") + scope.get("path", "")
+            await problem.response(instance)(scope, receive, send)
+
+    log.error("函数 %s 未能启动，它的请求一律答 503：%s", name, reason)
+    return app
+
+
 def build_app(site_dir: Path, *, database_url: str | None = None,
-              settings: Settings | None = None) -> ASGIApp:
+              settings: Settings | None = None,
+              front: Callable[[ASGIApp], ASGIApp] | None = None) -> PortalApp:
     """The portal on one origin: ``site_dir`` as static files, functions under ``/api/``.
+
+    A function that fails to import or start (a missing optional dependency, bad data) is
+    logged and answers 503; the site and the other functions go on. The signed audit
+    heads are published into the site's ``api/audit/`` unless ``TONGDA_AUDIT_PUBLISH_DIR``
+    says elsewhere.
 
     Args:
         site_dir: The built site (``tongda build`` output).
         database_url: Storage for every function (default ``DATABASE_URL`` or SQLite in ``var/``).
         settings: Full settings (tests, benchmarks); ``database_url`` wins over its URL.
+        front: Wraps the portal inside the hygiene layer, so what it answers (the preview's
+            live reload and error pages in ``tongda serve``) gets the same headers and logs.
     """
     settings = settings or Settings.from_env(database_url=database_url)
     if database_url:
         settings = settings.with_(database_url=database_url)
+    if settings.audit_publish_dir is None:
+        settings = settings.with_(audit_publish_dir=Path(site_dir) / "api" / "audit")
     apps: dict[str, ASGIApp] = {}
     for name in function_names():
-        module = importlib.import_module(f"functions.{name}.app")
-        apps[name] = module.create_app(settings, site_dir=Path(site_dir))
-    return Hygiene(Portal(Path(site_dir), apps))
+        try:
+            module = importlib.import_module(f"functions.{name}.app")
+            apps[name] = module.create_app(settings, site_dir=Path(site_dir))
+        except Exception as exc:  # noqa: BLE001 - one function's failure is not the portal's
+            apps[name] = _unavailable(name, f"{type(exc).__name__}: {exc}")
+    portal: ASGIApp = Portal(Path(site_dir), apps)
+    return PortalApp(front(portal) if front else portal, settings)

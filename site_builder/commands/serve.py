@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -33,6 +34,9 @@ class Rebuilder:
         self.errors: list[dict[str, object]] = []
         """The last failed rebuild's errors (``ContentError.to_dict``), for the banner."""
         self._pending = threading.Event()
+        self.after_build: Callable[[], None] | None = None
+        """Called after each successful build (the portal re-publishes what lives in the
+        site folder, such as the signed audit heads)."""
 
     def build(self) -> bool:
         """Build once; return whether it succeeded. Never raises."""
@@ -51,10 +55,20 @@ class Rebuilder:
             self._failed(f"构建失败（{type(exc).__name__}: {exc}）：请用 tongda -v serve 查看详细信息", [])
         else:
             self.errors, self.error = [], None
+            self.run_after_build()
             self.version += 1
             click.echo(f"已重新生成（{time.monotonic() - start:.1f} 秒）", err=True)
             return True
         return False
+
+    def run_after_build(self) -> None:
+        """Run :attr:`after_build` (also once at start, for the first build), never raising."""
+        if self.after_build is None:
+            return
+        try:
+            self.after_build()
+        except Exception:  # the new site is served all the same
+            log.warning("生成后的收尾工作出错（审计链头未能重新发布）", exc_info=True)
 
     def _failed(self, message: str, errors: list[dict[str, object]]) -> None:
         self.errors = errors or [{"path": "", "line": None, "field": "", "message": message}]
@@ -134,6 +148,7 @@ def command(config_file: str | None, site_dir: str | None, port: int, host: str,
         start_watcher(watch_paths(config_file), rebuilder, site)
         threading.Thread(target=rebuilder.loop, daemon=True).start()
     app = build_asgi(site, rebuilder)
+    rebuilder.run_after_build()  # the first build came before the portal was there
     click.echo(f"预览地址：http://{host}:{port}/", err=True)
     # The preview trusts no proxy: uvicorn would otherwise take X-Forwarded-For from any
     # client on 127.0.0.1 (the functions' runtime handles forwarded headers itself, off by

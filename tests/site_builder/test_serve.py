@@ -189,3 +189,31 @@ def test_the_error_list_and_a_first_build_that_fails(project) -> None:
         assert "没有错误" in get(f"{served.base}/__tongda/errors")[1]
     finally:
         served.stop()
+
+
+def test_the_preview_pages_get_the_portals_headers_and_audit_heads_survive_rebuilds(
+        project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview's own pages answer through the portal's hygiene layer (one CSP for the
+    whole origin), and the signed audit head the functions publish into ``site/api/audit/``
+    is published again into every rebuilt site."""
+    monkeypatch.setenv("TONGDA_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'tongda.sqlite3'}")
+    root: Path = project("match-site")
+    served = Served(root)
+    try:
+        for path in ("/__tongda/version", "/__tongda/errors", "/__tongda/livereload.js", "/"):
+            with urllib.request.urlopen(served.base + path, timeout=5) as response:
+                assert "default-src 'self'" in response.headers["content-security-policy"], path
+                assert response.headers["x-content-type-options"] == "nosniff", path
+        assert get(f"{served.base}/api/match/rulesets/current")[0] == 200  # seeds: audited
+        status, body = get(f"{served.base}/api/audit/heads.json")
+        assert status == 200, body
+        head = json.loads(body)
+        version = served.state()["version"]
+        replace(root / "content/policies/rd-subsidy.md", "title: 临江市企业研发投入补助办法",
+                "title: 临江市企业研发投入补助办法（修订）")
+        assert wait_for(lambda: served.state()["version"] > version), served.output()
+        status, body = get(f"{served.base}/api/audit/heads.json")
+        assert status == 200 and json.loads(body) == head, served.output()
+    finally:
+        served.stop()

@@ -246,15 +246,22 @@ def test_an_unexpected_error_is_logged_with_its_id_and_sent_without_internals(
     assert [(a["request_id"], a["status"]) for a in access] == [("boom-1", 500)]
 
 
-def test_a_broken_site_file_is_a_500_problem_logged(site_dir: Path, tmp_path: Path,
-                                                    log_lines: list[dict[str, Any]]) -> None:
-    (site_dir / "loop").symlink_to("loop")  # os.stat fails with ELOOP: a real server error
+def test_a_failure_on_the_static_side_is_a_500_problem_logged(
+        site_dir: Path, tmp_path: Path, log_lines: list[dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from functions.runtime.server import Portal
+
     app = build_app(site_dir, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    async def broken(*args: Any) -> None:  # a fault nobody foresaw, deep in serving a file
+        raise RuntimeError("磁盘控制器故障 /srv/site/secret")
+
+    monkeypatch.setattr(Portal, "_static", broken)
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.get("/loop")
+        response = client.get("/index.html")
     body = _problem(response, 500)
     assert body["request_id"] == response.headers["x-request-id"]
-    assert "loop" not in body["detail"] and "Errno" not in response.text
+    assert "secret" not in response.text and "RuntimeError" not in response.text
     errors = [line for line in log_lines if line.get("level") == "error"]
-    assert len(errors) == 1 and "OSError" in errors[0]["traceback"]
+    assert len(errors) == 1 and "RuntimeError" in errors[0]["traceback"]
     assert errors[0]["request_id"] == body["request_id"]

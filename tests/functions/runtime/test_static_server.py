@@ -151,3 +151,25 @@ def test_head_answers_every_static_get(portal: TestClient, files: dict[str, str]
     assert head.content == b""
     for name in ("content-type", "content-length", "etag", "cache-control"):
         assert head.headers[name] == get.headers[name]
+
+
+def test_a_function_that_cannot_start_answers_503_and_the_portal_goes_on(
+        site_dir: Path, files: dict[str, str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    real = importlib.import_module
+
+    def failing(name: str, *args: Any) -> Any:
+        if name == "functions.complaint.app":  # e.g. an optional dependency is missing
+            raise ModuleNotFoundError("No module named 'shapely'", name="shapely")
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", failing)
+    app = build_app(site_dir, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        body = _problem(client.get("/api/complaint/open311/v2/services.json"), 503)
+        assert "complaint" in body["detail"]
+        assert client.get("/api/match/facts").status_code in (200, 503)  # its own answer
+        assert client.get("/api/match/openapi.json").status_code == 200
+        assert client.get("/").status_code == 200
