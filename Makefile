@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.tongda-setup
 
-.PHONY: setup run build test check a11y clean system-packages
+.PHONY: setup run build test lint check a11y clean system-packages
 
 setup: $(STAMP)
 
@@ -42,10 +42,19 @@ a11y: build
 run: setup
 	$(BIN)/tongda serve --port $(PORT)
 
-# pytest's exit code 5 means no test ran: that is a failure, never a pass.
+# The declared ruff rule set and mypy, both with zero findings (configured in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Lint, then the whole suite even when lint failed (both results are worth reading); either
+# failing fails. pytest's exit code 5 means no test ran: that is a failure, never a pass.
 test: setup
-	@$(BIN)/python -m pytest -q -p no:cacheprovider tests; status=$$?; \
-	if [ $$status -eq 5 ]; then echo "pytest ran no test: failing" >&2; exit 1; fi; exit $$status
+	@lint=0; $(MAKE) --no-print-directory lint || lint=1; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest ran no test: failing" >&2; exit 1; fi; \
+	if [ $$lint -ne 0 ]; then echo "ruff or mypy found problems: failing" >&2; exit 1; fi; \
+	exit $$status
 
 clean:
 	rm -rf site .tongda-cache var

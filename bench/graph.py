@@ -48,7 +48,7 @@ def evaluate(docs_dir: Path) -> dict[str, Any]:
     by_source = {getattr(e.meta, "source", None): e for e in corpus.documents.values()}
     finder = CitationFinder(corpus)
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))["citations"]
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     mistakes: list[str] = []
     for label in labels:
         entry = by_source[label["source"]]
@@ -114,7 +114,7 @@ def build_once(docs_dir: Path, work: Path, plugins: list[Any]) -> tuple[float, f
 
 CORE = {"tongda": {"today": "2025-06-01", "build_progress": False, "cache_pages": False}}
 REUSE = {"tongda": {"today": "2025-06-01", "build_progress": False, "cache_pages": True}}
-SETUPS = {"core": [CORE], "graph": [CORE, "tongda-graph"],
+SETUPS: dict[str, list[Any]] = {"core": [CORE], "graph": [CORE, "tongda-graph"],
           "core-reuse": [REUSE], "graph-reuse": [REUSE, "tongda-graph"],
           "graph-no-picture": [CORE, {"tongda-graph": {"picture_enabled": False}}],
           "graph-no-explorer": [CORE, {"tongda-graph": {"explorer_enabled": False}}],

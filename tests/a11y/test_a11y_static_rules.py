@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def page(main: str, *, head: str = GOOD_HEAD, lang: str = ' lang="zh-CN"',
             '</body></html>').encode()
 
 
-def rules_of(data: bytes, **kwargs: object) -> list[str]:
+def rules_of(data: bytes, **kwargs: Any) -> list[str]:
     _info, findings = StaticChecker(site_hosts=["zc.example.gov.cn"], **kwargs).check_html(
         "p/index.html", data)
     return [f.rule for f in findings]
@@ -187,4 +188,5 @@ def test_cache_reuses_results_until_the_page_or_its_source_changes(tmp_path: Pat
                                                         encoding="utf-8")
     third = checker.check_site(root / "site", cache_file=cache)
     moved = [f for f in third.findings if f.rule == "heading-order"]
+    assert moved[0].source is not None
     assert moved[0].message != "来自缓存" and moved[0].source.line == 5

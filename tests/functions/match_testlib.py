@@ -26,6 +26,7 @@ def build_ruleset(docs_dir: Path, today: str | None = None, *,
     ruleset = builder.build(corpus, verify_cases=False)
     assert not builder.errors, [e.format() for e in builder.errors]
     ids = {p["id"] for p in ruleset["policies"]}
-    cases = [(e.id, e.meta.subject, c.model_dump(mode="json", exclude_unset=True))
-             for e in corpus.of_kind("policy") if e.id in ids for c in e.meta.cases]
+    cases = [(e.id, e.meta.subject, c.model_dump(mode="json", exclude_unset=True))  # type: ignore[attr-defined]
+             for e in corpus.of_kind("policy") if e.id in ids
+             for c in e.meta.cases]  # type: ignore[attr-defined]
     return ruleset, cases

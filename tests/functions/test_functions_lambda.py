@@ -44,6 +44,9 @@ class _Context:
         return 30_000
 
 
+_CONTEXT: Any = _Context()  # what Mangum reads of the Lambda context
+
+
 def _body(response: dict[str, Any]) -> Any:
     text = response["body"]
     if response.get("isBase64Encoded"):
@@ -55,14 +58,14 @@ def test_the_match_function_answers_lambda_events(site_dir: Path, tmp_path: Path
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}"),
                      site_dir=site_dir)
     handler = Mangum(app, lifespan="off")
-    current = handler(_event("GET", "/rulesets/current"), _Context())
+    current = handler(_event("GET", "/rulesets/current"), _CONTEXT)
     assert current["statusCode"] == 200 and _body(current)["revision"] == 1
     profile = {"revenue": 3_000_000_000, "rd_spend": 100_000_000, "tags": ["高新技术企业"],
                "years": 5}
     matched = handler(_event("POST", "/match", {"subject": "enterprise", "profile": profile}),
-                      _Context())
+                      _CONTEXT)
     assert matched["statusCode"] == 200
     assert _body(matched)["results"][0]["policy"]["id"] == "rd-subsidy"
-    refused = handler(_event("POST", "/match", {"subject": "planet", "profile": {}}), _Context())
+    refused = handler(_event("POST", "/match", {"subject": "planet", "profile": {}}), _CONTEXT)
     assert refused["statusCode"] == 422
     assert refused["headers"]["content-type"] == "application/problem+json"

@@ -85,11 +85,11 @@ def test_node_and_python_give_the_same_top_ten(index_dir: Path, tmp_path: Path) 
 
 
 def test_filters_sorting_and_ranges_agree(index_dir: Path, tmp_path: Path) -> None:
-    cases = []
+    cases: list[tuple[str, dict[str, Any]]] = []
     for q in ("条例", "身份证", "护照 办理", "个人所得税", "北京"):
-        cases += [[q, {"filters": {"kind": ["policy"]}}], [q, {"sort": "date"}],
-                  [q, {"filters": {"date": ["2010", "2019-06"]}}],
-                  [q, {"filters": {"level": ["national"], "date": ["", "2012"]}, "sort": "date"}]]
+        cases += [(q, {"filters": {"kind": ["policy"]}}), (q, {"sort": "date"}),
+                  (q, {"filters": {"date": ["2010", "2019-06"]}}),
+                  (q, {"filters": {"level": ["national"], "date": ["", "2012"]}, "sort": "date"})]
     js = run_node(tmp_path, index_dir, cases)
     py = Searcher(index_dir)
     for (q, opts), j in zip(cases, js, strict=True):

@@ -24,8 +24,12 @@ def _client(database_url: str, site_dir: Path | None) -> TestClient:
     return TestClient(create_app(Settings(database_url=database_url), site_dir=site_dir))
 
 
+def _engine(client: TestClient) -> Any:
+    return client.app.state.runtime.engine  # type: ignore[attr-defined]
+
+
 def _publisher(client: TestClient) -> dict[str, str]:
-    token = auth.create_token(client.app.state.runtime.engine, "李工", ["match:publish"])
+    token = auth.create_token(_engine(client), "李工", ["match:publish"])
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -73,7 +77,7 @@ def test_an_old_revision_the_engine_cannot_load_does_not_break_matching(
         assert client.post("/rulesets", json=ruleset, headers=headers).status_code == 201
         broken = copy.deepcopy(ruleset)
         broken["policies"][0]["eligibility"][0]["logic"] = {">=": [{"var": "revenue"}, 2**64]}
-        engine = client.app.state.runtime.engine
+        engine = _engine(client)
         with engine.begin() as conn:
             conn.execute(insert(rulesets).values(
                 digest="0" * 64, created_at=_now(), created_by="legacy", policy_count=2,

@@ -41,7 +41,7 @@ def corpus(tmp_path: Path):
     report = import_folder(src, dest)
     result = load_corpus(dest)
     assert [e.format() for e in result.errors] == []
-    return report, {e.meta.source: e for e in result.documents.values()}
+    return report, {getattr(e.meta, "source", None): e for e in result.documents.values()}
 
 
 def test_amendment_amends_the_law_it_names(corpus) -> None:

@@ -104,7 +104,7 @@ def driver(site: Path):
     if reason:
         missing(reason)
     with serve(site) as base, start_chrome() as chrome:
-        chrome.base_url = base
+        chrome.base_url = base  # type: ignore[attr-defined]
         yield chrome
 
 

@@ -41,7 +41,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory):
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
     with serve_directory(root / "site", headers={"Content-Security-Policy": CSP}) as base, \
             start_chrome() as chrome:
-        chrome.base_url = base
+        chrome.base_url = base  # type: ignore[attr-defined]
         yield chrome
 
 

@@ -1,6 +1,11 @@
 """The results page in headless Chromium: keyboard, live region, headings, notice."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
+
 import shutil
 from collections.abc import Iterator
 from urllib.parse import quote
@@ -26,26 +31,26 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base.rstrip("/") + "/"
 
 
-def status_text(driver: object) -> str:
+def status_text(driver: WebDriver) -> str:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def done(d: object) -> str | bool:
+    def done(d: WebDriver) -> str | bool:
         el = d.find_element("css selector", "[data-module=td-search-page] [role=status]")
         return el.text if ("找到" in el.text or "没有找到" in el.text) else False
 
-    return WebDriverWait(driver, 20).until(done)
+    return str(WebDriverWait(driver, 20).until(done))
 
 
-def test_results_are_announced_and_each_has_a_heading(driver: object, base_url: str) -> None:
+def test_results_are_announced_and_each_has_a_heading(driver: WebDriver, base_url: str) -> None:
     driver.get(base_url + "search/?q=" + quote("护照"))
     text = status_text(driver)
     links = driver.find_elements("css selector", ".td-search__results li h2 a")
     assert f"找到 {len(links)} 条" in text
-    assert links and all(a.get_attribute("href").startswith(base_url) for a in links)
+    assert links and all((a.get_attribute("href") or "").startswith(base_url) for a in links)
     assert not driver.find_element("css selector", ".td-search__nojs").is_displayed()
 
 
-def test_typing_and_enter_submits_the_get_form(driver: object, base_url: str) -> None:
+def test_typing_and_enter_submits_the_get_form(driver: WebDriver, base_url: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
     driver.get(base_url + "search/")
@@ -59,7 +64,7 @@ def test_typing_and_enter_submits_the_get_form(driver: object, base_url: str) ->
     assert notice.startswith("已为您显示“护照”的结果，仍搜索“huzhao”")
 
 
-def test_filters_work_from_the_keyboard(driver: object, base_url: str) -> None:
+def test_filters_work_from_the_keyboard(driver: WebDriver, base_url: str) -> None:
     from selenium.webdriver.common.keys import Keys
 
     driver.get(base_url + "search/?q=" + quote("护照"))
