@@ -103,8 +103,12 @@
     const el = document.activeElement;
     if (!el || el === document.body || el === document.documentElement) return { body: true };
     const r = el.getBoundingClientRect();
-    const pts = [[0.5, 0.5], [0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]]
-      .map(([fx, fy]) => [r.left + r.width * fx, r.top + r.height * fy])
+    /* Each box of the element: a link that wraps onto two lines has two, and the middle of
+       their union is the paragraph's text, not the link. */
+    const boxes = Array.from(el.getClientRects()).filter((b) => b.width > 0 && b.height > 0);
+    const pts = (boxes.length ? boxes : [r]).flatMap((b) =>
+      [[0.5, 0.5], [0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]]
+        .map(([fx, fy]) => [b.left + b.width * fx, b.top + b.height * fy]))
       .filter(([x, y]) => x >= 0 && y >= 0 && x < innerWidth && y < innerHeight);
     let seen = 0, coveredBy = "";
     const labels = el.labels ? Array.from(el.labels) : [];

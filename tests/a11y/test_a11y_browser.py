@@ -66,6 +66,11 @@ PAGES = {
                                '<p>请阅读<a href="/2">申请须知</a>后办理。</p>'),
     "media/index.html": html('<p><a href="/1">前</a></p><audio controls aria-label="朗读">'
                              '</audio><p><a href="/2">后</a></p>'),
+    # A link that wraps: its last characters start the next line, so the middle and the
+    # corners of its bounding box are the paragraph's text, not the link.
+    "wrapped/index.html": html('<p style="max-width:40em">' + ("本政策实行免申即享符合条件的由系统"
+                                                               "自动核定发放" * 2)[:38]
+                               + '<a href="/apply">在线申请</a>。未被自动核定的可以申请。</p>'),
     "404.html": html("<p>页面不存在</p>"),
 }
 
@@ -178,6 +183,10 @@ def test_focus_without_visible_change_is_reported(checker: BrowserChecker) -> No
 
 def test_focus_covered_by_a_fixed_bar_is_reported(checker: BrowserChecker) -> None:
     assert "focus-obscured" in rules(checker.check(page("covered/"), DEFAULT_MODE))
+
+
+def test_a_link_wrapped_onto_two_lines_is_not_obscured(checker: BrowserChecker) -> None:
+    assert "focus-obscured" not in rules(checker.check(page("wrapped/"), DEFAULT_MODE))
 
 
 def test_fixed_width_breaks_reflow_only(checker: BrowserChecker) -> None:
