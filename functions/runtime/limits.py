@@ -94,6 +94,18 @@ class RouteLimits:
         return self.default
 
 
+def route_path(scope: Scope) -> str:
+    """The path a route matches: ``path`` without ``root_path`` when it carries it.
+
+    Mounted in the portal, a function sees ``/rulesets`` with ``root_path`` ``/api/match``;
+    behind ``uvicorn --root-path /api/match`` it sees the full ``/api/match/rulesets``.
+    """
+    path, root = scope.get("path", ""), scope.get("root_path", "").rstrip("/")
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root):] or "/"
+    return str(path)
+
+
 def decode_json(raw: bytes, max_depth: int) -> Any:
     """Parse a JSON request body after checking its nesting; problems are 422.
 
@@ -243,7 +255,9 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limits.resolve(scope.get("method", "GET"), scope.get("path", ""))
+        # The route's own path, as the router matches it: without ``root_path`` when the
+        # server gives the full path (``uvicorn --root-path``, the ASGI spec's form).
+        limit = self.limits.resolve(scope.get("method", "GET"), route_path(scope))
         try:
             await self._before_body(scope, limit)
             body = await _read(receive, limit.max_bytes or 0)

@@ -295,3 +295,32 @@ def test_anonymous_uploads_are_answered_before_their_body_arrives_and_the_site_a
                 assert "令牌" in json.loads(body)["detail"]
         received = httpx.get(server.url + "/__received", timeout=20).json()
         assert received == {"bytes": 0}
+
+
+@pytest.mark.parametrize(("root", "path", "expected"), [
+    ("", "/rulesets", "/rulesets"),
+    ("/api/match", "/rulesets", "/rulesets"),             # mounted: path already stripped
+    ("/api/match", "/api/match/rulesets", "/rulesets"),   # uvicorn --root-path: full path
+    ("/api/match", "/api/match", "/"),
+    ("/api", "/apiary/rulesets", "/apiary/rulesets"),     # a prefix of a word is no root
+])
+def test_route_limits_match_the_routes_path_whatever_the_server_gives(
+        root: str, path: str, expected: str) -> None:
+    from functions.runtime.limits import route_path
+
+    assert route_path({"root_path": root, "path": path}) == expected
+
+
+def test_a_large_publish_behind_uvicorn_root_path_gets_its_routes_limit(
+        tmp_path: Path, ruleset: dict[str, Any]) -> None:
+    """Behind ``uvicorn --root-path /api/match`` the scope's path is the full path; the
+    route's 16 MB limit must still apply (it fell back to the 64 KiB default)."""
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    with TestClient(app, root_path="/api/match") as client:
+        token = auth.create_token(app.state.runtime.engine, "李工", ["match:publish"])
+        big = {**ruleset, "note": "说明" * 60_000}  # about 360 KB, over the default
+        response = client.post("/api/match/rulesets", json=big,
+                               headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 201, response.text
+        anonymous = client.post("/api/match/rulesets", json=big)
+        assert anonymous.status_code == 401  # the role is checked before the body
