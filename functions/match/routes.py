@@ -42,11 +42,14 @@ def _matcher(request: Request) -> tuple[int, Any]:
 def match(body: MatchRequest, request: Request) -> Response:
     """Match an enterprise or person profile against every policy; best matches first.
 
-    Each condition is met, unmet or unknown (a fact not given is unknown, not unmet).
+    Each condition is met, unmet or unknown (a fact not given is unknown, not unmet). A
+    coded option may be sent as its code or its label (``390102`` or 滨江区); ``limit``
+    returns only the best matches.
     """
     _matcher(request)
     try:
-        result = service_of(request).match(body.subject, body.profile, body.policies)
+        result = service_of(request).match(body.subject, body.profile, body.policies,
+                                           body.limit)
         # Built by the service in the documented shape (the fuzz tests check it against the
         # schema); re-validating 1,000 results through pydantic would double the latency.
         return Response(json.dumps(result, ensure_ascii=False, separators=(",", ":")),

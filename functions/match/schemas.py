@@ -24,6 +24,9 @@ class MatchRequest(_Strict):
                        Field(max_length=100)]
     policies: Annotated[list[Id], Field(max_length=2000)] | None = None
     """Only these policies (all when omitted)."""
+    limit: Annotated[int, Field(ge=1, le=1000)] | None = None
+    """Return only the best ``limit`` results (all when omitted); ``count`` still counts
+    every policy matched."""
 
 
 class PolicyRef(BaseModel):
@@ -70,8 +73,12 @@ class MatchResponse(BaseModel):
     subject: Literal["enterprise", "person"]
     revision: int
     count: int
+    """Policies matched (all of them, also when ``limit`` returns fewer)."""
     eligible: int
+    """Policies whose every condition is met."""
     results: list[PolicyResult]
+    """Best first: eligible, then not yet known, then not eligible; higher share of
+    conditions met first; larger amount first."""
 
 
 class FactOut(BaseModel):
@@ -81,6 +88,8 @@ class FactOut(BaseModel):
     unit: str | None = None
     verifiable: bool
     options: list[str] | None = None
+    option_labels: dict[str, str] | None = None
+    """What people see for coded options (``390102`` → 滨江区); ``POST match`` accepts either."""
     min: int | float | None = None
     max: int | float | None = None
     help: str | None = None

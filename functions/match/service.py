@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from tongda_rules import Matcher, ProfileError, ruleset_problems
+from tongda_rules import Fact, Matcher, ProfileError, ruleset_problems
 
 __all__ = ["MatchService", "NoRuleset", "ProfileError", "ruleset_problems"]
 log = logging.getLogger("tongda.functions.match")
@@ -63,10 +63,40 @@ class MatchService:
         return [r for r in revisions if r not in self._broken]
 
     def match(self, subject: str, profile: dict[str, Any],
-              only: Iterable[str] | None = None) -> dict[str, Any]:
-        """Match a profile; the response body of ``POST match``."""
+              only: Iterable[str] | None = None, limit: int | None = None) -> dict[str, Any]:
+        """Match a profile; the response body of ``POST match``.
+
+        Args:
+            subject: ``enterprise`` or ``person``.
+            profile: Fact values; a coded option may be given by its label (滨江区 for
+                ``390102``), as people and the forms they fill in name it.
+            only: Policy ids to keep (all when ``None``).
+            limit: Return only the best ``limit`` results (``count`` and ``eligible``
+                still count every policy matched).
+        """
         revision, matcher = self.matcher()
-        results = matcher.match(subject, profile, only)
+        results = matcher.match(subject, with_codes(profile, matcher.facts.get(subject, {})),
+                                only)
         return {"subject": subject, "revision": revision, "count": len(results),
                 "eligible": sum(1 for r in results if r["eligible"] is True),
-                "results": results}
+                "results": results if limit is None else results[:limit]}
+
+
+def with_codes(profile: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
+    """The profile with option labels replaced by their codes (滨江区 → ``390102``).
+
+    A value that is already a code, or that no label names, is left as it is (the
+    profile check then names any value outside the options).
+    """
+    out = dict(profile)
+    for name, value in profile.items():
+        fact = facts.get(name)
+        if fact is None or not fact.option_labels:
+            continue
+        codes = {label: code for code, label in fact.option_labels.items()}
+        if isinstance(value, str) and value not in fact.option_labels:
+            out[name] = codes.get(value, value)
+        elif isinstance(value, list):
+            out[name] = [codes.get(v, v) if isinstance(v, str) and v not in fact.option_labels
+                         else v for v in value]
+    return out

@@ -19,6 +19,7 @@ from .model import (
     Fact,
     FactsFile,
     FactType,
+    OptionsFrom,
     Outcome,
     Rule,
     RuleCase,
@@ -28,7 +29,7 @@ from .ruleset import RULES_VERSION, content_digest, digest_of, ruleset_problems
 
 __all__ = [
     "EXACT_LIMIT", "MAX_DEPTH", "OPERATORS", "RULES_VERSION", "Amount", "Expect", "Fact",
-    "FactType", "FactsFile", "Matcher", "Outcome", "ProfileError", "Rule", "RuleCase",
+    "FactType", "FactsFile", "Matcher", "OptionsFrom", "Outcome", "ProfileError", "Rule", "RuleCase",
     "RuleProblem", "Subject", "check_case", "check_rules", "content_digest", "digest_of",
     "fact_reads", "profile_problems", "round_fen", "ruleset_problems", "sort_key", "summarise",
 ]

@@ -139,6 +139,22 @@ class RuleCase(_Strict):
     expect: Expect
 
 
+class OptionsFrom(_Strict):
+    """Where a fact's options come from: a table in ``content/_data/`` (the build fills them).
+
+    Attributes:
+        table: The table: ``regions`` (``_data/regions.yml``, GB/T 2260 codes and names).
+        within: Only the divisions directly under this code (``390100``: the city's
+            districts); all when unset.
+        other: Label of one more option, ``other``, for an answer outside the table
+            (临江市以外), so a person can say so instead of leaving the fact unknown.
+    """
+
+    table: Literal["regions"]
+    within: str | None = Field(default=None, pattern=r"^\d{6}$")
+    other: str | None = Field(default=None, min_length=1)
+
+
 class Fact(_Strict):
     """One declared fact a subject can have (an enterprise's revenue, a person's age).
 
@@ -151,6 +167,8 @@ class Fact(_Strict):
         verifiable: Whether the fact can be checked against shared government data.
         options: Allowed values of a ``string`` or ``list`` fact.
         option_labels: What people see for coded options (``390102`` → 滨江区).
+        options_from: Options read from a table (districts); the build turns it into
+            ``options`` and ``option_labels``.
         min: Smallest allowed value of a numeric fact.
         max: Largest allowed value of a numeric fact (defaults keep arithmetic exact).
         help: A hint shown under the input.
@@ -163,6 +181,7 @@ class Fact(_Strict):
     verifiable: bool = False
     options: list[str] | None = None
     option_labels: dict[str, str] | None = None
+    options_from: OptionsFrom | None = None
     min: int | float | None = None
     max: int | float | None = None
     help: str | None = None
@@ -172,8 +191,11 @@ class Fact(_Strict):
         numeric = self.type in DEFAULT_MAX
         if (self.min is not None or self.max is not None) and not numeric:
             raise ValueError(f"事实 {self.name}: 只有数字类事实可以设置 min/max")
-        if self.options is not None and self.type not in ("string", "list"):
+        if (self.options is not None or self.options_from is not None) \
+                and self.type not in ("string", "list"):
             raise ValueError(f"事实 {self.name}: 只有 string 或 list 类事实可以设置 options")
+        if self.options is not None and self.options_from is not None:
+            raise ValueError(f"事实 {self.name}: options 与 options_from 只能写一个")
         if self.option_labels and set(self.option_labels) - set(self.options or []):
             raise ValueError(f"事实 {self.name}: option_labels 只能为 options 中的取值命名")
         if numeric and abs(self.upper) > EXACT_LIMIT:

@@ -12,23 +12,62 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
-from tongda_rules import RULES_VERSION, FactsFile, Matcher, check_case, check_rules
+from tongda_rules import RULES_VERSION, Fact, FactsFile, Matcher, check_case, check_rules
 
+from site_builder.content.regions import REGIONS_FILE, Regions, load_regions
 from site_builder.errors import ContentError
+
+#: The value of the extra option ``options_from.other`` adds (an answer outside the table).
+OTHER = "other"
 
 
 def load_facts(path: Path, shown_as: str) -> FactsFile:
-    """Read ``facts.yml``; raise :class:`ContentError` naming the field on a mistake."""
+    """Read ``facts.yml``; raise :class:`ContentError` naming the field on a mistake.
+
+    A fact with ``options_from`` gets its ``options`` and ``option_labels`` from the table
+    it names (``regions``: ``regions.yml`` beside ``facts.yml``), so rules, the calculator
+    and the function all see the same list of codes with names.
+    """
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ContentError(shown_as, None, "", f"无法读取事实声明：{exc}") from exc
     try:
-        return FactsFile.model_validate(data)
+        facts = FactsFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
         raise ContentError(shown_as, None, field, first["msg"]) from exc
+    if not any(f.options_from for f in [*facts.enterprise, *facts.person]):
+        return facts
+    table_shown = shown_as.rsplit("/", 1)[0] + "/" + REGIONS_FILE if "/" in shown_as \
+        else REGIONS_FILE
+    regions = load_regions(path.parent, table_shown)
+    return FactsFile(
+        enterprise=[_with_options(f, regions, f"enterprise.{i}", shown_as)
+                    for i, f in enumerate(facts.enterprise)],
+        person=[_with_options(f, regions, f"person.{i}", shown_as)
+                for i, f in enumerate(facts.person)])
+
+
+def _with_options(fact: Fact, regions: Regions, where: str, shown_as: str) -> Fact:
+    """The fact with the options its ``options_from`` names, read from the table."""
+    source = fact.options_from
+    if source is None:
+        return fact
+    if source.within is not None and source.within not in regions:
+        raise ContentError(shown_as, None, f"{where}.options_from.within",
+                           f"区划代码 {source.within} 不在 _data/{REGIONS_FILE} 中")
+    codes = regions.children(source.within) if source.within else list(regions.names)
+    if not codes:
+        raise ContentError(shown_as, None, f"{where}.options_from",
+                           f"_data/{REGIONS_FILE} 中没有可选的区划，请先在表中列出")
+    labels = {code: regions.names[code] for code in codes}
+    if source.other:
+        codes.append(OTHER)
+        labels[OTHER] = source.other
+    return fact.model_copy(update={"options": codes, "option_labels": labels,
+                                   "options_from": None})
 
 
 class RulesetBuilder:
