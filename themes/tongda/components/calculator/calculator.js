@@ -4,8 +4,8 @@
 (function () {
   "use strict";
   var KEYS = { profile: "tongda.calculator.profile", favourites: "tongda.favourites", cart: "tongda.cart" };
-  var VERDICT = { "true": ["符合条件", "yes"], "null": ["可能符合，需补充信息", "maybe"], "false": ["暂不符合", "no"] };
   var OUTCOME = { met: "✓ 已满足：", unmet: "✗ 未满足：", unknown: "？ 待确认：" };
+  var DIGITS = { "万": 6, "亿": 10 };  // decimal places in 分 after the number: 万元 = 10^6 分
 
   function load(key, fallback) {
     try { var v = JSON.parse(window.localStorage.getItem(key)); return v === null ? fallback : v; }
@@ -26,11 +26,38 @@
     var text = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return text + (cents ? "." + (cents < 10 ? "0" : "") + cents : "") + "元";
   }
-  /** "12.5" (元) → 1250 (分) without floating-point surprises; null when not a number. */
+  /** What people type, tidied: full-width digits and signs made ASCII, separators gone. */
+  function tidy(text) {
+    return text.normalize("NFKC").replace(/[,，\s]/g, "");
+  }
+  /** "800万", "800万元", "8,000,000", "1.5亿", "12.5" (元) → 分, counted in digits so no
+   *  floating-point error creeps in; null when it is not an amount or finer than 1分. */
   function toFen(text) {
-    var m = /^(\d{1,11})(?:\.(\d{1,2}))?$/.exec(text);
+    var m = /^(\d+)(?:\.(\d+))?(万|亿)?元?$/.exec(tidy(text));
     if (!m) { return null; }
-    return Number(m[1]) * 100 + Number(((m[2] || "") + "00").slice(0, 2));
+    var places = DIGITS[m[3]] || 2, frac = m[2] || "";
+    if (frac.length > places) { return null; }
+    var digits = (m[1] + (frac + "0000000000").slice(0, places)).replace(/^0+(?=\d)/, "");
+    return digits.length > 15 ? null : Number(digits);
+  }
+  /** "80", "80人", "1,200" → 80 / 1200; a decimal for number facts; null otherwise. */
+  function toNumber(text, type, unit) {
+    var t = tidy(text);
+    if (unit && t.slice(-unit.length) === unit) { t = t.slice(0, -unit.length); }
+    var ok = type === "integer" ? /^-?\d{1,15}$/.test(t) : /^-?\d{1,15}(\.\d{1,6})?$/.test(t);
+    return ok ? Number(t) : null;
+  }
+  /** The verdict of one policy in words: how many conditions are met, unmet, unknown. */
+  function verdict(r) {
+    var n = r.conditions.length, parts = [];
+    if (r.eligible === true) {
+      return ["符合条件：" + (n ? "全部 " + n + " 项条件都已满足" : "没有限制条件"), "yes"];
+    }
+    if (r.unmet) { parts.push(r.unmet + " 项未满足"); }
+    if (r.met) { parts.push(r.met + " 项已满足"); }
+    if (r.unknown) { parts.push(r.unknown + " 项待确认"); }
+    if (r.eligible === false) { return ["暂不符合：共 " + n + " 项条件，" + parts.join("，"), "no"]; }
+    return ["可能符合：共 " + n + " 项条件，" + parts.join("，") + "，补充“待确认”的信息后即可判断", "maybe"];
   }
 
   function Calculator(root) {
@@ -68,7 +95,14 @@
   Calculator.prototype.bind = function () {
     var self = this;
     this.form.addEventListener("change", function (e) {
-      if (e.target.name === "subject") { self.showSubject(); }
+      if (e.target.name === "subject") { self.showSubject(); return; }
+      var group = e.target.type === "checkbox" && e.target.checked && e.target.closest(".td-calculator__group");
+      if (group) {  // “以上都没有” and the options exclude each other
+        var none = e.target.hasAttribute("data-none");
+        group.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+          if (box !== e.target && box.hasAttribute("data-none") !== none) { box.checked = false; }
+        });
+      }
     });
     this.form.addEventListener("submit", function (e) { e.preventDefault(); self.calculate(); });
     this.form.addEventListener("reset", function () {
@@ -88,27 +122,30 @@
     });
   };
 
-  /** Read the visible fieldset into a typed profile; returns {profile, errors}. */
+  /** Read the visible fieldset into a typed profile; returns {profile, errors}. A fact left
+   *  empty (a blank box, 不填写, a group with nothing ticked) is unknown, as on the server. */
   Calculator.prototype.read = function () {
     var subject = this.subject(), profile = {}, errors = [];
     var fs = this.form.querySelector('.td-calculator__facts[data-subject="' + subject + '"]');
     fs.querySelectorAll(".td-calculator__field").forEach(function (field) {
       var name = field.getAttribute("data-fact"), type = field.getAttribute("data-type");
       if (type === "list") {
-        var picked = [];
-        field.querySelectorAll("input:checked").forEach(function (c) { picked.push(c.value); });
-        profile[name] = picked;
+        var picked = [], none = field.querySelector("input[data-none]");
+        field.querySelectorAll("input:checked:not([data-none])").forEach(function (c) { picked.push(c.value); });
+        if (picked.length || (none && none.checked)) { profile[name] = picked; }
         return;
       }
-      var input = field.querySelector("input, select"), raw = input.value.trim().replace(/[,，\s]/g, "");
+      var input = field.querySelector("input, select"), raw = input.value.trim();
       if (raw === "") { return; }
       var value = raw;
       if (type === "boolean") { value = raw === "true"; }
       else if (type === "money") { value = toFen(raw); }
-      else if (type === "integer") { value = /^-?\d{1,15}$/.test(raw) ? Number(raw) : null; }
-      else if (type === "number") { value = /^-?\d{1,15}(\.\d+)?$/.test(raw) ? Number(raw) : null; }
+      else if (type === "integer" || type === "number") {
+        value = toNumber(raw, type, field.getAttribute("data-unit"));
+      }
       if (value === null) {
-        errors.push([name, type === "money" ? "请填写金额（元），如 1200000 或 1200000.50" : "请填写整数"]);
+        errors.push([name, type === "money" ? "请填写金额（元），如 800万、8,000,000 或 1200000.50"
+          : (type === "integer" ? "请填写整数，如 80" : "请填写数字，如 1.5")]);
       } else { profile[name] = value; }
     });
     return { subject: subject, profile: profile, errors: errors };
@@ -161,10 +198,10 @@
 
   Calculator.prototype.renderResults = function (results) {
     var section = this.root.querySelector(".td-calculator__results"), list = section.querySelector("ol");
-    var yes = results.filter(function (r) { return r.eligible === true; }).length;
-    var maybe = results.filter(function (r) { return r.eligible === null; }).length;
+    var count = function (v) { return results.filter(function (r) { return r.eligible === v; }).length; };
     section.querySelector(".td-calculator__summary").textContent = results.length
-      ? "共 " + results.length + " 项政策：" + yes + " 项符合条件，" + maybe + " 项需要补充信息后才能判断。"
+      ? "共 " + results.length + " 项政策：" + count(true) + " 项符合条件，" + count(null) +
+        " 项还需补充信息，" + count(false) + " 项暂不符合。"
       : "没有适用于该主体的政策。";
     list.textContent = "";
     var self = this;
@@ -174,16 +211,19 @@
   };
 
   Calculator.prototype.renderItem = function (r) {
-    var li = el("li", { "class": "td-calculator__item" }), v = VERDICT[String(r.eligible)];
+    var li = el("li", { "class": "td-calculator__item", "data-policy": r.policy.id }), v = verdict(r);
     var h = el("h3"), a = el("a", { href: this.base + r.policy.url }, r.policy.title);
     h.appendChild(a); li.appendChild(h);
-    li.appendChild(el("p", { "class": "td-calculator__verdict td-calculator__verdict--" + v[1] },
-      v[0] + "，匹配度 " + r.degree + "%（" + r.met + "/" + r.conditions.length + " 项条件已满足）"));
+    li.appendChild(el("p", { "class": "td-calculator__verdict td-calculator__verdict--" + v[1] }, v[0]));
     if (r.amount !== null) { li.appendChild(el("p", {}, "预计可获得：" + yuan(r.amount) + "（" + r.amount_label + "）")); }
     var ul = el("ul", { "class": "td-calculator__conditions" });
+    var labels = this.labels();
     r.conditions.forEach(function (c) {
       var text = OUTCOME[c.result] + c.label + (c.clause ? "（" + c.clause + "）" : "");
-      ul.appendChild(el("li", {}, text));
+      if (c.result === "unknown" && c.missing.length) {
+        text += "。需要填写：" + c.missing.map(function (n) { return labels[n] || n; }).join("、");
+      }
+      ul.appendChild(el("li", { "data-result": c.result }, text));
     });
     li.appendChild(ul);
     var self = this;
@@ -200,6 +240,13 @@
     li.appendChild(this.button("favourites", r, "收藏"));
     li.appendChild(this.button("cart", r, "加入政策篮"));
     return li;
+  };
+
+  /** The labels of the facts of the results' subject (for “需要填写：…”). */
+  Calculator.prototype.labels = function () {
+    var out = {};
+    ((this.rules.facts || {})[this.subject()] || []).forEach(function (f) { out[f.name] = f.label; });
+    return out;
   };
 
   Calculator.prototype.button = function (kind, r, label) {
@@ -258,7 +305,9 @@
       if (!field) { return; }
       var type = field.getAttribute("data-type");
       if (type === "list") {
-        field.querySelectorAll("input").forEach(function (c) { c.checked = value.indexOf(c.value) >= 0; });
+        field.querySelectorAll("input").forEach(function (c) {
+          c.checked = c.hasAttribute("data-none") ? !value.length : value.indexOf(c.value) >= 0;
+        });
       } else {
         field.querySelector("input, select").value = type === "money" ? String(value / 100) : String(value);
       }
