@@ -193,12 +193,13 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
 
-    def verified(self, secret: str) -> list[dict[str, Any]]:
-        """Each delivery's payload, verified with the Standard Webhooks library."""
+    def verified(self, secret: str, path: str | None = None) -> list[dict[str, Any]]:
+        """Each delivery's payload (to ``path``), verified with the Standard Webhooks library."""
         from standardwebhooks.webhooks import Webhook
 
         hook = Webhook(secret)
-        return [hook.verify(body, headers) for _, headers, body in self.deliveries]
+        return [hook.verify(body, headers) for to, headers, body in self.deliveries
+                if path is None or to == path]
 
 
 class Clock:
