@@ -63,6 +63,26 @@ class Document(_Strict):
     """A theme template to render with instead of the kind's own (rarely needed)."""
 
 
+class ConsultationResponse(_Strict):
+    """The drafting office's answer to one kind of comment on a 征求意见稿."""
+
+    opinion: Text
+    """What the comments of this kind said, in a sentence (意见概述)."""
+    decision: Literal["采纳", "部分采纳", "未采纳"]
+    reason: str | None = None
+    """Why, required unless 采纳."""
+    section: str | None = None
+    """The heading of the part of the draft it is about (none: the draft as a whole)."""
+    count: Annotated[int, Field(ge=1)] | None = None
+    """How many comments said so."""
+
+    @model_validator(mode="after")
+    def _reason_unless_adopted(self) -> ConsultationResponse:
+        if self.decision != "采纳" and not (self.reason or "").strip():
+            raise _FieldProblem("reason", f"“{self.decision}”的意见须说明理由")
+        return self
+
+
 class Policy(Document):
     """A policy document (法律, 规章, 规范性文件…)."""
 
@@ -92,6 +112,18 @@ class Policy(Document):
     """Free-text history lines (公布、修订) kept from imported documents."""
     source: str | None = None
     """Where an imported document came from (path in the source collection)."""
+    consultation_ends: dt.date | None = None
+    """征求意见稿: the last day comments are taken (needs ``status: consultation``)."""
+    consultation_responses: list[ConsultationResponse] = Field(default_factory=list)
+    """The drafting office's responses, published with the summary after the deadline."""
+
+    @model_validator(mode="after")
+    def _consultation(self) -> Policy:
+        if (self.consultation_ends or self.consultation_responses) and self.status != "consultation":
+            raise _FieldProblem("consultation_ends", "只有 status: consultation（征求意见稿）才能征求意见")
+        if self.consultation_ends and self.published and self.consultation_ends < self.published:
+            raise _FieldProblem("consultation_ends", "征求意见截止日期不能早于发布日期")
+        return self
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Policy:

@@ -219,3 +219,31 @@ def china(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
     """A moment in China as UTC."""
     return dt.datetime(year, month, day, hour, tzinfo=dt.timezone(dt.timedelta(hours=8))
                        ).astimezone(dt.UTC)
+
+
+class Serving:
+    """An ASGI app under uvicorn in a thread of this process."""
+
+    def __init__(self, app: object) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,  # type: ignore[arg-type]
+                                                    log_level="warning"))
+
+    def __enter__(self) -> Serving:
+        import time
+
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)

@@ -1,0 +1,1 @@
+"""The ``tongda-engage`` plugin: data for subscriptions and push, consultation on drafts."""
