@@ -185,6 +185,14 @@ class Place(_Strict):
     phone: str | None = None
 
 
+class Appointment(_Strict):
+    """Whether a visit must be booked (是否需要预约), and how to book one."""
+
+    required: bool
+    how: str | None = None
+    """How to book (通过“临江通”App或拨打派出所电话预约)."""
+
+
 class Service(Document):
     """A service guide (办事指南)."""
 
@@ -199,6 +207,7 @@ class Service(Document):
     where: list[Place] = Field(default_factory=list)
     online: Url | None = None
     phone: str | None = None
+    appointment: Appointment | None = None
 
 
 class Faq(Document):

@@ -27,6 +27,8 @@ _MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.DOTALL | re.IGNORECASE)
 _BODY = re.compile(r"<body\b[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 _ARTICLE = re.compile(r"<article\b[^>]*>(.*?)</article>", re.DOTALL | re.IGNORECASE)
 _H1_END = re.compile(r"</h1\s*>", re.IGNORECASE)
+# A theme may say where the player goes (a service guide: under its summary).
+_SLOT = re.compile(r"<div\b[^>]*\bdata-td-player-slot\b[^>]*>\s*</div>", re.IGNORECASE)
 
 
 @cache
@@ -102,13 +104,14 @@ def prepare(output: str, mode: str, point_reading: bool) -> PreparedPage:
     region = output[start:end]
     keep = summary_filter() if mode == "summary" else None
     seg: SegmentedPage = segment(region, render_read_button if point_reading else None, keep=keep)
-    h1 = _H1_END.search(seg.html)
-    at = start + (h1.end() if h1 else 0)
+    mark = _SLOT.search(seg.html) or _H1_END.search(seg.html)
+    at = start + (mark.end() if mark else 0)
     return PreparedPage(output[:start] + seg.html + output[end:], seg.blocks, at)
 
 
 def insert_player(prepared: PreparedPage, player_html: str) -> str:
-    """Put the player markup after the document's title."""
+    """Put the player markup where the theme marks it (``data-td-player-slot``), else after
+    the document's title."""
     doc = prepared.html
     return doc[: prepared.player_at] + "\n" + player_html + "\n" + doc[prepared.player_at :]
 

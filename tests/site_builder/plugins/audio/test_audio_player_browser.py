@@ -111,6 +111,9 @@ def driver(site: Path):
 @pytest.fixture
 def page(driver: Any) -> Callable[[], Any]:
     driver.get(driver.base_url + PAGE)
+    # The reader asks for the per-paragraph buttons (the player hides them until then).
+    driver.execute_script("localStorage.setItem('td-audio-paragraphs', 'on')")
+    driver.get(driver.base_url + PAGE)
     wait_for(driver, "document.querySelector('.td-player--js') !== null")
     driver.execute_script(
         "window.tdCues = []; document.addEventListener('td:audio-cue',"

@@ -1,8 +1,12 @@
 /* Tongda page-reading player (issue 7).
  *
- * Finds players by data-module="td-player". Continuous reading (连续朗读) highlights the block
- * being read and scrolls it into view without moving focus; point reading (指读) plays one
- * block from its "朗读此段" button; every cue change is announced to other components as
+ * Finds players by data-module="td-player". Continuous reading (连续朗读) starts from the top
+ * (or resumes where it was paused), highlights the block being read and scrolls it into view
+ * without moving focus; point reading (指读) plays one section from the "朗读本节" button
+ * after each heading, or one paragraph from its "朗读此段" button (shown only when the reader
+ * asks for them: they would clutter a long page). The 连续朗读 button is pressed only while
+ * reading; its state (正在朗读 / 已暂停) is shown beside it and is its description. Every cue
+ * change is announced to other components as
  *   document.dispatchEvent(new CustomEvent('td:audio-cue', {detail: {id, text}}))
  * (text = the sentence being read, for the toolbar's large-caption display; id null = stopped).
  * The toolbar drives the player with CustomEvent('td:speech', {detail: {action}}) where action
@@ -15,6 +19,16 @@
 
   var READING = 'td-player__reading';
   var STORE_RATE = 'td-audio-rate';
+  var STORE_PARAGRAPHS = 'td-audio-paragraphs';
+
+  function stored(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function store(key, value) {
+    try {
+      if (value === null) { window.localStorage.removeItem(key); } else { window.localStorage.setItem(key, value); }
+    } catch (e) { /* private mode: the choice lasts for this page */ }
+  }
 
   function reducedMotion() {
     return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -44,6 +58,8 @@
     this.current = null;       // element id being read
     this.sentence = null;      // sentence text being read
     this.continuousButton = root.querySelector('[data-td-player="continuous"]');
+    this.state = root.querySelector('.td-player__state');
+    this.idleText = this.state ? this.state.textContent : '';
     this.bind();
   }
 
@@ -118,24 +134,39 @@
 
   Player.prototype.setMode = function (mode) {
     this.mode = mode;
-    if (this.continuousButton) {
-      this.continuousButton.setAttribute('aria-pressed', mode === 'continuous' ? 'true' : 'false');
-    }
     this.root.setAttribute('data-td-mode', mode || '');
+    // Stopping shows at once; starting shows when the audio really plays (no "paused" flash
+    // while the timing map loads).
+    if (!mode) { this.showState(); }
+  };
+
+  // Pressed only while reading: a paused player is not "playing", and says so beside the button.
+  Player.prototype.showState = function () {
+    var playing = !this.audio.paused && !this.audio.ended;
+    var state = !this.mode ? 'stopped' : (playing ? 'playing' : 'paused');
+    if (this.continuousButton) {
+      this.continuousButton.setAttribute('aria-pressed', state === 'playing' && this.mode === 'continuous' ? 'true' : 'false');
+    }
+    if (this.state) {
+      this.state.setAttribute('data-td-state', state);
+      this.state.textContent = state === 'playing' ? '正在朗读' : (state === 'paused' ? '已暂停' : this.idleText);
+    }
   };
 
   Player.prototype.play = function () {
     var self = this;
+    var resume = self.mode === 'continuous' && !self.audio.ended;
     clearTimeout(self.pointTimer);
     self.pointCue = null;
     self.setMode('continuous');
-    if (self.audio.ended) { self.audio.currentTime = 0; }
     return self.loadCues().catch(function () { return null; }).then(function () {
+      // 连续朗读 after point reading (or after the end) starts at the top; after a pause it resumes.
+      if (!resume && self.audio.currentTime) { self.audio.currentTime = 0; }
       return self.audio.play();
     });
   };
 
-  Player.prototype.pause = function () { this.audio.pause(); };
+  Player.prototype.pause = function () { this.audio.pause(); this.showState(); };
 
   Player.prototype.stop = function () {
     clearTimeout(this.pointTimer);
@@ -177,10 +208,10 @@
     });
   };
 
-  Player.prototype.readBlock = function (id) {
+  Player.prototype.readBlock = function (id, whole) {
     var self = this;
     return Promise.all([self.loadCues(), self.ready()]).then(function () {
-      var cue = self.cueById(id);
+      var cue = whole ? self.sectionOf(id) : self.cueById(id);
       if (!cue) { return null; }
       clearTimeout(self.pointTimer);
       self.pointCue = cue;
@@ -189,6 +220,21 @@
       self.highlight(cue, cue.start);
       return self.audio.play().then(function () { self.armPointTimer(); });
     });
+  };
+
+  // A section: its heading's cue to the last cue before the next heading of its level or above.
+  Player.prototype.sectionOf = function (id) {
+    var cues = this.cues || [], heading = this.element(id), from = -1;
+    for (var i = 0; i < cues.length; i++) { if (cues[i].id === id) { from = i; break; } }
+    if (from < 0 || !heading) { return null; }
+    var level = Number(heading.tagName.slice(1)) || 6, to = from;
+    for (var j = from + 1; j < cues.length; j++) {
+      var el = this.element(cues[j].id), tag = el ? el.tagName : '';
+      if (/^H[1-6]$/.test(tag) && Number(tag.slice(1)) <= level) { break; }
+      to = j;
+    }
+    return {id: id, start: cues[from].start, end: cues[to].end, text: cues[from].text,
+            sentences: cues[from].sentences};
   };
 
   // timeupdate fires only about four times a second; a timer ends the block on time.
@@ -207,8 +253,8 @@
     this.bindAudio();
     this.bindControls();
     this.bindPage();
-    var controls = this.root.querySelector('.td-player__controls');
-    if (controls) { controls.hidden = false; }
+    var parts = this.root.querySelectorAll('.td-player__controls, .td-player__extra');
+    for (var i = 0; i < parts.length; i++) { parts[i].hidden = false; }
     this.root.classList.add('td-player--js');
   };
 
@@ -224,8 +270,9 @@
       self.loadCues().then(function () { self.onTime(); }).catch(function () {});
     });
     audio.addEventListener('ended', function () { self.stop(); });
-    audio.addEventListener('playing', announceState);
-    audio.addEventListener('pause', announceState);
+    audio.addEventListener('play', function () { self.showState(); });
+    audio.addEventListener('playing', function () { self.showState(); announceState(); });
+    audio.addEventListener('pause', function () { self.showState(); announceState(); });
     audio.addEventListener('ratechange', function () {
       if (self.mode === 'point') { self.armPointTimer(); }
     });
@@ -262,6 +309,40 @@
     if (volume) {
       volume.addEventListener('input', function () { audio.volume = parseFloat(volume.value); });
     }
+    var paragraphs = self.root.querySelector('[data-td-player="paragraphs"]');
+    if (paragraphs) {
+      paragraphs.addEventListener('click', function () {
+        var on = paragraphs.getAttribute('aria-pressed') !== 'true';
+        store(STORE_PARAGRAPHS, on ? 'on' : null);
+        self.showParagraphButtons(on);
+      });
+    }
+  };
+
+  Player.prototype.showParagraphButtons = function (on) {
+    var buttons = document.querySelectorAll('[data-td-read]');
+    for (var i = 0; i < buttons.length; i++) { buttons[i].hidden = !on; }
+    var toggle = this.root.querySelector('[data-td-player="paragraphs"]');
+    if (toggle) { toggle.setAttribute('aria-pressed', on ? 'true' : 'false'); }
+  };
+
+  // A "朗读本节" button after each heading of the page's text that the timing map knows.
+  Player.prototype.addSectionButtons = function () {
+    var self = this;
+    var region = self.root.closest('article') || document.querySelector('main');
+    if (!region) { return; }
+    var headings = region.querySelectorAll('h2[id], h3[id]');
+    for (var i = 0; i < headings.length; i++) {
+      var heading = headings[i];
+      if (self.root.contains(heading) || heading.closest('.td-answer, aside, .td-graph')) { continue; }
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'td-player__section';
+      button.textContent = '朗读本节';
+      button.setAttribute('aria-label', '朗读本节：' + heading.textContent.trim());
+      button.setAttribute('data-td-read-section', heading.id);
+      heading.insertAdjacentElement('afterend', button);
+    }
   };
 
   // Point-reading buttons in the page, and the toolbar's speech commands.
@@ -269,11 +350,16 @@
     var self = this;
     var buttons = document.querySelectorAll('[data-td-read]');
     for (var i = 0; i < buttons.length; i++) {
-      buttons[i].hidden = false;
       buttons[i].addEventListener('click', function (event) {
         self.readBlock(event.currentTarget.getAttribute('data-td-read'));
       });
     }
+    self.showParagraphButtons(stored(STORE_PARAGRAPHS) === 'on');
+    self.addSectionButtons();
+    document.addEventListener('click', function (event) {
+      var section = event.target.closest && event.target.closest('[data-td-read-section]');
+      if (section) { self.readBlock(section.getAttribute('data-td-read-section'), true); }
+    });
     document.addEventListener('td:speech', function (event) {
       var action = event.detail && event.detail.action;
       if (action === 'play') { self.play(); }

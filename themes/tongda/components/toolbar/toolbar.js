@@ -87,6 +87,16 @@
     if (open && focusInside) panel.querySelector("button").focus();
   }
 
+  /* Elder mode on a phone: the header's entries, the search and the navigation fold behind
+   * one menu button; opening it is not remembered (each page starts with its heading). */
+  function menu(open) {
+    var button = doc.querySelector('[data-td-action="menu"]');
+    if (open === undefined) open = html.getAttribute("data-td-menu") !== "open";
+    if (open) html.setAttribute("data-td-menu", "open"); else html.removeAttribute("data-td-menu");
+    if (button) button.setAttribute("aria-expanded", open ? "true" : "false");
+    return button;
+  }
+
   /* Region guidance: landmarks carry data-td-region and tabindex="-1". */
   function regionElement(name) {
     return all('[data-td-region="' + name + '"]').filter(function (el) {
@@ -124,6 +134,7 @@
     else if (p[0] === "region") goRegion(p[1]);
     else if (p[0] === "speech") speech(p[1]);
     else if (p[0] === "reset") reset();
+    else if (p[0] === "menu") menu();
     else if (p[0] === "toolbar") openToolbar(panel ? panel.hidden : false, source === "key");
     else if (p[0] === "help") {
       var link = doc.querySelector(".td-toolbar__help");
@@ -166,6 +177,12 @@
   }
   function onEscape() {
     if (caption && !caption.hidden) { caption.hidden = true; return; }
+    var folded = doc.activeElement && doc.activeElement.closest("#td-header-tools, #td-nav, .td-entries");
+    if (html.getAttribute("data-td-menu") === "open" && folded && !(panel && panel.contains(doc.activeElement))) {
+      var opener = menu(false);
+      if (opener && opener.getClientRects().length) opener.focus();
+      return;
+    }
     if (panel && !panel.hidden && panel.contains(doc.activeElement)) {
       openToolbar(false);
       var opener = doc.querySelector('[data-td-action="toolbar"][aria-controls]');
