@@ -4,7 +4,9 @@ The server (``functions.runtime.server.build_app`` under uvicorn, the same as ``
 serve``) runs in its own process; this process sends the load and measures each request.
 
 *match*: one profile against 1,000 policies from a small thread pool, once with SQLite and
-once with a throwaway PostgreSQL cluster (Debian's PostgreSQL 15, started and stopped here).
+once with a throwaway PostgreSQL cluster (Debian's PostgreSQL 15, started and stopped here),
+each with every result in the response and with ``limit`` 20 (the best 20, as a page of
+results asks for).
 
 *attack*: ``GET /`` latency while anonymous 11 MB POSTs to ``/api/match/rulesets`` arrive
 from three threads, over and over, each answered 401. With
@@ -16,7 +18,7 @@ Figures go to ``docs/benchmarks-functions.md`` (each case replaces its own secti
 the functions section of ``docs/benchmarks.md``.
 
     python bench/functions.py [--cases match,attack] [--policies 1000] [--requests 300]
-        [--concurrency 4] [--before-ref b093f9c] [--gets 300] [--attackers 3] [--upload-mb 11]
+        [--concurrency 4] [--limits all,20] [--before-ref b093f9c] [--gets 300] [--attackers 3] [--upload-mb 11]
 """
 
 from __future__ import annotations
@@ -46,7 +48,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_BIN = Path(os.environ.get("TONGDA_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -64,8 +65,12 @@ PROFILE = {"industry": "制造业", "district": "390102", "years": 6, "employees
 
 def make_ruleset(count: int, seed: int = 7) -> dict[str, Any]:
     """``count`` enterprise policies with 2–5 conditions each, thresholds varied."""
+    from site_builder.plugins.match.ruleset import load_facts
+
     rng = random.Random(seed)
-    facts = yaml.safe_load((ROOT / "content/_data/facts.yml").read_text(encoding="utf-8"))
+    # As the build writes them: options read from _data/regions.yml (districts) filled in.
+    facts = load_facts(ROOT / "content/_data/facts.yml", "content/_data/facts.yml").model_dump(
+        mode="json", exclude_none=True)
     tags = next(f["options"] for f in facts["enterprise"] if f["name"] == "tags")
     templates = [
         lambda: ("revenue", {">=": [{"var": "revenue"}, rng.randrange(10**8, 10**10, 10**6)]}),
@@ -164,9 +169,14 @@ def wait_ready(base: str, timeout: float = 60) -> None:
     raise RuntimeError("the server did not come up")
 
 
-def load(base: str, requests: int, concurrency: int) -> dict[str, float]:
-    """Send ``requests`` match requests from ``concurrency`` threads; latency figures."""
-    body = {"subject": "enterprise", "profile": PROFILE}
+def load(base: str, requests: int, concurrency: int, limit: int | None = None) -> dict[str, float]:
+    """Send ``requests`` match requests from ``concurrency`` threads; latency figures.
+
+    ``limit``: ask for the best ``limit`` results only (every result when ``None``).
+    """
+    body: dict[str, Any] = {"subject": "enterprise", "profile": PROFILE}
+    if limit is not None:
+        body["limit"] = limit
     with httpx.Client(base_url=base, timeout=60) as client:
         for _ in range(5):  # warm up: compile the rules, fill the pools
             client.post("/api/match/match", json=body).raise_for_status()
@@ -187,7 +197,8 @@ def load(base: str, requests: int, concurrency: int) -> dict[str, float]:
             "rps": requests / elapsed, "bytes": size}
 
 
-def run(backend: str, url: str, ruleset: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+def run(backend: str, url: str, ruleset: dict[str, Any],
+        args: argparse.Namespace) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         (site / "api/match").mkdir(parents=True)
@@ -197,13 +208,23 @@ def run(backend: str, url: str, ruleset: dict[str, Any], args: argparse.Namespac
         server = serve(site, url, port, var_dir=Path(tmp) / "var", log=Path(tmp) / "server.log")
         try:
             wait_ready(f"http://127.0.0.1:{port}")
-            figures = load(f"http://127.0.0.1:{port}", args.requests, args.concurrency)
+            rows = []
+            for limit in limits(args.limits):
+                figures = load(f"http://127.0.0.1:{port}", args.requests, args.concurrency, limit)
+                shown = "all" if limit is None else str(limit)
+                print(f"{backend:10} limit {shown:>4}  p50 {figures['p50_ms']:7.1f} ms  "
+                      f"p95 {figures['p95_ms']:7.1f} ms  {figures['rps']:6.1f} req/s  "
+                      f"response {figures['bytes'] / 1024:.0f} KiB", flush=True)
+                rows.append({"backend": backend, "limit": shown, **figures})
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"{backend:10} p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  "
-          f"{figures['rps']:6.1f} req/s  response {figures['bytes'] / 1024:.0f} KiB", flush=True)
-    return {"backend": backend, **figures}
+    return rows
+
+
+def limits(text: str) -> list[int | None]:
+    """``all,20`` → ``[None, 20]``: the ``limit`` of each measured run (``all``: none)."""
+    return [None if part.strip() == "all" else int(part) for part in text.split(",") if part.strip()]
 
 
 # -- the attack case ------------------------------------------------------------------
@@ -385,21 +406,23 @@ def match_section(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"against {args.policies} generated policies (2–5 conditions and an amount formula each);",
         "the server (`build_app` under uvicorn, one worker, as `tongda serve`) runs in its own",
         f"process, the load comes from a second process on loopback: {args.requests} requests from",
-        f"{args.concurrency} threads after 5 warm-up requests. Each response carries every policy",
-        "with its conditions. The rule set is read from the database on every request (one query",
-        "for the newest revision) and compiled once per revision.",
+        f"{args.concurrency} threads after 5 warm-up requests. With limit “all” each response",
+        "carries every policy with its conditions; with a number, only the best that many",
+        "(`\"limit\"` in the request; every policy is still matched to rank them). The rule set is",
+        "read from the database on every request (one query for the newest revision) and",
+        "compiled once per revision.",
         "",
         f"Machine: {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores shared with other work.",
         "",
-        "| storage | p50 (ms) | p95 (ms) | requests/s | response size |",
-        "|---|---:|---:|---:|---:|",
+        "| storage | limit | p50 (ms) | p95 (ms) | requests/s | response size |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['backend']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.1f} | "
-                     f"{r['bytes'] / 1024:.0f} KiB |")
+        lines.append(f"| {r['backend']} | {r['limit']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                     f"{r['rps']:.1f} | {r['bytes'] / 1024:.0f} KiB |")
     lines += ["", f"Command: `python bench/functions.py --cases match --policies {args.policies} "
-              f"--requests {args.requests} --concurrency {args.concurrency}`"]
+              f"--requests {args.requests} --concurrency {args.concurrency} --limits {args.limits}`"]
     return "\n".join(lines)
 
 
@@ -432,6 +455,8 @@ def main() -> None:
     parser.add_argument("--policies", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--limits", default="all,20",
+                        help="match: the limit of each run, comma-separated (all: no limit)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--before-ref", help="attack: also measure the server of this git revision")
     parser.add_argument("--gets", type=int, default=300, help="attack: GET / requests per phase")
@@ -445,10 +470,10 @@ def main() -> None:
         ruleset = make_ruleset(args.policies)
         rows = []
         with tempfile.TemporaryDirectory() as tmp:
-            rows.append(run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", ruleset, args))
+            rows += run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", ruleset, args)
         if not args.no_postgres and (PG_BIN / "initdb").is_file():
             with Postgres() as url:
-                rows.append(run("PostgreSQL", url, ruleset, args))
+                rows += run("PostgreSQL", url, ruleset, args)
         sections["match"] = match_section(rows, args)
     if "attack" in cases:
         sections["attack"] = run_attack(args)
