@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from functions.apply.identity import Principal
 from functions.runtime.idempotency import idempotent
-from functions.runtime.limits import JsonRoute
+from functions.runtime.limits import JSON_KEY, JsonRoute
 from functions.runtime.problems import Problem, documented
 
 from . import pages
@@ -54,7 +54,12 @@ async def _comment_from(request: Request) -> tuple[CommentIn, bool]:
         fields["section"] = fields["section"] or ""
         fields["text"] = fields["text"] or ""
         return CommentIn.model_validate(fields), True
-    return CommentIn.model_validate(await request.json()), False
+    if kind != "application/json":
+        raise Problem(415, "意见请以 JSON（application/json）或网页表单"
+                      "（application/x-www-form-urlencoded）提交。")
+    if JSON_KEY not in request.scope:  # the limits parse every non-empty JSON body
+        raise Problem(422, "请求体为空：请提交意见内容。")
+    return CommentIn.model_validate(request.scope[JSON_KEY]), False
 
 
 @router.post("/consultations/{policy_id}/comments", status_code=201, tags=["征求意见"],

@@ -179,11 +179,8 @@ def plan_policy(conn: Connection, policy: Mapping[str, Any], known: tuple[int, s
 
 def plan(engine: Engine, site: SiteData, clock: Callable[[], dt.datetime]) -> PlanReport:
     """Plan the notices of every new or changed policy of the site (see the module)."""
-    document = site.policies_document()
-    try:
-        ruleset: dict[str, Any] | None = site.rules()
-    except LookupError:
-        ruleset = None
+    document = site.policies_document(required=True)  # no site is no reason to say nothing
+    ruleset: dict[str, Any] | None = site.rules()
     labels = site.facets()
     report = PlanReport()
     with engine.connect() as conn:

@@ -49,31 +49,44 @@ class Consultation:
 
 
 class SiteFile:
-    """One JSON file of the site, parsed again only when it changed."""
+    """One JSON file of the site, parsed again only when it changed.
 
-    def __init__(self, path: Path | None) -> None:
+    No site, or no such file in it, reads as ``empty`` (a site without drafts has no
+    consultations), unless ``required``.
+    """
+
+    def __init__(self, path: Path | None, empty: dict[str, Any]) -> None:
         self.path = path
+        self.empty = empty
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._value: Any = None
 
-    def read(self) -> Any:
+    def read(self, *, required: bool = False) -> Any:
         """The parsed file.
 
         Raises:
-            SiteUnavailable: No site, or no such file in it.
+            SiteUnavailable: The file cannot be parsed, or it is ``required`` and missing.
         """
-        if self.path is None:
-            raise SiteUnavailable("未配置网站目录（TONGDA_SITE_DIR）")
         try:
+            if self.path is None:
+                raise FileNotFoundError("未配置网站目录（TONGDA_SITE_DIR）")
             stat = self.path.stat()
         except OSError as exc:
-            raise SiteUnavailable(f"网站中没有 {self.path.name}") from exc
+            if required:
+                where = self.path.name if self.path else "网站目录"
+                raise SiteUnavailable(f"网站中没有 {where}") from exc
+            return self.empty
         stamp = (stat.st_mtime_ns, stat.st_size)
         with self._lock:
             if stamp != self._stamp:
-                self._value = json.loads(self.path.read_text(encoding="utf-8"))
-                self._stamp = stamp
+                try:
+                    value = json.loads(self.path.read_text(encoding="utf-8"))
+                except (OSError, ValueError) as exc:
+                    raise SiteUnavailable(f"网站的 {self.path.name} 无法读取") from exc
+                if not isinstance(value, dict):
+                    raise SiteUnavailable(f"网站的 {self.path.name} 格式不对")
+                self._value, self._stamp = value, stamp
             return self._value
 
 
@@ -82,13 +95,16 @@ class SiteData:
 
     def __init__(self, site_dir: Path | None) -> None:
         self.site_dir = site_dir
-        self._policies = SiteFile(site_dir / POLICIES_FILE if site_dir else None)
-        self._consultations = SiteFile(site_dir / CONSULTATIONS_FILE if site_dir else None)
-        self._rules = SiteFile(site_dir / RULES_FILE if site_dir else None)
+        self._policies = SiteFile(site_dir / POLICIES_FILE if site_dir else None,
+                                  {"policies": [], "facets": {}})
+        self._consultations = SiteFile(site_dir / CONSULTATIONS_FILE if site_dir else None,
+                                       {"consultations": []})
+        self._rules = SiteFile(site_dir / RULES_FILE if site_dir else None,
+                               {"facts": {}, "policies": []})
 
-    def policies_document(self) -> dict[str, Any]:
-        """``policies.json`` as it is."""
-        return self._policies.read()  # type: ignore[no-any-return]
+    def policies_document(self, *, required: bool = False) -> dict[str, Any]:
+        """``policies.json`` as it is (:class:`SiteUnavailable` if ``required`` and missing)."""
+        return self._policies.read(required=required)  # type: ignore[no-any-return]
 
     def policies(self) -> dict[str, dict[str, Any]]:
         """Every published policy by id."""

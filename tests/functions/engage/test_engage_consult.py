@@ -51,6 +51,19 @@ def test_comments_by_json_and_by_the_plain_form(client: TestClient, engine: Engi
                         content="section=%E6%80%BB%E4%BD%93%E6%84%8F%E8%A7%81&text=")
     assert empty.status_code == 422 and 'role="alert"' in empty.text  # a page, not JSON
     assert client.get("/consultations/no-such-draft").status_code == 404
+    path = f"/consultations/{DRAFT}/comments"
+    assert client.post(path, content="意见", headers={"Content-Type": "text/plain"}).status_code == 415
+    assert client.post(path, headers={"Content-Type": "application/json"}).status_code == 422
+    assert client.post(path, json=["意见"]).status_code == 422
+
+
+def test_a_site_without_drafts_has_no_consultations_and_a_broken_one_is_503(
+        client: TestClient, site: Path) -> None:
+    (site / "api/engage/consultations.json").unlink()
+    assert client.get(f"/consultations/{DRAFT}").status_code == 404
+    (site / "api/engage/consultations.json").write_text("{", encoding="utf-8")
+    broken = client.get(f"/consultations/{DRAFT}")
+    assert broken.status_code == 503 and "暂不可用" in broken.json()["detail"]
 
 
 def test_moderators_see_what_the_filter_found_and_decide_once(client: TestClient,
