@@ -90,9 +90,12 @@ def test_moderators_see_what_the_filter_found_and_decide_once(client: TestClient
 
 def test_after_the_deadline_no_comment_and_the_summary_is_public(
         client: TestClient, engine: Engine, clock: Clock) -> None:
-    ids = [comment(client, section=s, text=t, name="王大爷", contact="13812345678").json()["id"]
-           for s, t in [(SECTIONS[0], "床位补助标准偏低，建议提高。"), (SECTIONS[0], "广告内容"),
-                        ("总体意见", "赞成出台。")]]
+    ids = []
+    for section, text in [(SECTIONS[0], "床位补助标准偏低，建议提高。"), (SECTIONS[0], "广告内容"),
+                          ("总体意见", "赞成出台。")]:
+        clock.advance(minutes=1)  # comments are published in the order they came
+        ids.append(comment(client, section=section, text=text, name="王大爷",
+                           contact="13812345678").json()["id"])
     moderator = bearer(engine, "审核员", ["moderator"])
     for comment_id, decision in zip(ids, ["approve", "reject", "approve"], strict=True):
         client.post(f"/comments/{comment_id}/decision", json={"decision": decision},
