@@ -20,3 +20,5 @@ class ApiConfig(Config):
     """Include each document's Markdown text in its own file."""
     api_title = c.Type(str, default="政策数据开放接口")
     """Title of the OpenAPI description."""
+    api_page_enabled = c.Type(bool, default=True)
+    """Write a page for people at ``api/v1/`` (the data sets, how to read them)."""

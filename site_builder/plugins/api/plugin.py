@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
+from . import index_page
 from .config import ApiConfig
 from .export import api_files
 from .openapi import openapi
@@ -25,6 +29,27 @@ def write_json(path: Path, data: Any) -> None:
 
 class ApiPlugin(BasePlugin[ApiConfig]):
     """Writes the API after the site is built, from the core's corpus and full graph."""
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.config.enabled and self.config.api_page_enabled:
+            files.append(index_page.page_file(config, self.config.api_path, self.config.api_title))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if page.file.src_uri == index_page.PAGE_SRC:
+            page.meta["template"] = index_page.TEMPLATE
+        return markdown
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> TemplateContext:
+        corpus = getattr(config.plugins.get("tongda"), "corpus", None)
+        if page.file.src_uri == index_page.PAGE_SRC and corpus is not None:
+            match = config.plugins.get("tongda-match")
+            rules = getattr(match, "config", {}).get("rules_path") if match else None
+            cast(dict[str, Any], context)["api_index"] = index_page.context(
+                corpus, page_size=self.config.api_page_size, rules_path=rules)
+        return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         core = config.plugins.get("tongda")

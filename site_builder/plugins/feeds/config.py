@@ -22,3 +22,7 @@ class FeedsConfig(Config):
     """Also write one feed of every document (``feeds/all/``), linked from the home page."""
     feeds_timezone = c.Type(str, default="+08:00")
     """UTC offset written with feed dates (documents carry dates, not times)."""
+    feeds_page_enabled = c.Type(bool, default=True)
+    """Write a page for people at ``feeds/`` listing every subscription."""
+    feeds_page_title = c.Type(str, default="政策订阅")
+    """Title of that page."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,8 +82,16 @@ class FeedWriter:
     def _stamp(self, day: dt.date) -> str:
         return f"{day.isoformat()}T00:00:00{self.tz}"
 
-    def _url(self, path: str) -> str:
-        return self.site_url + path if self.site_url else path
+    def _url(self, path: str, feed: Feed | None = None) -> str:
+        """The address of a site path: absolute under ``site_url``; without one, relative to
+        the feed's own file (readers resolve a relative link against the feed's address)."""
+        if self.site_url:
+            return self.site_url + path
+        if feed is None:
+            return path
+        relative = posixpath.relpath("/" + path, "/" + feed.folder.rstrip("/"))
+        folder_like = path == "" or path.endswith("/")
+        return relative + "/" if folder_like and relative != "." else relative
 
     def _id(self, path: str) -> str:
         return self.site_url + path if self.site_url else f"urn:tongda:{path.strip('/')}"
@@ -99,14 +108,14 @@ class FeedWriter:
                f"<title>{escape(feed.title)}</title>",
                f"<updated>{self._stamp(self.updated(feed))}</updated>",
                f"<author><name>{escape(self.site_name)}</name></author>",
-               f'<link rel="self" type="application/atom+xml" href={quoteattr(self._url(feed.atom_path))}/>',
-               f'<link rel="alternate" type="text/html" href={quoteattr(self._url(feed.listing_url))}/>']
+               f'<link rel="self" type="application/atom+xml" href={quoteattr(self._url(feed.atom_path, feed))}/>',
+               f'<link rel="alternate" type="text/html" href={quoteattr(self._url(feed.listing_url, feed))}/>']
         for entry in feed.entries:
-            out.append(self._atom_entry(entry))
+            out.append(self._atom_entry(entry, feed))
         out.append("</feed>")
         return "\n".join(out) + "\n"
 
-    def _atom_entry(self, entry: Entry) -> str:
+    def _atom_entry(self, entry: Entry, feed: Feed | None = None) -> str:
         meta: Any = entry.meta
         author = getattr(meta, "issuer", None) or getattr(meta, "department", None) or self.site_name
         published = published_of(entry)
@@ -115,7 +124,7 @@ class FeedWriter:
             f"<title>{escape(meta.title)}</title>",
             f"<updated>{self._stamp(updated_of(entry))}</updated>",  # type: ignore[arg-type]
             f"<author><name>{escape(author)}</name></author>",
-            f'<link rel="alternate" type="text/html" href={quoteattr(self._url(entry.url))}/>',
+            f'<link rel="alternate" type="text/html" href={quoteattr(self._url(entry.url, feed))}/>',
             f"<summary>{escape(summary_of(entry))}</summary>",
         ]
         if published:
@@ -128,17 +137,18 @@ class FeedWriter:
         """The feed as JSON Feed 1.1."""
         data: dict[str, Any] = {
             "version": "https://jsonfeed.org/version/1.1", "title": feed.title,
-            "home_page_url": self._url(feed.listing_url), "feed_url": self._url(feed.json_path),
+            "home_page_url": self._url(feed.listing_url, feed),
+            "feed_url": self._url(feed.json_path, feed),
             "language": "zh-CN", "authors": [{"name": self.site_name}],
-            "items": [self._json_item(e) for e in feed.entries],
+            "items": [self._json_item(e, feed) for e in feed.entries],
         }
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
-    def _json_item(self, entry: Entry) -> dict[str, Any]:
+    def _json_item(self, entry: Entry, feed: Feed | None = None) -> dict[str, Any]:
         meta: Any = entry.meta
         author = getattr(meta, "issuer", None) or getattr(meta, "department", None) or self.site_name
         item: dict[str, Any] = {
-            "id": self._id(entry.url), "url": self._url(entry.url), "title": meta.title,
+            "id": self._id(entry.url), "url": self._url(entry.url, feed), "title": meta.title,
             "content_text": summary_of(entry), "summary": summary_of(entry),
             "date_modified": self._stamp(updated_of(entry)),  # type: ignore[arg-type]
             "authors": [{"name": author}], "tags": list(meta.topics) + list(meta.audiences),

@@ -12,6 +12,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from . import index_page
 from .config import FeedsConfig
 from .feeds import Feed, FeedWriter, feeds_from_listings, select
 
@@ -41,12 +42,23 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
             self._all = Feed("all", f"{config.site_name}：最新文件", base + "all/", "",
                              select(list(corpus.documents.values()), self.config.feeds_size))
             self.feeds.append(self._all)
+        if self.config.feeds_page_enabled:
+            files.append(index_page.page_file(config, self.config.feeds_path,
+                                              self.config.feeds_page_title))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if page.file.src_uri == index_page.PAGE_SRC:
+            page.meta["template"] = index_page.TEMPLATE
+        return markdown
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
         if not self.feeds or self._core is None:
             return context
+        if page.file.src_uri == index_page.PAGE_SRC:
+            cast(dict[str, Any], context)["feed_groups"] = index_page.context(self.feeds)
         found: list[Feed] = []
         listing = self._core.listings.get(page.file.src_uri)
         if listing is not None and listing.key in self._by_listing:
