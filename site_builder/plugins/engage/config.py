@@ -21,3 +21,9 @@ class EngageConfig(Config):
     """Site path of the engage function (same origin)."""
     pages_consult = c.Type(bool, default=True)
     """Add the comment form (before the deadline) or the summary (after) to each draft."""
+    pages_subscribe = c.Type(str, default="subscribe/")
+    """Site path of the subscriptions page (empty: no page)."""
+    pages_feeds = c.Type(str, default="feeds/")
+    """Site path of the feeds, offered to readers without JavaScript or sign-in."""
+    pages_facts = c.Type(str, default="_data/facts.yml")
+    """The facts a profile subscription asks, relative to ``docs_dir`` (as the calculator)."""

@@ -12,6 +12,9 @@ import themes
 COMPONENT_DIR = Path(themes.__file__).parent / "tongda" / "components" / "engage"
 CSS = ["components/engage/engage.css"]
 SUMMARY_JS = ["components/engage/consult-summary.js"]
+SUBSCRIBE_JS = ["components/engage/subscribe.js"]
+KIND_LABELS = {"topic": "专题", "audience": "对象", "life_stage": "人生和经营阶段",
+               "issuer": "发文机关", "level": "层级"}
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 GENERAL_SECTION = "总体意见"
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)), autoescape=True)
@@ -59,3 +62,20 @@ def summary_params(entry: Any, *, api_url: str) -> dict[str, Any]:
     return {"policy_id": entry.id, "ends_text": chinese_date(entry.meta.consultation_ends),
             "summary_url": f"{api_url}consultations/{entry.id}/summary",
             "groups": [g for g in groups if g["responses"]]}
+
+
+def subscribe_params(facets: dict[str, list[dict[str, Any]]], facts: dict[str, list[Any]], *,
+                     base: str, api_path: str, feeds_path: str) -> dict[str, Any]:
+    """Parameters of the subscriptions page.
+
+    Args:
+        facets: Per tag kind, ``{value, label, count}`` (``policies.json``'s facets).
+        facts: Per subject (``enterprise``, ``person``), its declared facts as dicts.
+        base: Relative path from the page to the site root.
+        api_path: Site path of the engage function.
+        feeds_path: Site path of the feeds.
+    """
+    return {"api_url": base + api_path, "feeds_url": base + feeds_path,
+            "facets": [{"kind": k, "label": label, "values": facets.get(k, [])}
+                       for k, label in KIND_LABELS.items()],
+            "facts": facts}

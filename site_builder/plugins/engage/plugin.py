@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from site_builder.content.corpus import Corpus, Entry, load_corpus
@@ -26,6 +26,7 @@ from .config import EngageConfig
 from .data import consultation_entry, consultations, policies_document
 
 log = logging.getLogger("mkdocs.plugins.tongda-engage")
+_SUBSCRIBE_SRC = "_tongda/engage/subscribe.md"
 
 
 class EngagePlugin(BasePlugin[EngageConfig]):
@@ -43,10 +44,18 @@ class EngagePlugin(BasePlugin[EngageConfig]):
         self.corpus = getattr(core, "corpus", None) or load_corpus(Path(config.docs_dir))
         self._drafts = {e.src_path: e for e in consultations(self.corpus)}
         self.sections = {}
+        if self.config.pages_subscribe:
+            page = File.generated(config, _SUBSCRIBE_SRC, content="---\ntitle: 政策订阅\n---\n")
+            page.dest_uri = self.config.pages_subscribe + "index.html"
+            for cached in ("url", "abs_dest_path"):
+                page.__dict__.pop(cached, None)
+            files.append(page)
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
+        if page.file.src_uri == _SUBSCRIBE_SRC and self.corpus is not None:
+            return self._subscribe(page, config)
         entry = self._drafts.get(page.file.src_uri)
         if entry is None or self.corpus is None:
             return html
@@ -65,6 +74,18 @@ class EngagePlugin(BasePlugin[EngageConfig]):
         page.meta["td_js"] = [*page.meta.get("td_js", []), *pages.SUMMARY_JS]
         return pages.render("consult_summary", pages.summary_params(entry, api_url=api_url))
 
+    def _subscribe(self, page: Page, config: MkDocsConfig) -> str:
+        assert self.corpus is not None
+        page.meta["td_css"] = [*page.meta.get("td_css", []), *pages.CSS]
+        page.meta["td_js"] = [*page.meta.get("td_js", []), *pages.SUBSCRIBE_JS]
+        document = policies_document(self.corpus, site_name=config.site_name,
+                                     site_url=config.site_url or "")
+        return pages.render("subscribe_page", pages.subscribe_params(
+            document["facets"], _facts(Path(config.docs_dir) / self.config.pages_facts,
+                                       self.config.pages_facts),
+            base="../" * page.url.count("/"), api_path=self.config.pages_api,
+            feeds_path=self.config.pages_feeds))
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.corpus is None:
             return
@@ -82,3 +103,14 @@ class EngagePlugin(BasePlugin[EngageConfig]):
         log.info("政策推送：%d 项政策，%d 份征求意见稿", len(document["policies"]), len(self._drafts))
 
 
+
+
+def _facts(path: Path, shown_as: str) -> dict[str, list[dict[str, object]]]:
+    """The declared facts per subject, as the calculator asks them (none without the file)."""
+    if not path.is_file():
+        return {}
+    from site_builder.plugins.match.ruleset import load_facts
+
+    facts = load_facts(path, shown_as)
+    return {subject: [f.model_dump() for f in getattr(facts, subject)]
+            for subject in ("enterprise", "person")}

@@ -71,18 +71,20 @@ def portal(tmp_path: Path) -> Iterator[tuple[Serving, Settings, Clock, Path, Pat
                         audit_key_file=tmp_path / "audit.key")
     clock = Clock(china(2026, 12, 7))
     engage = create_app(settings, engage_settings=EngageSettings(site_dir=site), clock=clock)
+    assert engage.state.runtime.engine is not None  # migrated now, so tokens can be made
     with Serving(PortalApp(Portal(site, {"engage": engage}), settings)) as server:
         yield server, settings, clock, project, site
     engage.state.runtime.dispose()
 
 
-def checked(driver: Any, server: Serving, site: Path, tmp_path: Path) -> list[str]:
-    """The portal's browser checks on the draft's page in default and elder mode."""
+def checked(driver: Any, server: Serving, site: Path, tmp_path: Path,
+            url: str = PAGE) -> list[str]:
+    """The portal's browser checks on a page (the draft's) in default and elder mode."""
     checker = BrowserChecker(driver, server.url + "/", AxeRunner(find_axe()), BrowserOptions(),
                              Shots(tmp_path / "shots"))
     modes = [m for m in load_modes(site, None, "assets/modes.json")
              if m.name in ("default", "elder")]
-    page = PageInfo(PAGE + "index.html", PAGE, "policy")
+    page = PageInfo(url + "index.html", url, "policy")
     return [f"{mode.name} {f.rule}: {f.message}" for mode in modes
             for f in checker.check(page, mode)]
 
@@ -143,3 +145,52 @@ def test_comment_by_keyboard_moderate_and_read_the_summary_after_the_deadline(
     assert "部分采纳" in driver.find_element(By.CSS_SELECTOR, ".td-consult__decision").text
     assert "对护理型床位的补助提高到每张1.2万元" in responses
     assert checked(driver, server, site, tmp_path) == []  # the summary, in both modes
+
+
+def test_subscribe_pause_and_delete_on_the_subscriptions_page_by_keyboard(
+        driver: Any, portal: Any, tmp_path: Path) -> None:
+    server, settings, _, _, site = portal
+    from functions.runtime.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    token = auth.create_token(engine, "澜舟科技", ["subscriber"], subject="91390100MA2K7Q1B4K")
+    driver.get(f"{server.url}/subscribe/")
+    field = WebDriverWait(driver, 20).until(ec.visibility_of_element_located(
+        (By.ID, "td-subscribe-token")))
+    field.send_keys(token, Keys.ENTER)
+    WebDriverWait(driver, 20).until(ec.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, ".td-subscribe__message"), "已登录，您有 0 个订阅"))
+    driver.find_element(By.CSS_SELECTOR, "input[name=tag][value='audience:老年人']").send_keys(Keys.SPACE)
+    address = driver.find_element(By.ID, "td-subscribe-address")
+    address.send_keys("laoren@example.com", Keys.ENTER)
+    WebDriverWait(driver, 20).until(ec.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, ".td-subscribe__message"), "已订阅"))
+    listed = driver.find_element(By.CSS_SELECTOR, ".td-subscribe__list")
+    assert "对象“老年人”" in listed.text and "推送中" in listed.text
+
+    # With consent, by one's own situation: an enterprise in 高新区.
+    profile = driver.find_element(By.CSS_SELECTOR, "input[name=kind][value=profile]")
+    profile.send_keys(Keys.SPACE)
+    revenue = driver.find_element(By.ID, "td-subscribe-enterprise-revenue")
+    WebDriverWait(driver, 10).until(lambda d: revenue.is_displayed())
+    revenue.send_keys("30000000")
+    driver.find_element(By.ID, "td-subscribe-consent").send_keys(Keys.SPACE)
+    address.send_keys(Keys.CONTROL, "a")
+    address.send_keys("caiwu@lanzhou.example", Keys.ENTER)
+    WebDriverWait(driver, 20).until(lambda d: "按我的情况（企业）" in listed.text)
+    assert checked(driver, server, site, tmp_path, "subscribe/") == []  # signed in, two listed
+
+    driver.get(f"{server.url}/subscribe/")  # the token stays for this tab
+    listed = WebDriverWait(driver, 20).until(ec.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".td-subscribe__list")))
+    WebDriverWait(driver, 20).until(lambda d: "老年人" in listed.text)
+    pause = driver.find_element(By.XPATH, "//li[contains(., '老年人')]//button[text()='暂停']")
+    pause.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 20).until(lambda d: "已暂停（由您暂停）" in listed.text)
+    delete = driver.find_element(By.XPATH, "//li[contains(., '老年人')]//button[text()='删除']")
+    delete.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 20).until(lambda d: "老年人" not in listed.text)
+    mine = httpx.get(f"{server.url}/api/engage/subscriptions",
+                     headers={"Authorization": f"Bearer {token}"}).json()
+    assert [(s["kind"], s["profile"]) for s in mine] == [("profile", {"revenue": 3000000000})]
+    engine.dispose()

@@ -47,11 +47,14 @@ def _edit(project: Path, old: str, new: str, path: str = DRAFT) -> None:
 @pytest.mark.unit
 @pytest.mark.parametrize("example", EXAMPLES["examples"], ids=lambda e: e["name"])
 def test_every_example_renders_with_its_declared_params(example: dict[str, Any]) -> None:
+    declared = EXAMPLES["macros"][example["macro"]]["params"]["params"]["description"]
+    assert all(key in declared for key in example["params"]["params"])
     root = _render(example)
-    assert root.xpath("//section[@id='td-consult']/h2")
+    assert root.xpath("//section[@id='td-consult']/h2 | //*[@data-module='td-subscribe']")
     labelled = {label.get("for") for label in root.iter("label")}
     for field in root.xpath("//input | //select | //textarea"):
-        assert field.get("id") in labelled, lxml_html.tostring(field)
+        inside = field.getparent().tag == "label"  # a checkbox or radio in its label
+        assert inside or field.get("id") in labelled, lxml_html.tostring(field)
 
 
 @pytest.mark.unit
@@ -139,3 +142,17 @@ def test_the_build_writes_the_data_and_switches_from_form_to_summary(tmp_path: P
     assert "<form" not in page.split('id="td-consult"')[1]
     assert "已于2026年12月10日截止" in page and "consult-summary.js" in page
     assert 'data-api="../../api/engage/consultations/silver-draft/summary"' in page
+
+
+@pytest.mark.unit
+def test_the_subscriptions_page_offers_feeds_without_javascript_and_groups_tags() -> None:
+    root = _render(next(e for e in EXAMPLES["examples"] if e["macro"] == "subscribe_page"))
+    assert root.xpath("//*[@class='td-subscribe__nojs']//a/@href") == ["../feeds/"]
+    assert root.xpath("//form[@class='td-subscribe__form'][@hidden]")  # shown by the script
+    legends = root.xpath("//div[@class='td-subscribe__tags']/fieldset/legend/text()")
+    assert legends == ["专题", "对象"]  # a kind without values is left out
+    assert root.xpath("//input[@name='tag']/@value") == [
+        "topic:business-support", "audience:企业", "audience:老年人"]
+    assert root.xpath("//select[@id='td-subscribe-enterprise-district']/option/text()") == [
+        "不填写", "滨江区", "高新区"]
+    assert root.xpath("//*[@data-subject='person'][@hidden]")
