@@ -551,7 +551,7 @@
         total: ranked.length, plan: plan, shown: plan.shown,
         notice: plan.shown ? "已为您显示“" + plan.shown + "”的结果，仍搜索“" + q + "”" : "",
         results: recs.map(function (rec, k) {
-          var o = Object.assign({}, rec); o.score = ranked[offset + k][1]; o.n = ranked[offset + k][0]; return o;
+          var o = Object.assign({}, rec); o.score = ranked[offset + k][1]; o.doc = ranked[offset + k][0]; return o;
         })
       };
       if (!opts.facets) return out;
@@ -595,6 +595,28 @@
       more.sort(function (a, b) { return words[b][0] - words[a][0] || byCode(a, b); });
       more.forEach(function (w) { if (out.length < limit && out.indexOf(w) < 0) out.push(w); });
       return out;
+    });
+  };
+  /* ---- display: suggestions the header box shows ---- */
+  var TITLE_SCORE = 50;  /* search_index/vocab.py ranks a title at 50 per document using it */
+  /* Whole titles and whole words only. The index's suggestions also hold pairs of adjacent
+   * title words, some ending in a particle or a lone character (护照 + 吗, 身份证 + 丢): a
+   * phrase is shown when it is a word of the index, a title, or ends in a word (身份证 + 到期). */
+  function wholePhrase(s, B) {
+    if (!isCjk(s) || s.length <= 2) return true;
+    var term = B("t", s.slice(0, 2))[s];
+    if (term && term[0] >= 1) return true;
+    var sug = B("sug", s[0])[s[0]] || [];
+    for (var i = 0; i < sug.length; i++) { if (sug[i][0] === s) return sug[i][1] >= TITLE_SCORE || isWord(s.slice(-2), B); }
+    return isWord(s.slice(-2), B);
+  }
+  Searcher.prototype.suggestions = function (prefix, limit) {
+    var self = this;
+    limit = limit || 8;
+    return this.suggest(prefix, limit * 3).then(function (list) {
+      return self.settle(function (B) {
+        return list.filter(function (s) { return wholePhrase(s, B); }).slice(0, limit);
+      });
     });
   };
   function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
@@ -700,6 +722,9 @@
     if (nojs) nojs.hidden = true;
     el.classList.add("td-search--js");
     if (input) input.value = p.q;
+    /* The header's search box shows the query too: the page's own box is not the only one. */
+    var header = document.getElementById("td-search-input");
+    if (header && !header.value) header.value = p.q;
     if (!p.q.trim()) { status.textContent = "请输入要查找的内容，例如：身份证、我要出国、低保。"; return; }
     status.textContent = "正在搜索…";
     s.search(p.q, { filters: p.filters, sort: p.sort, offset: (p.page - 1) * PAGE, limit: PAGE, facets: true, literal: p.literal })
@@ -748,6 +773,7 @@
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
   }
   api.suggest = function (prefix, limit) { return api.searcher().suggest(prefix, limit); };
+  api.suggestions = function (prefix, limit) { return api.searcher().suggestions(prefix, limit); };
   api.search = function (q, opts) { return api.searcher().search(q, opts); };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.TongdaSearch = api;

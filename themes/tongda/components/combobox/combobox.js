@@ -1,6 +1,6 @@
 /* Tongda search combobox: suggestions as you type, arrow keys, Enter, Esc, and a spoken
- * count. The suggestions come from window.TongdaSearch.suggest(prefix, limit) (the search
- * runtime) or from a provider given to TongdaCombobox.provide(fn); fn returns a Promise of
+ * count. The suggestions come from window.TongdaSearch.suggestions(prefix, limit) (the
+ * search runtime; suggest() where an older runtime lacks it) or from a provider given to TongdaCombobox.provide(fn); fn returns a Promise of
  * strings. Without either, the box stays a plain search field. */
 (function (root, doc) {
   "use strict";
@@ -15,6 +15,8 @@
       var tag = doc.querySelector('script[src$="tongda-search.js"]');
       if (tag) S.base = tag.src.replace(/[^\/]*$/, "");
     }
+    /* suggestions(): whole titles and whole words only (the runtime's display filter). */
+    if (S && typeof S.suggestions === "function") return function (q, n) { return S.suggestions(q, n); };
     return S && typeof S.suggest === "function" ? function (q, n) { return S.suggest(q, n); } : null;
   }
 
