@@ -83,6 +83,33 @@ def notify(site: Path | None, database_url: str | None, plan_only: bool, send_on
     _print(result)
 
 
+@engage.command("report")
+@click.option("--site", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="生成好的网站目录（默认 TONGDA_SITE_DIR）")
+@click.option("--database-url", default=None, help="数据库（默认 DATABASE_URL）")
+@click.option("--weeks", type=click.IntRange(5, 52), default=8, show_default=True,
+              help="统计最近几周")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="写到这个文件：.html 为网页（图表和数据表），.json 为数据")
+def voice_report(site: Path | None, database_url: str | None, weeks: int, out: Path) -> None:
+    """政声报告：公众在问什么（按周、话题、区，上升的词，未答复的提问，订阅人数；不含个人信息）。"""
+    import datetime as dt
+
+    from .voice import report
+    from .voice_html import render
+
+    parts = open_engage(database_url, site)
+    try:
+        data = report(parts.engine, parts.site, dt.datetime.now(dt.UTC), weeks=weeks,
+                      words=parts.consultations.words)
+    finally:
+        parts.engine.dispose()
+    text = (json.dumps(data, ensure_ascii=False, indent=2) if out.suffix == ".json"
+            else render(data))
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"已写出政声报告：{out}")
+
+
 def _print(result: dict[str, object]) -> None:
     plan = result.get("plan")
     if isinstance(plan, dict):

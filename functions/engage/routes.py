@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.engine import Connection
 
 from functions.apply.identity import Principal
@@ -20,7 +20,7 @@ from functions.runtime.limits import JsonRoute
 from functions.runtime.problems import Problem, documented
 
 from . import pages
-from .roles import MAIL
+from .roles import MAIL, REPORT
 from .schemas import BounceIn, SubscriptionIn, SubscriptionOut, SubscriptionPatch
 from .service import Engage, build
 from .subscriptions import CONSENT_TEXT, pause_address
@@ -144,3 +144,24 @@ def bounce(body: BounceIn, request: Request, who: Principal = Depends(principal)
         ids = pause_address(conn, body.address.strip(), actor=who.actor,
                             reason=body.reason or "退信", now=engage.clock())
     return _json({"paused": len(ids)})
+
+
+@router.get("/report", tags=["政声"], summary="政声报告（工作人员）",
+            responses={**documented(401, 403), 200: {"content": {"text/html": {}}}})
+def voice_report(request: Request, weeks: int = Query(8, ge=5, le=52),
+                 format: str = Query("json", pattern="^(json|html)$"),
+                 who: Principal = Depends(principal)) -> Response:
+    """What the public is asking: by week, topic and district, rising terms, unanswered
+    questions, subscriptions by tag. Counts only, nothing personal (role ``engage:report``)."""
+    if not who.has(REPORT):
+        raise Problem(403, f"此操作需要“{REPORT}”角色，当前令牌没有。请向管理员申请。",
+                      reason="missing_role")
+    from .voice import report
+    from .voice_html import render
+
+    engage = engage_of(request)
+    data = report(engage.engine, engage.site, engage.clock(), weeks=weeks,
+                  words=engage.consultations.words)
+    if format == "html":
+        return HTMLResponse(render(data, stylesheet=_home(request) + "assets/css/tongda.css"))
+    return _json(data)

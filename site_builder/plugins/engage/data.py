@@ -46,7 +46,8 @@ def _policy(entry: Entry) -> dict[str, Any]:
         "status_label": STATUS_LABELS.get(entry.status or "", entry.status),
         "published": meta.published.isoformat() if meta.published else None,
         "summary": meta.summary, "topics": list(meta.topics), "audiences": list(meta.audiences),
-        "life_stages": list(meta.life_stages), "subject": meta.subject,
+        "life_stages": list(meta.life_stages), "tags": list(meta.tags),
+        "subject": meta.subject,
         "substance": substance(entry),
     }
 
