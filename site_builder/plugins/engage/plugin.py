@@ -10,6 +10,7 @@ the form is not read aloud or indexed as part of the draft.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from pathlib import Path
@@ -41,7 +42,11 @@ class EngagePlugin(BasePlugin[EngageConfig]):
         if not self.config.enabled:
             return files
         core = config.plugins.get("tongda")
-        self.corpus = getattr(core, "corpus", None) or load_corpus(Path(config.docs_dir))
+        self.corpus = getattr(core, "corpus", None)
+        if self.corpus is None:  # the core plugin off: read the content as of its `today`
+            today = getattr(getattr(core, "config", None), "today", None)
+            self.corpus = load_corpus(Path(config.docs_dir),
+                                      today=dt.date.fromisoformat(today) if today else None)
         self._drafts = {e.src_path: e for e in consultations(self.corpus)}
         self.sections = {}
         if self.config.pages_subscribe:
