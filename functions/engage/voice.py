@@ -101,7 +101,9 @@ def question_signals(conn: Connection, site: SiteData, since: dt.datetime
     """The Q&A function's questions, when it is installed (``None`` when not)."""
     try:
         module = importlib.import_module("functions.qa.voice")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("functions.qa", "functions.qa.voice"):
+            raise  # the module is there but something it needs is not: say so
         return None
     return iter(module.signals(conn, since))
 
