@@ -102,8 +102,14 @@ def relation_self(ctx: CheckContext) -> Iterator[Problem]:
 
 
 @rule("cites-inactive", "accuracy", "warning", "正文引用了已失效的文件",
-      "正文引用的文件已失效、废止或被替代：改为引用现行文件，或写明引用的是旧版本（如“2012年版”）。")
+      "正文引用的文件已失效或废止，且没有替代它的现行文件：改为引用现行有效的依据，或写明引用的是历史文件。"
+      "（引用的旧版本已有新版本替代时不报：页面会在引用处注明现行版本。）")
 def cites_inactive(ctx: CheckContext) -> Iterator[Problem]:
+    # A version since replaced is a fine thing to cite (the text meant that version): the
+    # related panels name the version in force beside it. Only a citation of something that
+    # nothing replaces leaves the reader without a text in force.
+    from site_builder.plugins.graph.versions import in_force
+
     docs = ctx.corpus.documents
     seen: set[tuple[str, str]] = set()
     for c in ctx.citations:
@@ -116,11 +122,13 @@ def cites_inactive(ctx: CheckContext) -> Iterator[Problem]:
         if ctx.same_family(c.source, c.target) or _mentions_on_purpose(ctx, entry, c.target, c.line):
             continue
         target = docs[c.target]
+        if in_force(target, ctx.corpus) is not None:
+            continue
         label = {"superseded": "已被替代", "expired": "已失效", "repealed": "已废止",
                  "amended": "已被修改"}[target.status]
-        newer = f"，现行版本是 {docs[target.superseded_by[0]].src_path}" if target.superseded_by else ""
         cited = f"“{c.text}”" if "〔" in c.text or "号" in c.text[-1:] else f"《{c.text}》"
-        yield Problem(entry.id, f"引用的{cited}（{target.src_path}）{label}{newer}", "", c.line)
+        yield Problem(entry.id, f"引用的{cited}（{target.src_path}）{label}，没有替代它的现行文件",
+                      "", c.line)
 
 
 _ON_PURPOSE = re.compile(r"废止|停止执行|不再执行|同时失效|原《|修订|修改|替代|取代|代替")

@@ -1,7 +1,8 @@
 """A policy's vertical lineage: the chain of higher-level policies it is made under.
 
-Follows ``based_on`` edges upward (declared ones first, then those found in the text) and
-returns the chain from the top (national) down to the document itself, e.g.
+Follows ``based_on`` edges upward (declared ones first, then those found in the text), one
+level at a time where the documents allow, and returns the chain from the top (national)
+down to the document itself, e.g.
 中华人民共和国港口法 → 浙江省港口管理条例 → 宁波市港口管理条例.
 """
 
@@ -22,18 +23,21 @@ def _rank(entry: Entry) -> int:
 
 
 def parent(entry: Entry, corpus: Corpus) -> Entry | None:
-    """The policy this one is made under: declared first, then the highest level, then the
-    first found; a parent is never at a lower level than the child."""
+    """The policy this one is made under: declared first, then the nearest level above (a
+    district's measures made under a province's and the national law have the province's as
+    parent, so the chain shows every level), then the first found; a parent is never at a
+    lower level than the child, and one at the same level only when none is higher."""
     options = []
+    own = _rank(entry)
     for edge in corpus.graph.outgoing(entry.id):
         other = corpus.documents.get(edge.target)
         if (edge.kind == "based_on" and other is not None and other.kind == "policy"
-                and _rank(other) <= _rank(entry)):
-            options.append((not edge.declared, _rank(other), other))
+                and _rank(other) <= own):
+            options.append((not edge.declared, _rank(other) == own, -_rank(other), other))
     if not options:
         return None
-    options.sort(key=lambda o: (o[0], o[1]))
-    return options[0][2]
+    options.sort(key=lambda o: o[:3])
+    return options[0][3]
 
 
 def chain(entry: Entry, corpus: Corpus,

@@ -18,7 +18,10 @@ from site_builder.content.corpus import Entry
 
 WIDTH, HEIGHT = 880, 440
 RX, RY = 220, 165
-_LABEL_CHARS = 10
+_LINE_CHARS = 11
+"""Characters per line of a node's label; two lines at most, the full title in its tooltip
+and in the related panels."""
+_STATE_PREFIX = "中华人民共和国"
 # Short relation names for the picture's labels (the related panels have the full ones).
 SHORT = {
     ("interprets", "out"): "解读对象", ("interprets", "in"): "解读",
@@ -35,23 +38,46 @@ SHORT = {
 
 
 def drawn(panels: list[dict[str, Any]], limit: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """What the picture draws: the first ``limit`` items of the page's related panels, in
-    the panels' order, each with its panel, as ``(panel, item)``.
+    """What the picture draws: the first ``limit`` documents of the page's related panels,
+    in the panels' order, each once (with the first panel that lists it), as ``(panel, item)``.
 
     The panels (built by the core plugin, found citations included) are the picture's text
     alternative, so the picture is drawn from them and shows nothing they do not list.
     """
     out: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    seen: set[str] = set()
     for panel in panels:
-        room = limit - len(out)
-        if room <= 0:
-            break
-        out.extend((panel, item) for item in panel["items"][:room])
+        for item in panel["items"]:
+            if len(out) >= limit:
+                return out
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                out.append((panel, item))
     return out
 
 
-def _short(text: str, limit: int = _LABEL_CHARS) -> str:
+def neighbour_count(panels: list[dict[str, Any]]) -> int:
+    """How many documents the panels relate to this one, each counted once (a document
+    listed under two relations is one neighbour, as the explorer counts it)."""
+    listed: dict[str, int] = {}
+    for panel in panels:
+        for item in panel["items"]:
+            listed[item["id"]] = listed.get(item["id"], 0) + 1
+    repeats = sum(n - 1 for n in listed.values())
+    return sum(panel["total"] for panel in panels) - repeats
+
+
+def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def label_lines(relation: str, title: str) -> list[str]:
+    """A node's label as at most two lines: ``上位：中小企业促进法`` (the state's name left
+    out of a national law's title), the second line cut with “…” when the title is long."""
+    text = f"{relation}：{title.removeprefix(_STATE_PREFIX) or title}"
+    if len(text) <= _LINE_CHARS:
+        return [text]
+    return [text[:_LINE_CHARS], _short(text[_LINE_CHARS:], _LINE_CHARS)]
 
 
 _DEFS = ('<defs><marker id="td-graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
@@ -60,7 +86,7 @@ _DEFS = ('<defs><marker id="td-graph-arrow" viewBox="0 0 10 10" refX="10" refY="
 
 
 @functools.lru_cache(maxsize=128)
-def _layout(count: int) -> tuple[tuple[str, str, str, str], ...]:
+def _layout(count: int) -> tuple[tuple[str, str, str, tuple[int, int, str, bool]], ...]:
     """Per node of a picture with ``count`` nodes: the edge's coordinates outward and
     inward, the node's centre and its label's position (the same for every page with
     ``count`` neighbours, so computed once)."""
@@ -80,24 +106,35 @@ def _layout(count: int) -> tuple[tuple[str, str, str, str], ...]:
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         lx = x + (12 if anchor == "start" else -12 if anchor == "end" else 0)
         ly = y + (26 if sin > 0.3 else -14 if sin < -0.3 else 5)
-        label = f'x="{round(lx)}" y="{round(ly)}" text-anchor="{anchor}"'
+        label = (round(lx), round(ly), anchor, sin < -0.3)
         out.append((outward, inward, f'cx="{round(x)}" cy="{round(y)}"', label))
     return tuple(out)
 
 
-_LABELS: dict[tuple[str, str, str, str], str] = {}
-"""Each node's escaped label by (edge kind, direction, panel label, title): a basic law is
-drawn on hundreds of pages."""
+_LABELS: dict[tuple[str, str, str, str, tuple[int, int, str, bool]], str] = {}
+"""Each node's label markup by (edge kind, direction, panel label, title, position): a
+basic law is drawn on hundreds of pages."""
 
 
-def _label(panel: dict[str, Any], title: str) -> str:
-    key = (panel["kind"], panel["direction"], panel["label"], title)
+def _label(panel: dict[str, Any], title: str, label_at: tuple[int, int, str, bool]) -> str:
+    """The node's ``<text>``: one or two lines (``<tspan>``), the full relation and title in
+    a ``<title>`` for the pointer (the related panels list them for everyone)."""
+    key = (panel["kind"], panel["direction"], panel["label"], title, label_at)
     label = _LABELS.get(key)
     if label is None:
         if len(_LABELS) > 50_000:
             _LABELS.clear()
         short = SHORT.get((panel["kind"], panel["direction"]), panel["label"])
-        label = _LABELS[key] = str(escape(f"{short}：{_short(title)}"))
+        lines = label_lines(short, title)
+        x, y, anchor, above = label_at
+        if len(lines) > 1 and above:  # two lines above a node end just over it
+            y -= 17
+        body = escape(lines[0]) if len(lines) == 1 else (
+            f'<tspan x="{x}">{escape(lines[0])}</tspan>'
+            f'<tspan x="{x}" dy="1.2em">{escape(lines[1])}</tspan>')
+        label = _LABELS[key] = (f'<title>{escape(panel["label"])}：{escape(title)}</title>'
+                                f'<text class="td-graph__label" x="{x}" y="{y}" '
+                                f'text-anchor="{anchor}">{body}</text>')
     return label
 
 
@@ -106,7 +143,7 @@ def render_svg(entry: Entry, panels: list[dict[str, Any]], max_nodes: int, title
     panels (``drawn``), counted from the panels' totals; ``title_id`` names its
     ``<title>`` element."""
     shown = drawn(panels, max_nodes)
-    total = sum(panel["total"] for panel in panels)
+    total = neighbour_count(panels)
     cx, cy = WIDTH // 2, HEIGHT // 2
     parts = [
         (f'<svg class="td-graph__svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
@@ -122,11 +159,11 @@ def render_svg(entry: Entry, panels: list[dict[str, Any]], max_nodes: int, title
                      f'marker-end="url(#td-graph-arrow)"/>')
         level = item.get("level")
         level_class = f" td-graph__node--{level}" if level else ""
-        nodes.append(f'<circle class="td-graph__node td-graph__node--{item["kind"]}{level_class}" '
-                     f'{centre_at} r="8"/><text class="td-graph__label" {label_at}>'
-                     f'{_label(panel, item["title"])}</text>')
+        nodes.append(f'<g class="td-graph__item"><circle class="td-graph__node '
+                     f'td-graph__node--{item["kind"]}{level_class}" {centre_at} r="8"/>'
+                     f'{_label(panel, item["title"], label_at)}</g>')
     parts.extend(nodes)
-    centre = _short(entry.meta.title, 16)
+    centre = _short(entry.meta.title.removeprefix(_STATE_PREFIX) or entry.meta.title, 16)
     parts.append(f'<circle class="td-graph__node td-graph__node--centre" cx="{cx}" '
                  f'cy="{cy}" r="14"/>')
     # A backdrop keeps the centre's name readable where edges cross it.

@@ -16,15 +16,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.content.corpus import Corpus, Entry
-from site_builder.content.graph import EDGE_LABELS
-from site_builder.content.model import KIND_LABELS, LEVEL_LABELS
 from site_builder.plugins.core.plugin import page_root
 
 from . import cache as citation_cache
 from .builder import GraphBuild, add_citations, graph_json
 from .config import GraphConfig
+from .explorer import explorer_context
 from .lineage import chain, chain_context
-from .neighbourhood import render_svg
+from .neighbourhood import drawn, neighbour_count, render_svg
+from .versions import in_force
 
 log = logging.getLogger("mkdocs.plugins.tongda-graph")
 ASSETS_CSS = ["components/graph/graph.css"]
@@ -141,11 +141,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         values = cast(dict[str, Any], context)
         picture, limit, explorer_dir = self._page
         panels = values.get("panels") or []
-        total = shown = 0
-        for panel in panels:
-            total += panel["total"]
-            shown += len(panel["items"])
-        shown = min(shown, limit)
+        total, shown = neighbour_count(panels), len(drawn(panels, limit))
         svg = render_svg(entry, panels, limit, "td-graph-title") if shown and picture else ""
         root = page_root(page)
         explorer = root + explorer_dir + "#" + entry.id if explorer_dir is not None else None
@@ -180,11 +176,20 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         return chain(entry, self.corpus, self._parents) if entry.kind == "policy" else [entry]
 
     def _explorer_context(self) -> dict[str, Any]:
-        kinds = [{"kind": k, "label": f"{out}／{back}" if out != back else out}
-                 for k, (out, back) in EDGE_LABELS.items() if k != "topic"]
-        return {"graph_url": self._explorer_dir() + "graph.json", "edge_kinds": kinds,
-                "levels": [{"level": k, "label": v} for k, v in LEVEL_LABELS.items()],
-                "kind_labels": KIND_LABELS, "edge_labels": EDGE_LABELS}
+        return explorer_context(self._explorer_dir())
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # A list item of a replaced document names the version in force (partials/doc_link).
+        if self.config.enabled and self.corpus is not None:
+            env.globals["td_in_force"] = self._in_force_link
+        return env
+
+    def _in_force_link(self, doc_id: str) -> dict[str, str] | None:
+        """``{"title", "url"}`` of the version in force that replaces ``doc_id``, if any."""
+        corpus = self.corpus
+        entry = corpus.documents.get(doc_id) if corpus is not None else None
+        now = in_force(entry, corpus) if entry is not None and corpus is not None else None
+        return {"title": now.meta.title, "url": now.url} if now is not None else None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.corpus is None:

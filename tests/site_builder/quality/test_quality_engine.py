@@ -178,3 +178,20 @@ def test_real_citation_finder_reports_citing_an_expired_policy(tmp_path: Path) -
     found = run_rules(write(tmp_path, docs), only=["cites-inactive"]).findings
     assert [f.path for f in found] == ["faqs/f-main.md"]
     assert "已失效" in found[0].message and found[0].line == 12
+
+
+def test_citing_a_version_since_replaced_is_no_warning(tmp_path: Path) -> None:
+    """The text meant the version it cites; a newer one in force replaces it (the page names
+    it beside the citation). Only a citation that nothing replaces is reported."""
+    docs = clean_docs()
+    old = docs["policies/p-main.md"][0]
+    old["expires"] = dt.date(2024, 1, 1)
+    docs["policies/p-new.md"] = ({
+        **{k: v for k, v in old.items() if k not in ("expires", "id", "title", "doc_number")},
+        "id": "p-new", "title": "临江市高校毕业生就业补贴办法（2024年修订）",
+        "doc_number": "临政发〔2024〕2号", "supersedes": ["p-main"],
+        "written": dt.date(2023, 12, 1), "published": dt.date(2023, 12, 5),
+        "effective": dt.date(2024, 1, 1)}, docs["policies/p-main.md"][1])
+    meta, body = docs["faqs/f-main.md"]
+    docs["faqs/f-main.md"] = (meta, body + "\n依据《临江市高校毕业生就业补贴办法》申领。\n")
+    assert run_rules(write(tmp_path, docs), only=["cites-inactive"]).findings == []

@@ -110,7 +110,7 @@ def test_picture_draws_the_first_items_of_the_related_panels(corpus) -> None:
     ns = {"s": "http://www.w3.org/2000/svg"}
     assert svg.get("role") == "img" and svg.get("aria-labelledby") == "t"
     assert "各项列在本页“相关内容”中" in svg.find("s:title", ns).text
-    nodes = svg.findall("s:circle", ns)
+    nodes = svg.findall(".//s:circle", ns)
     assert len(nodes) == len(listed) + 1  # plus the centre
     dashed = svg.xpath("//s:line[contains(@class,'--found')]", namespaces=ns)
     assert len(dashed) == sum(item["declared"] is False for _, item in shown) > 0

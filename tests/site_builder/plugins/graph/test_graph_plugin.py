@@ -80,11 +80,15 @@ def test_picture_text_alternative_is_the_related_panels(built) -> None:
     (href,) = section.xpath(".//figcaption/a/@href")
     assert href == "#td-related"
     titles = panels.xpath(".//li/a/text()")
-    labels = [t.text.split("：", 1)[1] for t in
-              svg.xpath("./*[local-name()='text' and @class='td-graph__label']")]
+    drawn = svg.xpath(".//*[local-name()='g' and @class='td-graph__item']")
+    labels = [g.xpath("string(./*[local-name()='title'])").split("：", 1)[1] for g in drawn]
     assert len(labels) == min(len(titles), plugin.config.picture_max_nodes) >= 5
     for label, listed in zip(labels, titles, strict=False):  # same items, same order
-        assert listed == label or (label.endswith("…") and listed.startswith(label[:-1]))
+        assert listed == label  # the full title, for the pointer
+    for g in drawn:  # the visible label: at most two short lines
+        lines = [t.text for t in g.xpath(".//*[local-name()='tspan']")] or \
+            [g.xpath("string(./*[local-name()='text'])")]
+        assert len(lines) <= 2 and all(len(line) <= 11 for line in lines), lines
     # A dashed line for each found relation; the panel names each one.
     items = panels.xpath(".//li")
     found = [li for li in items if li.xpath("span[contains(@class,'td-tag--found')]")]

@@ -1,6 +1,9 @@
-/* Tongda policy graph explorer: find a document, see its neighbourhood as a picture AND a
- * list, move along edges, filter by edge kind and level. Reads graph/graph.json
- * ({nodes, edges}). The page works without this script (it explains where the lists are).
+/* Tongda policy graph explorer: find a document, see its neighbourhood as a list AND a
+ * picture, move along edges, filter by what a relation means (上位政策, 下位政策, 解读,
+ * 办事服务, 常见问题, 同级相关) and by level. Reads graph/graph.json ({nodes, edges}).
+ * One group per relation as readers see it (a relation written on both sides is one
+ * group), each document drawn once, counted as the document's own page counts it.
+ * The page works without this script (it explains where the lists are).
  * State lives in the URL fragment (#document-id) so Back and bookmarks work. */
 (function () {
   "use strict";
@@ -15,6 +18,12 @@
     "scenario:in": "场景", "cites:out": "引用", "cites:in": "被引", "related:out": "相关", "related:in": "相关" };
   var ORDER = ["interprets", "based_on", "implements", "services", "supersedes", "amends",
     "about", "scenario", "cites", "related"];
+  var LINE = 11, STATE = "中华人民共和国";
+  /* Which filter (data-filters: [{name, label, covers: ["kind:dir"]}]) covers a relation. */
+  var filterOf = {};
+  JSON.parse(root.getAttribute("data-filters") || "[]").forEach(function (f) {
+    f.covers.forEach(function (rel) { filterOf[rel] = f.name; });
+  });
   var edgeLabels = JSON.parse(root.getAttribute("data-edge-labels") || "{}");
   var kindLabels = JSON.parse(root.getAttribute("data-kind-labels") || "{}");
   var levelLabels = {};
@@ -67,30 +76,45 @@
     return parts.join(" · ");
   }
 
+  /* The neighbours grouped by relation as readers see it (its label: a policy's services
+   * and a service's policies are one group), declared relations first in each group. */
   function groupsOf(id) {
-    var kinds = checked("kind"), levels = checked("level"), groups = {}, keys = [];
+    var shown = checked("kind"), levels = checked("level"), groups = {}, keys = [];
     function add(edge, dir) {
       var otherId = dir === "out" ? edge.target : edge.source;
-      var other = nodes[otherId];
-      if (!other || edge.kind === "topic" || kinds[edge.kind] === false) { return; }
+      var other = nodes[otherId], rel = edge.kind + ":" + dir;
+      if (!other || edge.kind === "topic" || shown[filterOf[rel]] === false) { return; }
       if (levels[other.level || "none"] === false) { return; }
-      var key = edge.kind + ":" + dir;
+      var labels = edgeLabels[edge.kind] || [edge.kind, edge.kind];
+      var key = labels[dir === "out" ? 0 : 1];
       if (!groups[key]) {
-        var labels = edgeLabels[edge.kind] || [edge.kind, edge.kind];
-        groups[key] = { kind: edge.kind, dir: dir, label: labels[dir === "out" ? 0 : 1], items: [], seen: {} };
+        groups[key] = { kind: edge.kind, dir: dir, label: key, items: [], seen: {},
+          rank: ORDER.indexOf(edge.kind) * 2 + (dir === "out" ? 0 : 1) };
         keys.push(key);
       }
-      if (groups[key].seen[otherId]) { return; }
-      groups[key].seen[otherId] = true;
-      groups[key].items.push({ node: other, declared: edge.declared });
+      var group = groups[key];
+      if (group.seen[otherId]) {  // declared on one side, found on the other: declared wins
+        if (edge.declared) { group.items.forEach(function (it) { if (it.node === other) { it.declared = true; } }); }
+        return;
+      }
+      group.seen[otherId] = true;
+      group.items.push({ node: other, declared: edge.declared });
     }
     (outgoing[id] || []).forEach(function (e) { add(e, "out"); });
     (incoming[id] || []).forEach(function (e) { add(e, "in"); });
-    keys.sort(function (a, b) {
-      var ka = ORDER.indexOf(groups[a].kind), kb = ORDER.indexOf(groups[b].kind);
-      return ka - kb || (groups[a].dir < groups[b].dir ? 1 : -1);
+    keys.sort(function (a, b) { return groups[a].rank - groups[b].rank; });
+    return keys.map(function (k) {
+      groups[k].items.sort(function (x, y) { return (y.declared ? 1 : 0) - (x.declared ? 1 : 0); });
+      return groups[k];
     });
-    return keys.map(function (k) { return groups[k]; });
+  }
+
+  /* A node's label in at most two lines, without the state's name; the full title goes in
+   * the node's tooltip and in the list. */
+  function labelLines(relation, title) {
+    var text = relation + "：" + (title.indexOf(STATE) === 0 && title.length > STATE.length ? title.slice(STATE.length) : title);
+    if (text.length <= LINE) { return [text]; }
+    return [text.slice(0, LINE), short(text.slice(LINE), LINE)];
   }
 
   function svgEl(tag, attrs, text) {
@@ -103,9 +127,11 @@
   function short(text, n) { return text.length <= n ? text : text.slice(0, n - 1) + "…"; }
 
   function draw(centre, groups) {
-    var drawn = [], total = 0;
+    var drawn = [], seen = {}, total = 0;
     groups.forEach(function (g) {
       g.items.forEach(function (item) {
+        if (seen[item.node.id]) { return; }  // one dot per document, however it is related
+        seen[item.node.id] = true;
         total += 1;
         if (drawn.length < MAX_DRAWN) { drawn.push({ group: g, item: item }); }
       });
@@ -133,16 +159,23 @@
         x2: p[2].toFixed(0), y2: p[3].toFixed(0), "marker-end": "url(#td-graph-x-arrow)" }));
       var cos = Math.cos(a), sin = Math.sin(a);
       var anchor = Math.abs(cos) < 0.2 ? "middle" : (cos > 0 ? "start" : "end");
-      labels.push(svgEl("circle", { "class": "td-graph__node td-graph__node--" + d.item.node.kind,
+      var lines = labelLines(SHORT[d.group.kind + ":" + d.group.dir] || d.group.label, d.item.node.title);
+      var lx = (x + (anchor === "start" ? 12 : anchor === "end" ? -12 : 0)).toFixed(0);
+      var ly = y + (sin > 0.3 ? 26 : sin < -0.3 ? -14 : 5) - (sin < -0.3 && lines.length > 1 ? 17 : 0);
+      var item = svgEl("g", { "class": "td-graph__item" });
+      item.appendChild(svgEl("circle", { "class": "td-graph__node td-graph__node--" + d.item.node.kind,
         cx: x.toFixed(0), cy: y.toFixed(0), r: "8" }));
-      labels.push(svgEl("text", { "class": "td-graph__label", "text-anchor": anchor,
-        x: (x + (anchor === "start" ? 12 : anchor === "end" ? -12 : 0)).toFixed(0),
-        y: (y + (sin > 0.3 ? 26 : sin < -0.3 ? -14 : 5)).toFixed(0) },
-        (SHORT[d.group.kind + ":" + d.group.dir] || d.group.label) + "：" + short(d.item.node.title, 10)));
+      item.appendChild(svgEl("title", {}, d.group.label + "：" + d.item.node.title));
+      var text = svgEl("text", { "class": "td-graph__label", "text-anchor": anchor, x: lx, y: ly.toFixed(0) });
+      lines.forEach(function (line, k) {
+        text.appendChild(svgEl("tspan", k ? { x: lx, dy: "1.2em" } : { x: lx }, line));
+      });
+      item.appendChild(text);
+      labels.push(item);
     });
     labels.forEach(function (n) { svg.appendChild(n); });
     svg.appendChild(svgEl("circle", { "class": "td-graph__node td-graph__node--centre", cx: cx, cy: cy, r: "14" }));
-    var name = short(centre.title, 16);
+    var name = short(centre.title.indexOf(STATE) === 0 ? centre.title.slice(STATE.length) : centre.title, 16);
     svg.appendChild(svgEl("rect", { "class": "td-graph__backdrop", x: cx - 9 * name.length - 6, y: cy + 20,
       width: 18 * name.length + 12, height: 24, rx: 4 }));
     svg.appendChild(svgEl("text", { "class": "td-graph__label td-graph__label--centre", x: cx, y: cy + 38,

@@ -332,9 +332,21 @@
     var region = self.root.closest('article') || document.querySelector('main');
     if (!region) { return; }
     var headings = region.querySelectorAll('h2[id], h3[id]');
+    var blocks = document.querySelectorAll('[data-td-read]');
+    var AFTER = Node.DOCUMENT_POSITION_FOLLOWING;
+    // Only a section the timing map reads: one with a paragraph (its 朗读此段 button) before
+    // the next heading (a box added after the audio, such as 在线申请, has none).
+    var read = function (heading, next) {
+      for (var k = 0; k < blocks.length; k++) {
+        if ((heading.compareDocumentPosition(blocks[k]) & AFTER) &&
+            (!next || (blocks[k].compareDocumentPosition(next) & AFTER))) { return true; }
+      }
+      return false;
+    };
     for (var i = 0; i < headings.length; i++) {
       var heading = headings[i];
       if (self.root.contains(heading) || heading.closest('.td-answer, aside, .td-graph')) { continue; }
+      if (!read(heading, headings[i + 1])) { continue; }
       var button = document.createElement('button');
       button.type = 'button';
       button.className = 'td-player__section';
