@@ -6,13 +6,16 @@ import gc
 import logging
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from site_builder.errors import BuildError, ContentError
 
 from .common import config_file_option, fail_on_tongda_errors, load, site_dir_option
+
+if TYPE_CHECKING:
+    from site_builder.validation import Validation
 
 log = logging.getLogger("tongda")
 _PAGE = re.compile(r"Error (?:reading|building) page '([^']+)'")
@@ -69,10 +72,17 @@ def run_build(config_file: str | None, site_dir: str | None = None, **overrides:
     return str(config.site_dir)
 
 
+def _validation(config: Any) -> Validation | None:
+    """The build's validation, from the core plugin (None without it)."""
+    from site_builder.plugins.core.plugin import TongdaPlugin
+
+    core = config.plugins.get("tongda")
+    return core.validation if isinstance(core, TongdaPlugin) else None
+
+
 def _failure(config: Any, cause: BaseException, held: list[str]) -> BuildError:
     """The error of a build a plugin stopped on purpose: content, rules or quality."""
-    core = config.plugins.get("tongda")
-    validation = getattr(core, "validation", None)
+    validation = _validation(config)
     errors: list[ContentError] = list(getattr(cause, "errors", None) or [])
     if validation is not None:
         prefix = validation.prefix
@@ -93,7 +103,7 @@ def _failure(config: Any, cause: BaseException, held: list[str]) -> BuildError:
 def _crash(config: Any, exc: Exception, held: list[str]) -> BuildError:
     """The error of a build that crashed: which page (MkDocs names the page it was reading
     or writing), what, and what to do."""
-    validation = getattr(config.plugins.get("tongda"), "validation", None)
+    validation = _validation(config)
     pages = [m.group(1) for line in held if (m := _PAGE.match(line))]
     what = f"{type(exc).__name__}: {exc}"[:300]
     if pages and validation is not None:

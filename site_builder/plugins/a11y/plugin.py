@@ -16,6 +16,7 @@ from mkdocs.plugins import BasePlugin
 from a11y.runner import run
 from site_builder.plugins.a11y.config import A11yConfig
 from site_builder.plugins.a11y.settings import build_settings
+from site_builder.plugins.core.buildctx import build_context
 
 log = logging.getLogger("mkdocs.plugins.tongda.a11y")
 
@@ -31,12 +32,13 @@ class A11yPlugin(BasePlugin[A11yConfig]):
         if not self.config.enabled or not self.config.static_on_build:
             return
         project = Path(config.config_file_path or ".").resolve().parent
-        core = config.plugins.get("tongda")
-        cache = getattr(getattr(core, "config", None), "cache_dir", None) or ".tongda-cache"
+        ctx = build_context(config)
+        # The static rules' cache sits with the core's caches (beside the project without).
+        cache = ctx.cache_dir if ctx is not None and ctx.cache_dir is not None \
+            else project / ".tongda-cache"
         settings = build_settings(self.config, site_dir=Path(config.site_dir),
                                   docs_dir=Path(config.docs_dir), site_url=config.site_url,
-                                  project_dir=project, browser=False,
-                                  cache_dir=project / cache)
+                                  project_dir=project, browser=False, cache_dir=cache)
         report = run(settings)
         for finding in report.violations[:MAX_LOGGED]:
             log.warning("无障碍: %s", finding.one_line())

@@ -13,6 +13,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from site_builder.plugins.core.buildctx import build_context
+
 from . import index_page
 from .config import ApiConfig
 from .export import api_files
@@ -52,10 +54,10 @@ class ApiPlugin(BasePlugin[ApiConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        core = config.plugins.get("tongda")
-        corpus = getattr(core, "corpus", None)
-        if not self.config.enabled or corpus is None:
+        ctx = build_context(config)
+        if not self.config.enabled or ctx is None:
             return
+        corpus = ctx.corpus
         root = Path(config.site_dir) / self.config.api_path.strip("/")
         count = 0
         for rel, data in api_files(corpus, page_size=self.config.api_page_size,

@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 
 from site_builder.content.corpus import load_corpus
 from site_builder.errors import ContentError
+from site_builder.plugins.core.buildctx import build_context
 
 from . import page as pages
 from .catalog import CatalogBuilder, load_holidays
@@ -48,12 +49,16 @@ class ApplyPlugin(BasePlugin[ApplyConfig]):
         self.ruleset: dict[str, Any] | None = None
         self._by_src: dict[str, dict[str, Any]] = {}
         self._policy_pages: dict[str, dict[str, Any]] = {}
+        self._rules_path = "api/match/rules.json"
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
-        match = config.plugins.get("tongda-match")
-        self.ruleset = getattr(match, "ruleset", None)
+        ctx = build_context(config)
+        rules = ctx.rules if ctx is not None else None
+        self.ruleset = rules.ruleset if rules is not None else None
+        if rules is not None:
+            self._rules_path = rules.path
         if self.ruleset is None:
             log.warning("未启用 tongda-match（或它未生成规则），在线申请页不会生成。")
             return files
@@ -71,8 +76,8 @@ class ApplyPlugin(BasePlugin[ApplyConfig]):
 
     def _collect(self, config: MkDocsConfig, ruleset: dict[str, Any]) -> dict[str, Any]:
         docs_dir = Path(config.docs_dir)
-        core = config.plugins.get("tongda")
-        corpus = getattr(core, "corpus", None) or load_corpus(docs_dir)
+        ctx = build_context(config)
+        corpus = ctx.corpus if ctx is not None else load_corpus(docs_dir)
         try:
             calendar = load_holidays(docs_dir / self.config.catalog_holidays,
                                      self.config.catalog_holidays)
@@ -106,8 +111,7 @@ class ApplyPlugin(BasePlugin[ApplyConfig]):
         assert self.ruleset is not None
         page.meta["td_css"] = list(pages.PAGE_CSS)
         page.meta["td_js"] = [_VENDOR_JSONLOGIC, *pages.PAGE_JS]
-        match = config.plugins.get("tongda-match")
-        rules_path = getattr(getattr(match, "config", None), "rules_path", "api/match/rules.json")
+        rules_path = self._rules_path
         ruleset_policy = next(p for p in self.ruleset["policies"] if p["id"] == policy["id"])
         facts = {f["name"]: f for f in self.ruleset["facts"].get(policy["subject"], [])}
         params = pages.form_params(policy, ruleset_policy, facts,

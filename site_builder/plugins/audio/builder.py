@@ -25,7 +25,8 @@ log = logging.getLogger("mkdocs.plugins.tongda.audio")
 
 @dataclass
 class AudioStats:
-    """What one build did; the build report shows these figures."""
+    """What one build did; the build report shows these figures (``synthesised`` and
+    ``cached`` count distinct clips; the others add up every page with audio)."""
 
     synthesised: int = 0
     cached: int = 0
@@ -37,7 +38,33 @@ class AudioStats:
 
     def line(self) -> str:
         """The line printed at the end of the build."""
-        return f"audio: {self.synthesised} synthesised, {self.cached} cached"
+        return f"语音：{self.pages} 个页面，新合成 {self.synthesised} 段，沿用缓存 {self.cached} 段"
+
+    def site_figures(self) -> dict[str, float | int]:
+        """What the site holds (the same for any build of the same content; no timings)."""
+        return {"pages": self.pages, "bytes": self.bytes, "seconds": round(self.seconds, 3),
+                "characters": self.characters}
+
+
+@dataclass
+class PageAudio:
+    """A page's audio as written: what a reused page brings back without its blocks."""
+
+    name: str
+    url: str
+    clips: list[str]
+    """Its clips' keys, shortened (distinct clips are counted across pages)."""
+    characters: int
+    bytes: int = 0
+    seconds: float = 0.0
+
+    @classmethod
+    def from_data(cls, data: object) -> PageAudio | None:
+        """Read what :func:`dataclasses.asdict` kept; None when it is not such a record."""
+        try:
+            return cls(**data)  # type: ignore[arg-type]
+        except TypeError:
+            return None
 
 
 @dataclass
@@ -93,6 +120,10 @@ class AudioBuilder:
         self.compression = compression
         self.progress = progress
         self.pages: dict[str, PagePlan] = {}
+        self.carried: dict[str, PageAudio] = {}
+        """Pages whose files the previous build made and page reuse links (no blocks)."""
+        self.written: dict[str, PageAudio] = {}
+        """Every page's audio after :meth:`build`, carried ones included."""
         self._identity: str | None = None
 
     @property
@@ -119,9 +150,16 @@ class AudioBuilder:
             self.pages.pop(plan.name, None)
         return plan
 
+    def carry(self, page: PageAudio) -> None:
+        """Count a page whose audio files are reused from the previous build."""
+        self.pages.pop(page.name, None)
+        self.carried[page.name] = page
+
     def reset(self) -> None:
         """Forget recorded pages (``mkdocs serve`` rebuilds)."""
         self.pages.clear()
+        self.carried.clear()
+        self.written.clear()
 
     def _page_key(self, plan: PagePlan) -> str:
         parts = [self.identity, str(self.gap_ms), str(self.compression)]
@@ -135,7 +173,6 @@ class AudioBuilder:
         for plan in self.pages.values():
             for item in plan.items:
                 needed.setdefault(item.key, tuple(item.spoken))
-                stats.characters += sum(len(s) for s in item.spoken)
         missing = [Job(k, s) for k, s in needed.items() if not self.cache.has(k)]
         page_keys = {name: self._page_key(plan) for name, plan in self.pages.items()}
         encode = [
@@ -144,15 +181,24 @@ class AudioBuilder:
             for name, plan in self.pages.items()
             if not self.cache.page_path(page_keys[name]).exists()
         ]
-        stats.cached = len(needed) - len(missing)
         stats.synthesised = run_all(
             missing, encode, self.engine, self.cache, self.workers, self.progress
         )
+        self.written = dict(self.carried)
         for name, plan in self.pages.items():
             size, seconds = self._write_page(plan, page_keys[name], out_dir)
+            self.written[name] = PageAudio(
+                name, plan.url, [it.key[:16] for it in plan.items],
+                sum(len(s) for it in plan.items for s in it.spoken), size, seconds)
+        # Totals in name order: the same sums whether a page was written or carried.
+        clips = {k for page in self.written.values() for k in page.clips}
+        stats.cached = len(clips) - len(missing)
+        for name in sorted(self.written):
+            page = self.written[name]
             stats.pages += 1
-            stats.bytes += size
-            stats.seconds += seconds
+            stats.bytes += page.bytes
+            stats.seconds += page.seconds
+            stats.characters += page.characters
         stats.elapsed = time.perf_counter() - started
         return stats
 

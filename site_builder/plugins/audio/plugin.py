@@ -17,10 +17,13 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from .builder import AudioBuilder, AudioStats
+from site_builder.plugins.core.buildctx import BuildContext, build_context
+
+from .builder import AudioBuilder, AudioStats, PageAudio
 from .cache import ClipCache
 from .config import AudioConfig
 from .engine import EngineError, create_engine
@@ -45,6 +48,9 @@ class AudioPlugin(BasePlugin[AudioConfig]):
         self.stats = AudioStats()
         self.builder: AudioBuilder | None = None
         self._asset_dir = ASSET_DIR
+        self._ctx: BuildContext | None = None
+        self._dests: dict[str, str] = {}
+        """Each written page's output path, by its audio name."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -72,6 +78,17 @@ class AudioPlugin(BasePlugin[AudioConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.builder is not None:
             self.builder.reset()
+        self._dests = {}
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._ctx = ctx = build_context(config)
+        if ctx is not None and self.builder is not None:
+            # The voice (engine, version, rate), the gap and the encoding make the files a
+            # page links to; the site signature does not see an upgraded eSpeak.
+            builder = self.builder
+            ctx.add_signature_part(
+                "audio", lambda page: [builder.identity, builder.gap_ms, builder.compression])
+        return files
 
     def mode_for(self, page: Page) -> str:
         """``full``, ``summary`` or ``none`` for this page, from its front-matter kind."""
@@ -85,15 +102,28 @@ class AudioPlugin(BasePlugin[AudioConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.builder is None or (mode := self.mode_for(page)) == "none":
             return output
+        reuse = self._ctx.reuse if self._ctx is not None else None
+        if page.meta.get("td_reused"):
+            # The page and its audio files are linked from the previous site; count them.
+            carried = PageAudio.from_data(reuse.data(page.file.dest_uri, "audio")) if reuse else None
+            if carried is not None:
+                self.builder.carry(carried)
+            return output
         prepared = prepare(output, mode, self.config.player_point_reading)
         plan = self.builder.add_page(page.url, unescape_title(page.title or ""), prepared.blocks)
         if not plan.items:
             return output
         base = f"{self.config.output_dir}/{plan.name}"
+        self._dests[plan.name] = page.file.dest_uri
+        if reuse is not None:
+            for ext in ("mp3", "vtt", "json"):
+                reuse.add_output(page.file.dest_uri, f"{base}.{ext}")
         rel = {ext: get_relative_url(f"{base}.{ext}", page.url) for ext in ("mp3", "vtt", "json")}
         return insert_player(prepared, render_player(rel["mp3"], rel["vtt"], rel["json"]))
 
-    @event_priority(-90)  # after the other plugins' output, before the core swaps the site in
+    # After the pages' other files, before the build report (-50) that shows its figures
+    # and the core's swap (-100).
+    @event_priority(-40)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.builder is None:
             return
@@ -105,6 +135,13 @@ class AudioPlugin(BasePlugin[AudioConfig]):
             raise PluginError(f"tongda-audio: {exc}") from exc
         self._write_assets(site)
         self._write_manifest(out)
+        ctx = self._ctx
+        if ctx is not None:
+            ctx.stats.record("audio", self.stats)
+            if ctx.reuse is not None:  # what a reused page brings back next time
+                for name, dest in self._dests.items():
+                    if name in self.builder.written:
+                        ctx.reuse.set_data(dest, "audio", asdict(self.builder.written[name]))
         log.info(self.stats.line())
         self._check_budget()
 
@@ -119,10 +156,13 @@ class AudioPlugin(BasePlugin[AudioConfig]):
     def _write_manifest(self, out: Path) -> None:
         assert self.builder is not None
         out.mkdir(parents=True, exist_ok=True)
+        # What the site holds, never how this build made it: a rebuild that reuses pages
+        # writes the same file as a fresh build.
+        pages = sorted(self.builder.written.values(), key=lambda p: p.url)
         data: dict[str, Any] = {
             "engine": self.builder.identity,
-            "stats": asdict(self.stats),
-            "pages": {p.url: f"{p.name}.mp3" for p in self.builder.pages.values()},
+            "stats": self.stats.site_figures(),
+            "pages": {p.url: f"{p.name}.mp3" for p in pages},
         }
         (out / "manifest.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
 
@@ -131,8 +171,8 @@ class AudioPlugin(BasePlugin[AudioConfig]):
         if self.stats.bytes <= budget:
             return
         message = (
-            f"tongda-audio: audio is {self.stats.bytes / 1e6:.1f} MB, over budget_mb "
-            f"{self.config.budget_mb} (raise output_compression, or set policy_mode: summary)"
+            f"tongda-audio：语音共 {self.stats.bytes / 1e6:.1f} MB，超出 budget_mb "
+            f"{self.config.budget_mb}（可提高 output_compression，或设置 policy_mode: summary）"
         )
         if self.config.budget_strict:
             raise PluginError(message)

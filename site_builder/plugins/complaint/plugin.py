@@ -14,6 +14,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from site_builder.plugins.core.buildctx import build_context
+
 from . import pages
 from .config import ComplaintConfig
 
@@ -36,10 +38,6 @@ class ComplaintPlugin(BasePlugin[ComplaintConfig]):
         return pages.Paths(form=c.page_form, status=c.page_status, recent=c.page_recent,
                            api=c.api_path)
 
-    def nav_entry(self) -> tuple[str, str] | None:
-        """The form's place in the site's default nav (read by the core plugin)."""
-        return (self.config.page_title, _SOURCES["form"]) if self.config.enabled else None
-
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
@@ -48,6 +46,8 @@ class ComplaintPlugin(BasePlugin[ComplaintConfig]):
                 Path(config.docs_dir) / self.config.data_services)
         except pages.ComplaintDataError as exc:
             raise PluginError(str(exc)) from exc
+        if (ctx := build_context(config)) is not None:  # the form's place in the default nav
+            ctx.add_nav(self.config.page_title, _SOURCES["form"])
         titles = {"form": self.config.page_title, **pages.TITLES}
         for page, src in _SOURCES.items():
             generated = File.generated(config, src, content=f"---\ntitle: {titles[page]}\n---\n")

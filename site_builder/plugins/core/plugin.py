@@ -12,7 +12,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -23,6 +23,7 @@ from site_builder.validation import Validation
 
 from . import markdown_body
 from .atomic import AtomicOutput
+from .buildctx import BuildContext
 from .config import TongdaConfig
 from .context import cn_date, doc_link, page_context
 from .fragments import LinkFragments
@@ -49,6 +50,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     """Loads and validates all content before anything is rendered, then shapes the site."""
 
     def __init__(self) -> None:
+        self.context: BuildContext | None = None
+        """What the other plugins share with the core (see :mod:`.buildctx`)."""
         self.corpus: Corpus | None = None
         self.listings: dict[str, Listing] = {}
         self.output: AtomicOutput | None = None
@@ -63,7 +66,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         """The folder of Tongda's caches when they are on (other plugins keep theirs in it)."""
         self._gc_saved: tuple[int, ...] | None = None
         self.validation: Validation | None = None
-        """The build's validation (the quality plugin runs its last stage)."""
+        """The build's validation (``tongda build`` reports its errors)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -86,6 +89,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
             return files
         # The same validation as ``tongda check`` (site_builder.validation), its first two
         # stages: files, schema, references, rules against facts.
+        self.context = None
+        self.reuse = None
         self.validation = validation = Validation(config)
         # Loading makes the objects the whole build keeps (see gcpause.gc_freeze): the collector
         # would walk them again and again as they pile up, and find nothing to free.
@@ -101,6 +106,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if validation.errors:
             raise ContentBuildError(validation.errors)
         self._gc_saved = gc_freeze()
+        self.context = BuildContext(self.cache_dir, validation, corpus)
         for file in list(files):
             if file.src_uri.startswith("_data/"):
                 files.remove(file)
@@ -128,6 +134,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if files.get_file_from_path("index.md") is None:
             self.home_src = "_tongda/home.md"
             files.append(_generated(config, self.home_src, "index.html", "home"))
+        if self.context is not None:
+            self.context.listings, self.context.home_src = self.listings, self.home_src
 
     def _default_nav(self, config: MkDocsConfig) -> None:
         """A short site-wide nav; thousands of pages never go in it (it would cost minutes)."""
@@ -162,16 +170,15 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Add pages other plugins generate (e.g. the calculator) to the default nav."""
-        if self.corpus is None or self.config_nav_given:
+        if self.context is None or self.config_nav_given:
             return nav
         from mkdocs.structure.pages import Page as MkPage
 
-        for plugin in config.plugins.values():
-            entry = getattr(plugin, "nav_entry", lambda: None)()
-            file = files.get_file_from_path(entry[1]) if entry else None
-            if file is not None and entry is not None:
-                page = file.page or MkPage(entry[0], file, config)
-                page.title = entry[0]
+        for entry in self.context.nav:  # declared by the plugins with ``add_nav``
+            file = files.get_file_from_path(entry.src)
+            if file is not None:
+                page = file.page or MkPage(entry.title, file, config)
+                page.title = entry.title
                 nav.items.append(page)
                 nav.pages.append(page)
         return nav
@@ -199,10 +206,15 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         """Last to see the content: decide whether the previous output can be reused."""
         if self._reuse_args is not None and self.reuse is None:
             self.reuse = PageReuse(*self._reuse_args, self._site_signature(config))
+            if self.context is not None:
+                self.context.reuse = self.reuse
         if self.reuse is not None:
-            extra = [self._signature_context(page), page.title, _toc_data(page.toc.items)]
-            extra += [plugin.page_signature_extra(page) for plugin in config.plugins.values()
-                      if hasattr(plugin, "page_signature_extra")]
+            # The source path too: the page names it (tongda:source), and a renamed file
+            # keeps its id, URL and text.
+            extra = [page.file.src_uri, self._signature_context(page), page.title,
+                     _toc_data(page.toc.items)]
+            if self.context is not None:
+                extra += self.context.signature_extra(page)
             sig = self.reuse.signature(page.file.dest_uri, html, page.meta, extra)
             if self.reuse.check(page.file.dest_uri, sig):
                 page.meta["td_reused"] = True
@@ -243,9 +255,9 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if page.meta.get("td_reused") and self.reuse is not None \
-                and self.reuse.link(page.file.dest_uri, Path(config.site_dir)):
+                and self.reuse.link_page(page.file.dest_uri, Path(config.site_dir)):
             self.reuse.reused += 1
-            return ""  # MkDocs writes nothing for an empty page; the link stands
+            return ""  # MkDocs writes nothing for an empty page; the links stand
         return output
 
     def on_page_context(  # type: ignore[override] # Tongda's keys are not in TemplateContext
@@ -284,8 +296,21 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self.links = LinkFragments(env)
         return env
 
+    @event_priority(100)
+    def _record_stats(self, *, config: MkDocsConfig) -> None:
+        """The pages are done: their figures, before the build report reads them (-50)."""
+        if self.context is None:
+            return
+        stats = self.context.stats
+        if self.render_cache is not None:
+            stats.record("markdown", {"hits": self.render_cache.hits,
+                                      "misses": self.render_cache.misses})
+        if self.reuse is not None:
+            stats.record("pages", {"reused": self.reuse.reused,
+                                   "rendered": len(self.reuse.new) - self.reuse.reused})
+
     @event_priority(-100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish(self, *, config: MkDocsConfig) -> None:
         self._stop_progress()
         self._close_cache()
         gc_thaw(self._gc_saved)
@@ -300,6 +325,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if self.output is not None:
             self.output.commit()
             config.site_dir = str(self.output.final)
+
+    on_post_build = CombinedEvent(_record_stats, _finish)
 
     def _close_cache(self) -> None:
         if self.render_cache is not None:

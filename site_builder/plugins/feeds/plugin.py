@@ -12,6 +12,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from site_builder.plugins.core.buildctx import BuildContext, build_context
+
 from . import index_page
 from .config import FeedsConfig
 from .feeds import Feed, FeedWriter, feeds_from_listings, select
@@ -26,13 +28,13 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         self.feeds: list[Feed] = []
         self._by_listing: dict[str, Feed] = {}
         self._all: Feed | None = None
-        self._core: Any = None
+        self._core: BuildContext | None = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        self._core = core = config.plugins.get("tongda")
-        corpus = getattr(core, "corpus", None)
-        if not self.config.enabled or core is None or corpus is None:
+        self._core = core = build_context(config)
+        if not self.config.enabled or core is None:
             return files
+        corpus = core.corpus
         base = self.config.feeds_path.strip("/") + "/"
         self.feeds = feeds_from_listings(corpus, core.listings, list(self.config.feeds_facets),
                                          base, self.config.feeds_size)

@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.content.corpus import Corpus, Entry
+from site_builder.plugins.core.buildctx import BuildContext, build_context
 from site_builder.plugins.core.plugin import page_root
 
 from . import cache as citation_cache
@@ -53,6 +54,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         the explorer's folder (None when there is no explorer)."""
         self.seconds = 0.0
         """Time spent finding citations and adding them (for the benchmark)."""
+        self._ctx: BuildContext | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # The pictures are on every document page, so their CSS is too; the explorer's
@@ -61,17 +63,14 @@ class GraphPlugin(BasePlugin[GraphConfig]):
             config.extra_css.extend(p for p in ASSETS_CSS if p not in config.extra_css)
         return config
 
-    def nav_entry(self) -> tuple[str, str] | None:
-        """The explorer's place in the site's default nav (read by the core plugin)."""
-        if self.config.enabled and self.config.explorer_enabled:
-            return self.config.explorer_title, _PAGE_SRC
-        return None
-
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        core = config.plugins.get("tongda")
-        self.corpus = getattr(core, "corpus", None)
-        if not self.config.enabled or self.corpus is None:
+        self._ctx = ctx = build_context(config)
+        self.corpus = corpus = ctx.corpus if ctx is not None else None
+        if not self.config.enabled or ctx is None or corpus is None:
             return files
+        if self.config.explorer_enabled:  # the explorer's place in the default nav
+            ctx.add_nav(self.config.explorer_title, _PAGE_SRC)
+        ctx.add_signature_part("graph", self.page_signature_extra)
         started = time.perf_counter()
         self.chains = {}
         self._parents = {}
@@ -82,24 +81,26 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         self._options = hashlib.blake2b(repr(sorted(self.config.items())).encode(),
                                         digest_size=12).hexdigest()
         basis = self.config.citations_basis
-        folder = self._cache_folder(config)
-        key = citation_cache.fingerprint(self.corpus, basis) if folder else None
+        folder = ctx.cache_folder("graph")
+        key = citation_cache.fingerprint(corpus, basis) if folder else None
         # graph.json follows from the content files (key), the options and what the site
         # signature of the core's page reuse covers (code, theme, mkdocs.yml, the day).
         self._json_sig = f"graph.json {key} {self._options}" if key else None
         if self.config.citations_enabled:
             found = citation_cache.load(folder, key) if folder and key else None
-            self.result = add_citations(self.corpus, basis=basis, found=found)
+            self.result = add_citations(corpus, basis=basis, found=found)
             if folder and key and found is None:
                 try:
                     citation_cache.save(folder, key, self.result.findings.citations)
                 except OSError as exc:  # a cache that cannot be written costs only time
                     log.warning("政策图谱：无法保存引用缓存（%s）", exc)
             self.unresolved = self.result.unresolved
+            ctx.citations = list(self.result.findings.citations)
             log.info("政策图谱：从正文识别引用 %d 处，新增关系 %d 条，未能对应的引用 %d 处%s",
                      len(self.result.findings.resolved), self.result.added, len(self.unresolved),
                      "（内容未变，沿用上次的识别结果）" if found is not None else "")
         self.seconds = time.perf_counter() - started
+        ctx.stats.record("graph", {"seconds": self.seconds})
         if self.config.explorer_enabled:
             page = File.generated(config, _PAGE_SRC, content="")
             page.dest_uri = self._explorer_dir() + "index.html"
@@ -107,13 +108,6 @@ class GraphPlugin(BasePlugin[GraphConfig]):
                 page.__dict__.pop(cached, None)
             files.append(page)
         return files
-
-    @staticmethod
-    def _cache_folder(config: MkDocsConfig) -> Path | None:
-        """Where found citations are kept between builds: in the core's cache folder, when
-        its caches are on."""
-        cache_dir = getattr(config.plugins.get("tongda"), "cache_dir", None)
-        return cache_dir / "graph" if cache_dir is not None else None
 
     def _explorer_dir(self) -> str:
         return self.config.explorer_path.strip("/") + "/"
@@ -197,7 +191,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         dest = self._explorer_dir() + "graph.json"
         # Unchanged content, options and site: the previous file stands (a rebuild after a
         # save in `tongda serve` need not serialise 3,000 nodes again).
-        reuse = getattr(config.plugins.get("tongda"), "reuse", None)
+        reuse = self._ctx.reuse if self._ctx is not None else None
         if reuse is not None and self._json_sig is not None and reuse.check(dest, self._json_sig) \
                 and reuse.link(dest, Path(config.site_dir)):
             return

@@ -16,6 +16,7 @@ from tongda_rules import FactsFile
 
 from site_builder.content.corpus import load_corpus
 from site_builder.errors import ContentError
+from site_builder.plugins.core.buildctx import PublishedRules, build_context
 
 from . import calculator
 from .config import MatchConfig
@@ -40,16 +41,14 @@ class MatchPlugin(BasePlugin[MatchConfig]):
     def __init__(self) -> None:
         self.ruleset: dict[str, Any] | None = None
 
-    def nav_entry(self) -> tuple[str, str] | None:
-        """The calculator's place in the site's default nav (read by the core plugin)."""
-        if self.config.enabled and self.config.calculator_enabled:
-            return self.config.calculator_title, _PAGE_SRC
-        return None
-
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
         self.ruleset = self._collect(config)
+        if (ctx := build_context(config)) is not None:
+            ctx.rules = PublishedRules(self.ruleset, self.config.rules_path)
+            if self.config.calculator_enabled:  # the calculator's place in the default nav
+                ctx.add_nav(self.config.calculator_title, _PAGE_SRC)
         if self.config.calculator_enabled:
             try:
                 jsonlogic = calculator.find_jsonlogic(
@@ -69,8 +68,8 @@ class MatchPlugin(BasePlugin[MatchConfig]):
 
     def _collect(self, config: MkDocsConfig) -> dict[str, Any]:
         docs_dir = Path(config.docs_dir)
-        core = config.plugins.get("tongda")
-        corpus = getattr(core, "corpus", None) or load_corpus(docs_dir)
+        ctx = build_context(config)
+        corpus = ctx.corpus if ctx is not None else load_corpus(docs_dir)
         facts_path = docs_dir / self.config.rules_facts
         if not facts_path.exists() and not any(
                 getattr(e.meta, "eligibility", None) for e in corpus.documents.values()):

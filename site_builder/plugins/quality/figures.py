@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
-
-from mkdocs.config.defaults import MkDocsConfig
 
 
 class StageClock:
@@ -55,25 +52,22 @@ def site_sizes(site_dir: Path) -> dict[str, int]:
     return {"files": files, "bytes": total, "pages": pages, "html_bytes": html}
 
 
-def _stats_dict(stats: Any) -> dict[str, Any] | None:
-    if stats is None:
-        return None
-    if is_dataclass(stats) and not isinstance(stats, type):
-        return asdict(stats)
-    return dict(stats) if isinstance(stats, dict) else None
-
-
-def caches(config: MkDocsConfig) -> dict[str, dict[str, int]]:
-    """Cache hits and misses of the core render cache and of audio/search when they expose stats."""
+def caches(stats: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Cache hits and misses, from the figures the plugins recorded in the build context
+    (``markdown`` by the core, ``audio``, ``search``)."""
     out: dict[str, dict[str, int]] = {}
-    core = config.plugins.get("tongda")
-    render = getattr(core, "render_cache", None)
+    render = stats.get("markdown")
     if render is not None:
-        out["Markdown 渲染"] = {"hits": int(render.hits), "misses": int(render.misses)}
-    audio = _stats_dict(getattr(config.plugins.get("tongda-audio"), "stats", None))
+        out["Markdown 渲染"] = {"hits": int(render.get("hits", 0)),
+                              "misses": int(render.get("misses", 0))}
+    pages = stats.get("pages")
+    if pages is not None:
+        out["页面沿用"] = {"hits": int(pages.get("reused", 0)),
+                       "misses": int(pages.get("rendered", 0))}
+    audio = stats.get("audio")
     if audio and (audio.get("cached") or audio.get("synthesised")):
         out["语音"] = {"hits": int(audio.get("cached", 0)), "misses": int(audio.get("synthesised", 0))}
-    search = _stats_dict(getattr(config.plugins.get("tongda-search"), "stats", None))
+    search = stats.get("search")
     if search and ("files_reused" in search or "files_written" in search):
         out["搜索索引"] = {"hits": int(search.get("files_reused", 0)),
                        "misses": int(search.get("files_written", 0))}

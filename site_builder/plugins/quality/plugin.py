@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 
 from site_builder.errors import ConfigError
+from site_builder.plugins.core.buildctx import BuildContext, build_context
 from site_builder.quality.engine import QualityResult
 from site_builder.quality.report import build_report, load_previous
 
@@ -120,11 +121,12 @@ class QualityPlugin(BasePlugin[QualityConfig]):
     def _check(self, config: MkDocsConfig) -> None:
         # The last stage of the validation ``tongda check`` runs (site_builder.validation),
         # here with the citations the graph plugin found.
-        validation = getattr(config.plugins.get("tongda"), "validation", None)
-        if validation is None or validation.corpus is None:
+        ctx = build_context(config)
+        if ctx is None or ctx.validation.corpus is None:
             return
+        validation = ctx.validation
         began = time.perf_counter()
-        self.result = validation.check_quality(_graph_citations(config))
+        self.result = validation.check_quality(_found_citations(ctx))
         self.clock.add("quality", time.perf_counter() - began)
         if self.result is None:
             return
@@ -146,18 +148,21 @@ class QualityPlugin(BasePlugin[QualityConfig]):
 
     def _write_report(self, config: MkDocsConfig) -> None:
         assert self.result is not None
+        ctx = build_context(config)
+        assert ctx is not None  # the rules ran (self.result), so the core is there
         site = Path(config.site_dir)
         out = site / self.config.report_dir
         timings = self.clock.timings()
-        graph_seconds = getattr(config.plugins.get("tongda-graph"), "seconds", None)
+        stats = ctx.stats.all()
+        graph_seconds = (stats.get("graph") or {}).get("seconds")
         if isinstance(graph_seconds, float) and graph_seconds > 0:
             timings["graph"] = round(graph_seconds, 3)  # part of "files": citations found there
-        build: dict[str, Any] = {**site_sizes(site), "timings": timings, "caches": caches(config)}
+        build: dict[str, Any] = {**site_sizes(site), "timings": timings, "caches": caches(stats)}
         final = self._final_site or site
         a11y = a11y_summary(out / "a11y.json", final / self.config.report_dir / "a11y.json")
         if a11y:
             build["a11y"] = a11y
-        corpus = config.plugins["tongda"].corpus  # type: ignore[attr-defined]
+        corpus = ctx.corpus
         self.report = build_report(self.result, site_name=config.site_name, today=corpus.today,
                                    build=build, previous=self.previous)
         writer = ReportWriter(out, self.config.report_standalone)
@@ -166,17 +171,10 @@ class QualityPlugin(BasePlugin[QualityConfig]):
         log.info("质量与构建报告：%s", final / self.config.report_dir / "index.html")
 
 
-def _graph_citations(config: MkDocsConfig) -> Any:
-    """Citations the graph plugin found in this build, if it keeps them."""
+def _found_citations(ctx: BuildContext) -> Any:
+    """Citations a plugin found in this build's text (the graph plugin), if any."""
     from site_builder.quality.context import Citation
 
-    graph = config.plugins.get("tongda-graph")
-    found = (getattr(getattr(graph, "result", None), "findings", None)
-             or getattr(graph, "findings", None) or getattr(graph, "citations", None))
-    items = getattr(found, "citations", found)
-    if not isinstance(items, list):
+    if ctx.citations is None:
         return None
-    try:
-        return [Citation(c.source, c.text, c.line, c.target) for c in items]
-    except AttributeError:
-        return None
+    return [Citation(c.source, c.text, c.line, c.target) for c in ctx.citations]

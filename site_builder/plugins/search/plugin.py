@@ -13,6 +13,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from search_index.indexer import SearchIndex
+from site_builder.plugins.core.buildctx import BuildContext, build_context
 
 from .collect import search_doc
 from .config import SearchConfig
@@ -37,11 +38,9 @@ PAGE_BODY = """\
 """
 
 
-def _front_matter(page: Page, config: MkDocsConfig) -> dict[str, Any]:
+def _front_matter(page: Page, ctx: BuildContext | None) -> dict[str, Any]:
     """The validated front matter from the core's corpus (kind and status included)."""
-    core = config.plugins.get("tongda")
-    corpus = getattr(core, "corpus", None)
-    entry = corpus.by_path.get(page.file.src_uri) if corpus is not None else None
+    entry = ctx.corpus.by_path.get(page.file.src_uri) if ctx is not None else None
     if entry is None:
         return dict(page.meta)
     meta = entry.meta.model_dump()
@@ -54,6 +53,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def __init__(self) -> None:
         self.index: SearchIndex | None = None
+        self._ctx: BuildContext | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -63,6 +63,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._ctx = build_context(config)
         if self.config.enabled and self.config.page_enabled:
             dest = f"{self.config.index_dir}/index.html"
             content = f"---\ntitle: {self.config.page_title}\n---\n\n{PAGE_BODY}"
@@ -77,7 +78,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                         files: Files) -> str | None:
         if self.index is None:
             return html
-        meta = _front_matter(page, config)
+        meta = _front_matter(page, self._ctx)
         if meta.get("kind") and meta.get("id"):
             self.index.add(search_doc(meta, page.url, html, str(meta.get("status") or "")))
         return html
@@ -94,7 +95,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         runtime = resources.files("search_index").joinpath("runtime", SCRIPT)
         with resources.as_file(runtime) as src:
             shutil.copyfile(src, out / SCRIPT)
-        log.info("search index: %d documents, %d files written, %d reused",
+        if self._ctx is not None:
+            self._ctx.stats.record("search", stats)
+        log.info("搜索索引：%d 篇文档，写出 %d 个文件，沿用 %d 个",
                  stats.docs, stats.files_written, stats.files_reused)
         self.index = self._new_index(config)
 

@@ -16,6 +16,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from site_builder.plugins.core.buildctx import BuildContext, build_context
+
 from .config import TextConfig
 from .converter import LinkRewriter, PageRef, PlainTextPage
 
@@ -30,6 +32,7 @@ class TextPlugin(BasePlugin[TextConfig]):
     def __init__(self) -> None:
         self.converter: PlainTextPage | None = None
         self.written = 0
+        self._ctx: BuildContext | None = None
 
     @event_priority(-100)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -40,23 +43,23 @@ class TextPlugin(BasePlugin[TextConfig]):
             self.converter = PlainTextPage(rewriter, self.config.text_drop_classes,
                                            self.config.text_label, STYLESHEET)
             self.written = 0
+            self._ctx = build_context(config)
         return files
 
     @event_priority(-90)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.converter is None:
             return output
-        core = config.plugins.get("tongda")
-        reuse = getattr(core, "reuse", None)
-        if page.meta.get("td_reused") and reuse is not None and \
-                reuse.link(f"{self.config.text_dir}/{page.file.dest_uri}", Path(config.site_dir)):
-            self.written += 1
-            return output
+        self.written += 1
+        if page.meta.get("td_reused"):
+            return output  # the core links the page's plain text with the page
+        rel = f"{self.config.text_dir}/{page.file.dest_uri}"
         text = self.converter.convert(output, PageRef(page.file.dest_uri))
-        dest = Path(config.site_dir) / self.config.text_dir / page.file.dest_uri
+        dest = Path(config.site_dir) / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(text, encoding="utf-8")
-        self.written += 1
+        if self._ctx is not None and self._ctx.reuse is not None:
+            self._ctx.reuse.add_output(page.file.dest_uri, rel)
         return output
 
     @event_priority(50)  # before the core's atomic commit (priority -100)

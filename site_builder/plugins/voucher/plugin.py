@@ -13,6 +13,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from site_builder.plugins.core.buildctx import build_context
+
 from . import page as voucher_page
 from .config import VoucherConfig
 
@@ -27,12 +29,6 @@ class VoucherPlugin(BasePlugin[VoucherConfig]):
         self.published: Path | None = None
         self.trust: dict[str, Any] = {}
 
-    def nav_entry(self) -> tuple[str, str] | None:
-        """The verifier's place in the site's default nav (read by the core plugin)."""
-        if self.config.enabled and self.config.page_enabled:
-            return self.config.page_title, _PAGE_SRC
-        return None
-
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
@@ -41,6 +37,8 @@ class VoucherPlugin(BasePlugin[VoucherConfig]):
         self.trust = voucher_page.read_trust(self.published)
         self._warn_on_other_issuer(config)
         if self.config.page_enabled:
+            if (ctx := build_context(config)) is not None:  # its place in the default nav
+                ctx.add_nav(self.config.page_title, _PAGE_SRC)
             try:
                 fallback = voucher_page.find_fallback(config_dir, self.config.page_fallback)
             except FileNotFoundError as exc:

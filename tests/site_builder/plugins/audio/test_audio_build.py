@@ -118,7 +118,7 @@ def test_second_build_synthesises_nothing_and_one_edit_one_clip(
     again = build(project, cache, monkeypatch)
     assert again.stats.synthesised == 0
     assert again.stats.cached == first.stats.synthesised + first.stats.cached
-    assert again.stats.line() == f"audio: 0 synthesised, {again.stats.cached} cached"
+    assert again.stats.line() == f"语音：4 个页面，新合成 0 段，沿用缓存 {again.stats.cached} 段"
 
     guide = project / "content/services/id-card-renewal.md"
     guide.write_text(guide.read_text("utf-8").replace("请携带本人户口簿。", "请携带本人户口簿和照片。"),
@@ -141,5 +141,5 @@ def test_size_budget_warns_or_fails() -> None:
     plugin.stats = AudioStats(bytes=900_000)
     plugin._check_budget()  # within budget
     plugin.stats = AudioStats(bytes=1_200_000)
-    with pytest.raises(PluginError, match="over budget_mb"):
+    with pytest.raises(PluginError, match="超出 budget_mb"):
         plugin._check_budget()
