@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import pickle
 import re
 from collections import Counter
@@ -10,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+
+import numpy as np
 
 from search_index.model import SearchDoc
 from search_index.text import CJK_RE, bigrams, docnum_key, normalize, runs
@@ -121,6 +125,75 @@ class BodyCache:
         tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(path)
         return value
+
+
+#: Bump when analysis changes what it returns for the same text (invalidates DocCache).
+ANALYSIS_VERSION = "2"
+
+
+@dataclass
+class CompactTerms:
+    """A document's analysis as the index keeps it: term strings beside their packed
+    frequencies (no dict per document), and the vocabulary's words."""
+
+    terms: list[str]
+    packed: np.ndarray
+    lengths: tuple[int, int, int, int]
+    words: list[str]
+    title_words: list[str]
+    docnums: list[str]
+
+    @classmethod
+    def of(cls, t: DocTerms) -> CompactTerms:
+        return cls(list(t.tf), np.fromiter(t.tf.values(), dtype=np.uint32, count=len(t.tf)),
+                   t.lengths, sorted(t.words), sorted(t.title_words), list(t.docnums))
+
+
+def _doc_key(doc: SearchDoc) -> str:
+    import jieba
+
+    blob = json.dumps([ANALYSIS_VERSION, jieba.__version__, doc.title, doc.doc_number,
+                       doc.issuer, doc.tags, doc.headings, doc.summary, doc.body],
+                      ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+class DocCache:
+    """Whole documents' analyses by content hash: an unchanged document costs one small
+    file read (its terms and packed frequencies), not a tokenisation and a dict per term.
+
+    Bodies are also cached on their own (:class:`BodyCache`), so a document whose title
+    or metadata changed re-tokenises only those.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / "doc"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.bodies = BodyCache(folder)
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, doc: SearchDoc) -> CompactTerms:
+        """The analysis of ``doc``, computed once per content."""
+        path = self.folder / f"{_doc_key(doc)}.pickle"
+        try:
+            terms, packed, lengths, words, title_words, docnums = pickle.loads(  # noqa: S301 - our own cache
+                path.read_bytes())
+            self.hits += 1
+            return CompactTerms(terms.split("\0") if terms else [],
+                                np.frombuffer(packed, dtype=np.uint32), tuple(lengths),
+                                words.split("\0") if words else [],
+                                title_words.split("\0") if title_words else [], docnums)
+        except (OSError, ValueError, pickle.UnpicklingError, EOFError):
+            pass
+        self.misses += 1
+        out = CompactTerms.of(analyze(doc, self.bodies))
+        record = ("\0".join(out.terms), out.packed.astype(np.uint32).tobytes(), out.lengths,
+                  "\0".join(out.words), "\0".join(out.title_words), out.docnums)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+        return out
 
 
 def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:

@@ -17,17 +17,27 @@ import os
 import shutil
 import tempfile
 import time
-from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from search_index import vocab as vocab_mod
-from search_index.analyze import FIELDS, TITLE_PREFIX, BodyCache, analyze, unpack
+from search_index.analyze import (
+    CAPS,
+    FIELDS,
+    SHIFTS,
+    TITLE_PREFIX,
+    CompactTerms,
+    DocCache,
+    analyze,
+)
 from search_index.lexicon import build_lexicon
 from search_index.model import SearchDoc
+from search_index.postings import PostingSpool, impacts, write_terms
 from search_index.store import EXT, FileWriter, bucket_count, dumps, page_size, write_family
-from search_index.text import normalize, term_key
+from search_index.text import normalize
 
 #: Field weights and length normalisation (BM25F); baked into each posting's impact.
 WEIGHTS = {"title": 3.0, "meta": 6.0, "head": 3.0, "body": 1.0}
@@ -61,39 +71,47 @@ def _round2(x: float) -> float:
 
 
 class SearchIndex:
-    """Collects documents (``add``) and writes the sharded index (``write``)."""
+    """Collects documents (``add``) and writes the sharded index (``write``).
+
+    With ``analysis_cache``, each document's analysis is kept by content hash (an
+    unchanged document is read back, not tokenised), its excerpt file is kept there too
+    (not compressed again), and so are the pinyin readings of the vocabulary. Postings go
+    to partitioned spill files as documents are added (:mod:`search_index.postings`), so
+    memory holds a partition's postings at a time, not the site's.
+    """
 
     def __init__(self, synonyms_path: Path | None = None,
                  analysis_cache: Path | None = None) -> None:
         self.synonyms_path = synonyms_path
-        self.body_cache = BodyCache(analysis_cache) if analysis_cache else None
+        self.doc_cache = DocCache(analysis_cache) if analysis_cache else None
+        self.pinyin = vocab_mod.PinyinMemo(analysis_cache / "pinyin.pickle"
+                                           if analysis_cache else None)
         self.docs: list[SearchDoc] = []
         self.lengths: list[tuple[int, int, int, int]] = []
         self.title_lens: list[int] = []
-        self.postings: dict[str, tuple[array, array]] = {}
+        self.postings = PostingSpool()
         self.vocab = vocab_mod.Vocabulary()
         self.docnums: dict[str, list[int]] = {}
-        self._spool_dir = tempfile.TemporaryDirectory(prefix="tongda-search-")
-        self.spool = FileWriter(Path(self._spool_dir.name))
+        self._spool_dir: tempfile.TemporaryDirectory[str] | None = None
+        if analysis_cache is not None:
+            self.spool = FileWriter(analysis_cache / "x")
+        else:
+            self._spool_dir = tempfile.TemporaryDirectory(prefix="tongda-search-")
+            self.spool = FileWriter(Path(self._spool_dir.name))
         self.excerpts: list[str] = []
 
     def add(self, doc: SearchDoc) -> None:
-        """Analyse one document and fold its terms into the in-memory postings."""
+        """Analyse one document (or read its analysis back) and spool its postings."""
         seq = len(self.docs)
-        terms = analyze(doc, self.body_cache)
+        terms = self.doc_cache.get(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
         # Keep memory per document small: the excerpt goes to the spool now, the body goes.
         text = doc.summary + "\n" + doc.body if doc.summary else doc.body
         self.excerpts.append(self.spool.put(text[:EXCERPT_CHARS], "x-"))
         self.docs.append(dataclasses.replace(doc, body="", headings=[]))
         self.lengths.append(terms.lengths)
         self.title_lens.append(len(normalize_title(doc.title)))
-        for term, packed in terms.tf.items():
-            p = self.postings.get(term)
-            if p is None:
-                p = self.postings[term] = (array("I"), array("I"))
-            p[0].append(seq)
-            p[1].append(packed)
-        self.vocab.add(terms.words, terms.title_words, doc.title)
+        self.postings.add(seq, terms.terms, terms.packed)
+        self.vocab.add(set(terms.words), set(terms.title_words), doc.title)
         for key in terms.docnums:
             self.docnums.setdefault(key, []).append(seq)
 
@@ -114,7 +132,9 @@ class SearchIndex:
         new_id = [0] * len(order)
         for i, s in enumerate(order):
             new_id[s] = i
-        manifest = self._manifest(writer, order, new_id)
+        manifest = self._manifest(writer, order, new_id, cache_dir)
+        self.pinyin.save()
+        self.postings.close()
         names = set(writer.written) | set(writer.reused)
         out_dir.mkdir(parents=True, exist_ok=True)
         if cache_dir is not None:
@@ -129,12 +149,13 @@ class SearchIndex:
         return BuildStats(len(self.docs), len(writer.written), len(writer.reused),
                           writer.bytes_written, total, time.perf_counter() - t0)
 
-    def _manifest(self, writer: FileWriter, order: list[int], new_id: list[int]) -> dict:
+    def _manifest(self, writer: FileWriter, order: list[int], new_id: list[int],
+                  cache_dir: Path | None) -> dict:
         n = len(self.docs)
         avg = [_round2(sum(ln[i] for ln in self.lengths) / max(n, 1)) for i in range(4)]
         fam: dict[str, Any] = {}
-        fam["t"] = self._write_terms(writer, new_id, avg)
-        fam.update(vocab_mod.write_families(writer, self.vocab, n))
+        fam["t"] = self._write_terms(writer, new_id, avg, cache_dir)
+        fam.update(vocab_mod.write_families(writer, self.vocab, n, self.pinyin))
         dn = {k: (k, sorted(new_id[s] for s in v)) for k, v in self.docnums.items()}
         fam["dn"] = write_family(writer, "dn", dn, bucket_count(len(dn), 200))
         kinds: dict[str, list[int]] = {}
@@ -152,36 +173,22 @@ class SearchIndex:
             "dates": writer.put([_date_int(self.docs[s].date) for s in order], "dates-"),
         }
 
-    def _write_terms(self, writer: FileWriter, new_id: list[int], avg: list[float]) -> dict:
-        entries: dict[str, tuple[str, list[int]]] = {}
-        total = 0
-        for term, (seqs, packed) in self.postings.items():
-            rows = sorted((new_id[s], self._impact(s, v, avg)) for s, v in zip(seqs, packed, strict=True))
-            flat = [self.vocab.word_df.get(term, 0)]
-            prev = 0
-            for doc, value in rows:
-                flat += (doc - prev, value)
-                prev = doc
-            entries[term] = (term_key(term), flat)
-            total += len(rows)
-        return write_family(writer, "t", entries, bucket_count(total, POSTINGS_PER_BUCKET))
+    def _write_terms(self, writer: FileWriter, new_id: list[int], avg: list[float],
+                     cache_dir: Path | None) -> dict:
+        lengths = np.asarray(self.lengths, dtype=np.float64).reshape(-1, 4)
+        title_lens = np.asarray(self.title_lens, dtype=np.int64)
+        weights = tuple(WEIGHTS[f] for f in FIELDS)
+        b = tuple(B[f] for f in FIELDS)
 
-    def _impact(self, seq: int, packed: int, avg: list[float]) -> int:
-        """BM25F term-frequency part quantised to 1..255; title hits carry the title length.
+        def impact(rows: np.ndarray) -> np.ndarray:
+            seq = rows["seq"]
+            return impacts(rows["packed"], lengths[seq], avg, title_lens[seq], weights, b, K1,
+                           CAPS, SHIFTS)
 
-        A term in the title is stored as ``-(impact * 128 + title length)``, so the runtime
-        can tell an exact or near-exact title match from the postings alone, without
-        fetching any document record.
-        """
-        tfs = unpack(packed)
-        lens = self.lengths[seq]
-        tf = 0.0
-        for i, name in enumerate(FIELDS):
-            if tfs[i]:
-                norm = 1 - B[name] + B[name] * lens[i] / avg[i]
-                tf += WEIGHTS[name] * tfs[i] / max(norm, 0.1)
-        q = max(1, min(255, round(255 * tf / (K1 + tf))))
-        return -(q * 128 + min(127, max(1, self.title_lens[seq]))) if tfs[0] else q
+        word_df = self.vocab.word_df
+        return write_terms(self.postings, writer, cache_dir,
+                           bucket_count(self.postings.total, POSTINGS_PER_BUCKET), impact,
+                           np.asarray(new_id, dtype=np.int64), lambda t: word_df.get(t, 0))
 
     def _write_docs(self, writer: FileWriter, order: list[int]) -> dict:
         chunks: list[str] = []

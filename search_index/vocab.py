@@ -6,8 +6,10 @@ them (a word in a title counts much more: titles are what people look for).
 """
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from search_index.pinyin import char_readings, fuzzy, word_syllables
@@ -47,14 +49,65 @@ class Vocabulary:
         return out
 
 
-def readings_of(word: str, syl: list[str]) -> list[list[str]]:
+class PinyinMemo:
+    """Readings looked up once and kept between builds (pypinyin is most of the cost of
+    writing the vocabulary families: tens of thousands of words, every build).
+
+    Args:
+        path: The file that keeps them (none: kept for this build only).
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        import pypinyin
+
+        self.path = path
+        self.version = pypinyin.__version__
+        self.words: dict[str, list[str]] = {}
+        self.chars: dict[str, tuple[str, ...]] = {}
+        self._dirty = False
+        if path is not None:
+            try:
+                data = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
+                if data.get("version") == self.version:
+                    self.words, self.chars = data["words"], data["chars"]
+            except (OSError, ValueError, KeyError, pickle.UnpicklingError, EOFError):
+                pass
+
+    def syllables(self, word: str) -> list[str]:
+        """:func:`word_syllables`, remembered."""
+        out = self.words.get(word)
+        if out is None:
+            out = self.words[word] = word_syllables(word)
+            self._dirty = True
+        return out
+
+    def readings(self, ch: str) -> tuple[str, ...]:
+        """:func:`char_readings`, remembered."""
+        out = self.chars.get(ch)
+        if out is None:
+            out = self.chars[ch] = char_readings(ch)
+            self._dirty = True
+        return out
+
+    def save(self) -> None:
+        if self.path is None or not self._dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps({"version": self.version, "words": self.words,
+                                      "chars": self.chars}, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.path)
+
+
+def readings_of(word: str, syl: list[str], memo: PinyinMemo | None = None) -> list[list[str]]:
     """The word's reading in context, then readings with other heteronyms (献血: xue, xie).
 
     People type the reading they know; pypinyin's phrase reading is not always it.
     """
+    readings = memo.readings if memo is not None else char_readings
     out = [syl]
     for i, ch in enumerate(word):
-        for r in char_readings(ch)[:2]:
+        for r in readings(ch)[:2]:
             if r != syl[i] and len(out) < 4:
                 out.append([*syl[:i], r, *syl[i + 1:]])
     return out
@@ -66,19 +119,21 @@ def _top(entries: dict[str, list], key: str, item: list, cap: int) -> None:
         lst.append(item)
 
 
-def write_families(writer: FileWriter, vocab: Vocabulary, n_docs: int) -> dict[str, Any]:
+def write_families(writer: FileWriter, vocab: Vocabulary, n_docs: int,
+                   memo: PinyinMemo | None = None) -> dict[str, Any]:
     """Write the py, pyi, pyp, chr and sug families; return their manifest entries."""
+    memo = memo or PinyinMemo()
     py: dict[str, list] = {}
     pyi: dict[str, list] = {}
     pyp: dict[str, list] = {}
     chars: set[str] = set()
     for w in vocab.words():  # best first, so the caps keep the most popular words
-        syl = word_syllables(w)
+        syl = memo.syllables(w)
         if len(syl) != len(w) or not all(s.isalpha() for s in syl):
             continue
         sc = vocab.score(w)
         chars.update(w)
-        for reading in readings_of(w, syl):
+        for reading in readings_of(w, syl, memo):
             _top(py, "".join(reading), [w, sc], 5)
             if len(w) <= 5:
                 _top(pyi, "".join(s[0] for s in reading), [w, sc], 8)
@@ -93,15 +148,15 @@ def write_families(writer: FileWriter, vocab: Vocabulary, n_docs: int) -> dict[s
     chr_entries = {}
     for cp in range(0x4E00, 0xA000):
         ch = chr(cp)
-        readings = char_readings(ch)
+        readings = memo.readings(ch)
         if readings:
             chr_entries[ch] = (ch, " ".join(readings))
     fam["chr"] = write_family(writer, "chr", chr_entries, 64)
-    fam["sug"] = _write_suggestions(writer, vocab)
+    fam["sug"] = _write_suggestions(writer, vocab, memo)
     return fam
 
 
-def _write_suggestions(writer: FileWriter, vocab: Vocabulary) -> dict[str, Any]:
+def _write_suggestions(writer: FileWriter, vocab: Vocabulary, memo: PinyinMemo) -> dict[str, Any]:
     """Suggestions by first character (CJK) or first letter of the pinyin (latin)."""
     phrases: dict[str, int] = {}
     for t, c in vocab.titles.items():
@@ -112,7 +167,7 @@ def _write_suggestions(writer: FileWriter, vocab: Vocabulary) -> dict[str, Any]:
     ranked = sorted(phrases.items(), key=lambda kv: (-kv[1], kv[0]))
     sug: dict[str, list] = {}
     for p, sc in ranked:
-        syl = word_syllables(p)
+        syl = memo.syllables(p)
         full = "".join(syl) if all(s.isascii() and s.isalpha() for s in syl) else ""
         item = [p, sc, full, "".join(s[0] for s in syl) if full else ""]
         _top(sug, p[0], item, 40)

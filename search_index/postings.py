@@ -1,0 +1,250 @@
+"""The site's postings with bounded memory: term ids, spilled by partition, encoded per bucket.
+
+Each document's terms go into the :class:`PostingSpool` as it is added: a term becomes an
+integer id (one table for the whole build), and the document's ``(term id, document,
+packed frequencies)`` rows are appended to one of :data:`PARTITIONS` spill files, chosen by
+the low bits of the term's bucket hash. A bucket of the ``t`` family (``fnv1a(key) % B``,
+``B`` a power of two, at least :data:`PARTITIONS`) therefore lies in exactly one partition,
+whatever ``B`` turns out to be. Writing reads one partition at a time, computes every
+posting's impact with numpy, sorts, and encodes the buckets: memory holds one partition's
+rows, a sixteenth of the site's, instead of the whole site's postings as Python objects.
+
+A bucket whose content is the same as at an earlier build (same terms, document
+frequencies, documents and impacts: a digest of the arrays) keeps its file without being
+encoded again; only changed buckets are turned into JSON, compressed and written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from search_index.store import EXT, FileWriter, page_size
+from search_index.text import fnv1a, term_key
+
+#: Spill partitions (a power of two, at most the smallest bucket count).
+PARTITIONS = 16
+#: Rows kept in memory before they are written to the spill files (12 bytes a row).
+SPILL_ROWS = 1_000_000
+DIGESTS = "t-digests.json"
+
+_ROW = np.dtype([("term", "<i4"), ("seq", "<i4"), ("packed", "<u4")])
+
+
+class TermTable:
+    """Term strings to dense ids, with each term's bucket hash."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.terms: list[str] = []
+        self._hashes = np.empty(1 << 16, dtype=np.uint32)
+        self._key_hash: dict[str, int] = {}
+
+    def ids_of(self, terms: list[str]) -> np.ndarray:
+        """The ids of ``terms``, adding the new ones."""
+        ids = self.ids
+        out: list[int | None] = list(map(ids.get, terms))
+        if None in out:
+            for k, term in enumerate(terms):
+                if out[k] is None:
+                    found = ids.get(term)
+                    if found is None:
+                        found = ids[term] = len(self.terms)
+                        self._add(term)
+                    out[k] = found
+        return np.asarray(out, dtype=np.int32)
+
+    def _add(self, term: str) -> None:
+        n = len(self.terms)
+        self.terms.append(term)
+        if n == len(self._hashes):
+            self._hashes = np.resize(self._hashes, 2 * n)
+        key = term_key(term)
+        h = self._key_hash.get(key)
+        if h is None:
+            h = self._key_hash[key] = fnv1a(key)
+        self._hashes[n] = h
+
+    def hashes(self) -> np.ndarray:
+        """Bucket hash of every term, by id (a view: valid until terms are added)."""
+        return self._hashes[:len(self.terms)]
+
+
+class PostingSpool:
+    """Collects every document's postings in partitions on disk."""
+
+    def __init__(self) -> None:
+        self.table = TermTable()
+        self.total = 0
+        self._dir = tempfile.TemporaryDirectory(prefix="tongda-postings-")
+        self._buffers: list[list[np.ndarray]] = [[] for _ in range(PARTITIONS)]
+        self._buffered = 0
+
+    def add(self, seq: int, terms: list[str], packed: np.ndarray) -> None:
+        """Append one document's postings (``packed[i]`` belongs to ``terms[i]``)."""
+        if not terms:
+            return
+        tids = self.table.ids_of(terms)
+        rows = np.empty(len(terms), dtype=_ROW)
+        rows["term"], rows["seq"], rows["packed"] = tids, seq, packed
+        part = self.table.hashes()[tids] & np.uint32(PARTITIONS - 1)
+        order = np.argsort(part, kind="stable")
+        rows, part = rows[order], part[order]
+        cuts = np.searchsorted(part, np.arange(PARTITIONS + 1))
+        for p in range(PARTITIONS):
+            if cuts[p] < cuts[p + 1]:
+                self._buffers[p].append(rows[cuts[p]:cuts[p + 1]])
+        self.total += len(terms)
+        self._buffered += len(terms)
+        if self._buffered >= SPILL_ROWS:
+            self._spill()
+
+    def _spill(self) -> None:
+        for p, chunks in enumerate(self._buffers):
+            if chunks:
+                with open(os.path.join(self._dir.name, f"{p}.rows"), "ab") as fh:
+                    for chunk in chunks:
+                        chunk.tofile(fh)
+                chunks.clear()
+        self._buffered = 0
+
+    def partitions(self) -> Iterator[np.ndarray]:
+        """Each partition's rows, one at a time."""
+        self._spill()
+        for p in range(PARTITIONS):
+            path = os.path.join(self._dir.name, f"{p}.rows")
+            yield np.fromfile(path, dtype=_ROW) if os.path.exists(path) else np.empty(0, _ROW)
+
+    def close(self) -> None:
+        self._dir.cleanup()
+
+
+def impacts(packed: np.ndarray, lengths: np.ndarray, avg: list[float], title_len: np.ndarray,
+            weights: tuple[float, ...], b: tuple[float, ...], k1: float,
+            caps: tuple[int, ...], shifts: tuple[int, ...]) -> np.ndarray:
+    """BM25F term-frequency parts quantised to 1..255; title hits carry the title length.
+
+    A term in the title is stored as ``-(impact * 128 + title length)``, so the runtime
+    can tell an exact or near-exact title match from the postings alone, without fetching
+    any document record. The float64 operations are those of the per-posting formula, in
+    the same order, so the numbers are the same as computed one by one.
+
+    Args:
+        packed: Packed field frequencies of each posting.
+        lengths: Each posting's document's field lengths, shape ``(n, 4)``.
+        avg: Average field lengths.
+        title_len: Each posting's document's normalised title length.
+    """
+    tf = np.zeros(len(packed), dtype=np.float64)
+    title = None
+    for i in range(4):
+        f = ((packed >> np.uint32(shifts[i])) & np.uint32(caps[i])).astype(np.float64)
+        if i == 0:
+            title = f > 0
+        norm = 1 - b[i] + b[i] * lengths[:, i] / avg[i]
+        part = weights[i] * f / np.maximum(norm, 0.1)
+        tf = np.where(f > 0, tf + part, tf)
+    q = np.clip(np.rint(255 * tf / (k1 + tf)), 1, 255).astype(np.int64)
+    assert title is not None
+    tl = np.clip(title_len, 1, 127).astype(np.int64)
+    return np.where(title, -(q * 128 + tl), q)
+
+
+class BucketWriter:
+    """Encodes the ``t`` family's buckets, reusing the file of any bucket seen before."""
+
+    def __init__(self, writer: FileWriter, store: Path | None) -> None:
+        self.writer = writer
+        self.path = store / DIGESTS if store is not None else None
+        self.known: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        if self.path is not None:
+            try:
+                self.known = json.loads(self.path.read_text("utf-8"))
+            except (OSError, ValueError):
+                self.known = {}
+
+    def bucket(self, terms: list[str], rows: Callable[[], dict[str, Any]], digest: bytes) -> str:
+        """The file name (hash part) of a bucket; ``rows`` makes its content when needed."""
+        key = hashlib.blake2b(digest, digest_size=16).hexdigest()
+        name = self.known.get(key)
+        if name is not None and (self.writer.out_dir / f"t-{name}{EXT}").exists():
+            self.writer.reused.append(f"t-{name}{EXT}")
+        else:
+            name = self.writer.put(rows(), "t-")[2:-len(EXT)]
+        self.used[key] = name
+        return name
+
+    def save(self) -> None:
+        if self.path is not None:
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.used), "utf-8")
+            tmp.replace(self.path)
+
+
+def write_terms(spool: PostingSpool, writer: FileWriter, store: Path | None, buckets: int,
+                impact: Callable[[np.ndarray], np.ndarray], new_id: np.ndarray,
+                df: Callable[[str], int]) -> dict[str, Any]:
+    """Write the ``t`` family from the spool; return its manifest entry.
+
+    Args:
+        impact: Impacts of a partition's rows (given the rows).
+        new_id: Document number by the order documents were added (``seq``).
+        df: A term's document frequency in the vocabulary (the first number of its list).
+    """
+    table = spool.table
+    hashes = table.hashes()
+    names = [""] * buckets
+    out = BucketWriter(writer, store)
+    for rows in spool.partitions():
+        if not len(rows):
+            continue
+        doc = new_id[rows["seq"]]
+        value = impact(rows)
+        order = np.lexsort((doc, rows["term"]))
+        tid, doc, value = rows["term"][order], doc[order], value[order]
+        starts = np.flatnonzero(np.r_[True, tid[1:] != tid[:-1]])
+        ends = np.r_[starts[1:], len(tid)]
+        prev = np.empty_like(doc)
+        prev[0] = 0
+        prev[1:] = doc[:-1]
+        prev[starts] = 0
+        flat = np.empty(2 * len(doc), dtype=np.int64)
+        flat[0::2], flat[1::2] = doc - prev, value
+        uniq = tid[starts]
+        term_bucket = hashes[uniq] % np.uint32(buckets)
+        by_bucket = np.argsort(term_bucket, kind="stable")
+        cuts = np.flatnonzero(np.r_[True, term_bucket[by_bucket][1:] != term_bucket[by_bucket][:-1]])
+        cuts = np.r_[cuts, len(by_bucket)]
+        for c in range(len(cuts) - 1):
+            members = by_bucket[cuts[c]:cuts[c + 1]]
+            b = int(term_bucket[members[0]])
+            names[b] = _bucket(out, table.terms, uniq, starts, ends, flat, members, df)
+    out.save()
+    size = page_size(buckets)
+    pages = [writer.put(names[i:i + size], "Pt-") for i in range(0, buckets, size)]
+    return {"b": buckets, "s": size, "pages": pages}
+
+
+def _bucket(out: BucketWriter, terms: list[str], uniq: np.ndarray, starts: np.ndarray,
+            ends: np.ndarray, flat: np.ndarray, members: np.ndarray,
+            df: Callable[[str], int]) -> str:
+    entries = sorted((terms[int(uniq[m])], int(starts[m]), int(ends[m])) for m in members)
+    dfs = [df(t) for t, _, _ in entries]
+    h = hashlib.blake2b(digest_size=16)
+    h.update("\0".join(t for t, _, _ in entries).encode())
+    h.update(np.asarray(dfs, dtype=np.int64).tobytes())
+    for _, s, e in entries:
+        h.update(flat[2 * s:2 * e].tobytes())
+        h.update(b"|")
+
+    def rows() -> dict[str, Any]:
+        return {t: [d, *flat[2 * s:2 * e].tolist()] for (t, s, e), d in zip(entries, dfs, strict=True)}
+
+    return out.bucket([t for t, _, _ in entries], rows, h.digest())
