@@ -185,8 +185,14 @@ class PolicyStats(BaseModel):
     proactive: int
     amount_fen: int
     amount_text: str
+    paid: int
+    """Payment instructions the payment system acknowledged."""
+    paid_fen: int
+    paid_text: str
     median_seconds_to_decision: float | None
     """Online applications, submission to decision (免申即享 not counted)."""
+    median_seconds_to_payment: float | None
+    """Decision to the payment system's acknowledgement."""
 
 
 class Stats(BaseModel):

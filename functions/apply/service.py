@@ -318,7 +318,8 @@ class ApplyService:
         """Public, anonymous counts per policy (see :func:`.views.stats_view`)."""
         with self.engine.connect() as conn:
             rows = [{**r, "submitted_at": store.utc(r["submitted_at"]),
-                     "decided_at": store.utc(r["decided_at"])} for r in store.decision_times(conn)]
+                     "decided_at": store.utc(r["decided_at"]), "paid_at": store.utc(r["paid_at"])}
+                    for r in store.decision_times(conn)]
         return stats_view(rows, self.catalog().policies, self.clock())
 
     # --- reviewing and paying -----------------------------------------------------------

@@ -267,11 +267,15 @@ def ack_payment(conn: Connection, payment_id: str, *, actor: str, at: dt.datetim
 
 
 def decision_times(conn: Connection) -> Iterable[RowMapping]:
-    """Per application: policy, status, channel, amount and both times (for statistics)."""
+    """Per application: policy, status, channel, amount, its times, and when its payment
+    instruction was acknowledged by the payment system (paid), if it was (for statistics)."""
     return conn.execute(select(
         applications.c.policy, applications.c.status, applications.c.channel,
         applications.c.amount_fen, applications.c.submitted_at,
-        applications.c.decided_at)).mappings()
+        applications.c.decided_at, payments.c.acked_at.label("paid_at"),
+        payments.c.amount_fen.label("paid_fen"))
+        .select_from(applications.outerjoin(
+            payments, payments.c.application_id == applications.c.id))).mappings()
 
 
 def count_by_status(conn: Connection) -> dict[tuple[str, str], int]:

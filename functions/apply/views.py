@@ -115,36 +115,52 @@ def payment_view(payment: Mapping[str, Any]) -> dict[str, Any]:
             "acked_at": _iso(payment["acked_at"]), "acked_by": payment["acked_by"]}
 
 
+def _empty_stats() -> dict[str, Any]:
+    return {"applications": 0, "approved": 0, "rejected": 0, "pending": 0, "proactive": 0,
+            "amount_fen": 0, "paid": 0, "paid_fen": 0}
+
+
+def _median(times: list[float] | None) -> float | None:
+    return round(statistics.median(times), 3) if times else None
+
+
 def stats_view(rows: Iterable[Mapping[str, Any]], entries: Mapping[str, PolicyEntry],
                now: dt.datetime) -> dict[str, Any]:
-    """Public, anonymous counts per policy: applications, approvals, amounts, median time.
+    """Public, anonymous counts per policy: applications, approvals, payments, amounts and
+    how fast.
 
     The median time to a decision counts applications people made (not 免申即享, which
-    nobody waits for), from submission to the decision, in seconds.
+    nobody waits for), from submission to the decision, in seconds. ``paid`` counts the
+    payment instructions the payment system acknowledged; the median time to payment runs
+    from the decision to that acknowledgement, for every channel.
     """
     by_policy: dict[str, dict[str, Any]] = {}
     waits: dict[str, list[float]] = {}
+    pay_waits: dict[str, list[float]] = {}
     for row in rows:
-        item = by_policy.setdefault(row["policy"], {
-            "applications": 0, "approved": 0, "rejected": 0, "pending": 0, "proactive": 0,
-            "amount_fen": 0})
+        item = by_policy.setdefault(row["policy"], _empty_stats())
         item["applications"] += 1
         item[row["status"]] += 1
         item["proactive"] += row["channel"] == "proactive"
         if row["status"] == "approved":
             item["amount_fen"] += int(row["amount_fen"] or 0)
-        decided = row.get("decided_at")
+        decided, paid = row.get("decided_at"), row.get("paid_at")
         if decided is not None and row["channel"] == "online":
             waits.setdefault(row["policy"], []).append(
                 max(0.0, (decided - row["submitted_at"]).total_seconds()))
+        if paid is not None:
+            item["paid"] += 1
+            item["paid_fen"] += int(row.get("paid_fen") or 0)
+            if decided is not None:
+                pay_waits.setdefault(row["policy"], []).append(
+                    max(0.0, (paid - decided).total_seconds()))
     policies = []
     for policy_id in sorted(set(by_policy) | set(entries)):
-        item = by_policy.get(policy_id, {"applications": 0, "approved": 0, "rejected": 0,
-                                         "pending": 0, "proactive": 0, "amount_fen": 0})
-        times = waits.get(policy_id)
-        median = round(statistics.median(times), 3) if times else None
+        item = by_policy.get(policy_id, _empty_stats())
         policies.append({"policy": policy_ref(policy_id, entries.get(policy_id)), **item,
                          "amount_text": yuan(item["amount_fen"]),
-                         "median_seconds_to_decision": median})
+                         "paid_text": yuan(item["paid_fen"]),
+                         "median_seconds_to_decision": _median(waits.get(policy_id)),
+                         "median_seconds_to_payment": _median(pay_waits.get(policy_id))})
     return {"generated_at": _iso(now), "as_of_text": chinese_date(local_date(now)),
             "policies": policies}

@@ -128,10 +128,17 @@ def test_the_policy_page_shows_public_statistics(driver: Any, portal: Any) -> No
     run = httpx.post(f"{server.url}/api/apply/proactive/elderly-allowance", timeout=60,
                      headers={"Authorization": f"Bearer {reviewer}"})
     assert run.status_code == 200 and run.json()["created"] == 4
+    payer = auth.create_token(engine, "财政支付系统", ["payments"])
+    paying = {"Authorization": f"Bearer {payer}"}
+    first = httpx.get(f"{server.url}/api/apply/payments", headers=paying, timeout=60).json()[0]
+    acked = httpx.post(f"{server.url}/api/apply/payments/{first['id']}/ack", headers=paying,
+                       timeout=60)
+    assert acked.status_code == 200, acked.text
     driver.get(f"{server.url}/policies/elderly-allowance/")
     stats = driver.find_element(By.CSS_SELECTOR, ".td-apply-box__stats")
     _wait(driver).until(lambda d: "共办理 4 件" in stats.text)
     assert "免申即享 4 件" in stats.text and "900元" in stats.text
+    assert f"已发放到账 1 件，共 {first['amount_fen'] // 100}元" in stats.text
     link = driver.find_element(By.CSS_SELECTOR, ".td-apply-box a")
     assert link.get_attribute("href").endswith("/apply/elderly-allowance/")
     assert _violations(driver) == []

@@ -205,8 +205,22 @@ def test_public_statistics_count_without_naming_anyone(service: ApplyService,
                                  "amount_fen")} == {
         "applications": 2, "approved": 1, "rejected": 1, "pending": 0, "amount_fen": 20000}
     assert item["median_seconds_to_decision"] == 0.0
+    assert (item["paid"], item["paid_fen"], item["median_seconds_to_payment"]) == (0, 0, None)
     assert AGED_90 not in str(stats) and "江秀英" not in str(stats)
     assert stats["as_of_text"] == "2026年12月7日"
+
+
+def test_public_statistics_count_what_the_payment_system_acknowledged(
+        service: ApplyService, clock: Clock) -> None:
+    approved = service.submit(applicant(AGED_90), ELDERLY, {}, [])
+    item = next(p for p in service.stats()["policies"] if p["policy"]["id"] == ELDERLY)
+    assert (item["approved"], item["paid"], item["paid_fen"]) == (1, 0, 0)
+    clock.advance(hours=2)
+    with service.engine.begin() as conn:
+        service.ack(conn, PAYMENTS, approved["payment"]["id"])
+    item = next(p for p in service.stats()["policies"] if p["policy"]["id"] == ELDERLY)
+    assert (item["paid"], item["paid_fen"], item["paid_text"]) == (1, 20000, "200元")
+    assert item["median_seconds_to_payment"] == 7200.0
 
 
 def test_the_profile_gives_the_owner_what_shared_data_hold(service: ApplyService) -> None:

@@ -22,9 +22,13 @@
         var item = (stats.policies || []).filter(function (p) { return p.policy.id === id; })[0];
         if (!item || !item.applications) { out.textContent = "截至" + stats.as_of_text + "，尚无办理记录。"; return; }
         var text = "截至" + stats.as_of_text + "：共办理 " + item.applications + " 件，批准 " + item.approved +
-          " 件（其中免申即享 " + item.proactive + " 件），累计发放 " + yuan(item.amount_fen) + "。";
+          " 件（其中免申即享 " + item.proactive + " 件），批准金额 " + yuan(item.amount_fen) +
+          "；已发放到账 " + item.paid + " 件，共 " + yuan(item.paid_fen) + "。";
         if (item.median_seconds_to_decision !== null) {
           text += "在线申请从提交到作出决定的时间中位数：" + duration(item.median_seconds_to_decision) + "。";
+        }
+        if (item.median_seconds_to_payment !== null) {
+          text += "从批准到发放到账的时间中位数：" + duration(item.median_seconds_to_payment) + "。";
         }
         out.textContent = text;
       })
