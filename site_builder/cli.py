@@ -20,10 +20,15 @@ from . import commands
 
 
 class _Formatter(logging.Formatter):
+    """One line per record, in Chinese: MkDocs' own lines are translated
+    (:mod:`site_builder.messages_zh`), levels named 警告 and 错误."""
+
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
+        from .messages_zh import LEVELS, translate
+
+        message = translate(record.getMessage())
         if record.levelno >= logging.WARNING:
-            return f"{record.levelname}: {message}"
+            return f"{LEVELS.get(record.levelname, record.levelname)}：{message}"
         return message
 
 

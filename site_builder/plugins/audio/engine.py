@@ -104,8 +104,8 @@ def load_espeak(where: EspeakLibrary) -> ctypes.CDLL:
         lib = ctypes.CDLL(where.library)
     except OSError as exc:
         raise EngineError(
-            f"cannot load eSpeak NG ({where.library}): {exc}. "
-            "Install it with `pip install espeakng-loader` or `apt-get install libespeak-ng1`."
+            f"无法载入 eSpeak NG（{where.library}）：{exc}。"
+            "请用 `pip install espeakng-loader` 或 `apt-get install libespeak-ng1` 安装。"
         ) from exc
     lib.espeak_Info.restype = ctypes.c_char_p
     lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
@@ -236,7 +236,7 @@ class Pyttsx3EspeakEngine(SpeechEngine):
         if completed:
             # Text eSpeak has nothing to say for (only symbols): a short pause keeps offsets.
             return np.zeros(self.sample_rate // 10, dtype=np.int16)
-        raise EngineError(f"eSpeak NG did not finish speaking {text[:30]!r}")
+        raise EngineError(f"eSpeak NG 未能读完：{text[:30]!r}")
 
     def _drain(self) -> None:
         """Wait until eSpeak's synthesis thread is idle: the driver cancels whatever is still
@@ -295,4 +295,4 @@ def create_engine(name: str, voice: str, rate: int) -> SpeechEngine:
         return Pyttsx3EspeakEngine(voice=voice, rate=rate)
     if name == "pyttsx3-debian":
         return Pyttsx3EspeakEngine(voice=voice, rate=rate, prefer_loader=False)
-    raise EngineError(f"unknown audio engine {name!r} (known: pyttsx3, pyttsx3-debian)")
+    raise EngineError(f"未知的语音引擎 {name!r}（可用：pyttsx3、pyttsx3-debian）")

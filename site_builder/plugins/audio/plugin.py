@@ -60,7 +60,7 @@ class AudioPlugin(BasePlugin[AudioConfig]):
                 self.config.voice_engine, self.config.voice_name, self.config.voice_rate
             )
         except EngineError as exc:
-            raise PluginError(f"tongda-audio: voice_engine: {exc}") from exc
+            raise PluginError(f"tongda-audio：voice_engine：{exc}") from exc
         cache_dir = Path(self.config.cache_dir)
         if not cache_dir.is_absolute():
             cache_dir = Path(config.config_file_path or ".").resolve().parent / cache_dir
@@ -132,7 +132,7 @@ class AudioPlugin(BasePlugin[AudioConfig]):
         try:
             self.stats = self.builder.build(out)
         except EngineError as exc:
-            raise PluginError(f"tongda-audio: {exc}") from exc
+            raise PluginError(f"tongda-audio：{exc}") from exc
         self._write_assets(site)
         self._write_manifest(out)
         ctx = self._ctx

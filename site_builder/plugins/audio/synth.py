@@ -134,11 +134,11 @@ def run_all(
     pages = sorted(pages, key=lambda p: -len(p.clip_keys))
     if workers == 1 or len(jobs) + 8 * len(pages) < 4 * workers:
         _init_worker(engine, cache)
-        with _bar(len(jobs), "audio: speech", "clip", progress) as bar:
+        with _bar(len(jobs), "语音：合成", "段", progress) as bar:
             for job in jobs:
                 _run_job(job)
                 bar.update(1)
-        with _bar(len(pages), "audio: mp3", "page", progress) as bar:
+        with _bar(len(pages), "语音：编码 MP3", "页", progress) as bar:
             for page in pages:
                 _run_page(page)
                 bar.update(1)
@@ -146,7 +146,7 @@ def run_all(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, context, _init_worker, (engine, cache)) as pool:
         _drain([pool.submit(_run_job, job) for job in jobs],
-               _bar(len(jobs), "audio: speech", "clip", progress))
+               _bar(len(jobs), "语音：合成", "段", progress))
         _drain([pool.submit(_run_page, page) for page in pages],
-               _bar(len(pages), "audio: mp3", "page", progress))
+               _bar(len(pages), "语音：编码 MP3", "页", progress))
     return len(jobs)

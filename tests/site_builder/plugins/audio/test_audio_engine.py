@@ -60,7 +60,7 @@ def _debian(voice: str) -> tuple[str, str]:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          check=False)
-    if run.returncode != 0 and "cannot load eSpeak NG" in run.stderr:
+    if run.returncode != 0 and "无法载入 eSpeak NG" in run.stderr:
         missing("Debian libespeak-ng1")
     assert run.returncode == 0, run.stderr
     name, phonemes = run.stdout.strip().splitlines()[-2:]
