@@ -31,6 +31,7 @@ from .schemas import (
     CatalogueOut,
     ConsistencyOut,
     History,
+    IdentityOut,
     InclusionOut,
     RequestIn,
     RequestOut,
@@ -99,6 +100,14 @@ def catalogue(request: Request) -> dict[str, Any]:
     return {"issuer": service.catalogue.issuer_name,
             "kinds": [k.public() | {"description": k.description}
                       for k in service.catalogue.kinds.values()]}
+
+
+@router.get("/identity", response_model=IdentityOut, tags=["公开"], summary="授权前的身份核验方式")
+def identity(request: Request) -> dict[str, str]:
+    """The identity step before an authorisation: ``simulated`` locally, so the citizen's
+    page presents a simulated check; another method (``face``) is run by the portal's own
+    identity service, whose evidence the page sends with the authorisation."""
+    return {"method": service_of(request).identity.method}
 
 
 @router.post("/requests", status_code=201, response_model=RequestOut, tags=["请求方"],

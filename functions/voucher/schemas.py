@@ -115,6 +115,12 @@ class ConsistencyOut(BaseModel):
     proof: list[str]
 
 
+class IdentityOut(BaseModel):
+    """Which identity step an authorisation goes through, so a page can present it."""
+
+    method: str = Field(description="simulated：本地模拟（演示）；其他值（如 face）由门户接入的核验服务完成")
+
+
 class CatalogueOut(BaseModel):
     """The data kinds a requester may ask for."""
 
