@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from site_builder.validation import Validation
 
     from .listings import Listing
+    from .pagemodel import PageModel
     from .reuse import PageReuse
 
 SignaturePart = Callable[["Page"], Any]
@@ -115,6 +116,7 @@ class BuildContext:
     """Citations found in the text, when a plugin finds them (tongda-graph)."""
     rules: PublishedRules | None = None
     """The rule set, when a plugin builds it (tongda-match; tongda-apply reads it)."""
+    _models: dict[str, tuple[int, PageModel]] = field(default_factory=dict, repr=False)
 
     def add_nav(self, title: str, src: str) -> None:
         """Put a generated page in the default nav (ignored when ``mkdocs.yml`` has one)."""
@@ -128,6 +130,24 @@ class BuildContext:
     def signature_extra(self, page: Page) -> list[Any]:
         """Every declared part for ``page``, in a stable order."""
         return [[name, part(page)] for name, part in sorted(self.signature_parts.items())]
+
+    def page_model(self, page: Page, html: str) -> PageModel:
+        """The page's readable blocks (:mod:`.pagemodel`), extracted once per page and
+        content, whichever plugin asks first."""
+        from .pagemodel import page_model
+
+        key = hash(html)
+        known = self._models.get(page.file.dest_uri)
+        if known is not None and known[0] == key:
+            return known[1]
+        entry = self.corpus.by_path.get(page.file.src_uri)
+        model = page_model(html, entry.meta if entry else None, entry.kind if entry else None)
+        self._models[page.file.dest_uri] = (key, model)
+        return model
+
+    def forget_page(self, page: Page) -> None:
+        """Drop a page's model once no plugin needs it (memory stays one page's worth)."""
+        self._models.pop(page.file.dest_uri, None)
 
     def cache_folder(self, name: str) -> Path | None:
         """``<cache_dir>/<name>`` when caches are on."""

@@ -254,6 +254,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
 
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.context is not None:
+            self.context.forget_page(page)  # every plugin is done with this page
         if page.meta.get("td_reused") and self.reuse is not None \
                 and self.reuse.link_page(page.file.dest_uri, Path(config.site_dir)):
             self.reuse.reused += 1

@@ -2,54 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from html.parser import HTMLParser
 from typing import Any
 
 from search_index.model import SearchDoc
-
-SKIP = {"script", "style", "template", "noscript"}
-BLOCK = {"p", "li", "div", "section", "article", "br", "tr", "td", "th", "dd", "dt", "table",
-         "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-class TextExtractor(HTMLParser):
-    """Plain text of an HTML fragment, with its h2-h4 headings apart."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.headings: list[str] = []
-        self._skip = 0
-        self._heading: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SKIP:
-            self._skip += 1
-        elif tag in ("h2", "h3", "h4"):
-            self._heading = []
-        if tag in BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIP and self._skip:
-            self._skip -= 1
-        elif tag in ("h2", "h3", "h4") and self._heading is not None:
-            self.headings.append("".join(self._heading).strip())
-            self._heading = None
-        if tag in BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        self.parts.append(data)
-        if self._heading is not None:
-            self._heading.append(data)
-
-    def text(self) -> str:
-        """Paragraphs joined by newlines, blank lines dropped."""
-        lines = (ln.strip() for ln in "".join(self.parts).splitlines())
-        return "\n".join(ln for ln in lines if ln)
+from site_builder.plugins.core.pagemodel import PageModel, body_blocks
 
 
 def _iso(value: Any) -> str:
@@ -64,10 +20,11 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
-def search_doc(meta: dict[str, Any], url: str, html: str, status: str = "") -> SearchDoc:
-    """A SearchDoc from a page's front matter (``page.meta``), URL and rendered HTML."""
-    ex = TextExtractor()
-    ex.feed(html)
+def search_doc(meta: dict[str, Any], url: str, html: str, status: str = "",
+               model: PageModel | None = None) -> SearchDoc:
+    """A SearchDoc from a page's front matter (``page.meta``), URL and rendered HTML, or
+    its page model (which also holds the sections the theme renders from front matter)."""
+    ex = model or PageModel(body_blocks(html))
     date = next((_iso(meta[k]) for k in ("published", "effective", "updated", "written")
                  if meta.get(k)), "")
     issuer = meta.get("issuer") or meta.get("department") or ""

@@ -80,7 +80,9 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return html
         meta = _front_matter(page, self._ctx)
         if meta.get("kind") and meta.get("id"):
-            self.index.add(search_doc(meta, page.url, html, str(meta.get("status") or "")))
+            model = self._ctx.page_model(page, html) if self._ctx is not None else None
+            self.index.add(search_doc(meta, page.url, html, str(meta.get("status") or ""),
+                                      model))
         return html
 
     @event_priority(50)  # before the core's atomic commit (priority -100)

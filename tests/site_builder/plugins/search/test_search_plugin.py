@@ -69,3 +69,12 @@ def test_runtime_script_is_on_every_page_and_in_the_index_folder(site: Path) -> 
     srcs = [s.get("src") for s in doc.findall(".//script")]
     assert any(s and s.endswith("search/tongda-search.js") for s in srcs)
     assert not [s for s in doc.findall(".//script") if not s.get("src")], "no inline scripts"
+
+
+def test_a_guide_is_found_by_what_its_front_matter_sections_say(site: Path) -> None:
+    """The address, the steps and the fee are shown by the theme from front matter, not
+    written in the body: the index covers them too (the page model)."""
+    searcher = Searcher(site / "search")
+    for query in ("江滨路", "制证"):
+        urls = [r["u"] for r in searcher.search(query)["results"]]
+        assert urls[:1] == ["services/passport-service/"], query
