@@ -8,7 +8,7 @@ import os
 import pickle
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -59,6 +59,32 @@ def unpack(v: int) -> tuple[int, int, int, int]:
     return tuple((v >> sh) & cap for cap, sh in zip(CAPS, SHIFTS, strict=True))  # type: ignore[return-value]
 
 
+def segmenter() -> tuple[str, Callable[[str], Iterable[str]], Callable[[str], Iterable[str]]]:
+    """(name, search-mode cut, plain cut) of the word segmenter.
+
+    jieba-rs (``rjieba``), when installed, is jieba's algorithm and dictionary compiled:
+    about ten times faster, and the same words on all 1.26 million CJK runs of the laws
+    corpus (search mode and plain). jieba itself otherwise.
+    """
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        try:
+            from importlib.metadata import version
+
+            import rjieba
+
+            _SEGMENTER = (f"rjieba-{version('rjieba')}", rjieba.cut_for_search, rjieba.cut)
+        except ImportError:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter in builds
+            _SEGMENTER = (f"jieba-{jieba.__version__}", jieba.cut_for_search, jieba.cut)
+    return _SEGMENTER
+
+
+_SEGMENTER: tuple[str, Callable[[str], Iterable[str]], Callable[[str], Iterable[str]]] | None = None
+
+
 def _field_terms(text: str, unigrams: bool, cut) -> tuple[Counter[str], int, list[str]]:
     counts: Counter[str] = Counter()
     words: list[str] = []
@@ -87,13 +113,12 @@ def title_phrases(title: str) -> set[str]:
 
     jieba's dictionary lacks many names people type whole (住房公积金); titles name them.
     """
-    import jieba
-
+    cut = segmenter()[2]
     out: set[str] = set()
     for run in runs(normalize(title)):
         if not CJK_RE.fullmatch(run):
             continue
-        words = [w for w in jieba.cut(run) if w.strip()]
+        words = [w for w in cut(run) if w.strip()]
         for a, b in pairwise(words):
             if len(a) >= 2 and len(a + b) <= 6:  # 食品安全 + 法 too: titles end in 法, 令
                 out.add(a + b)
@@ -150,9 +175,7 @@ class CompactTerms:
 
 
 def _doc_key(doc: SearchDoc) -> str:
-    import jieba
-
-    blob = json.dumps([ANALYSIS_VERSION, jieba.__version__, doc.title, doc.doc_number,
+    blob = json.dumps([ANALYSIS_VERSION, segmenter()[0], doc.title, doc.doc_number,
                        doc.issuer, doc.tags, doc.headings, doc.summary, doc.body],
                       ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
@@ -201,10 +224,7 @@ def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:
 
     Titles also index single characters, so a one-character query (税) finds titles.
     """
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter in builds
-    cut = jieba.cut_for_search
+    cut = segmenter()[1]
     texts = (
         doc.title,
         " ".join([doc.doc_number, doc.issuer, *doc.tags]),
