@@ -11,6 +11,8 @@ from typing import Any
 
 from site_builder.content.corpus import Corpus, Entry
 from site_builder.content.model import Policy
+from site_builder.content.regions import Regions, load_regions
+from site_builder.errors import ContentError
 
 from .markdown_scan import BodyScan, anchors, scan
 
@@ -86,6 +88,16 @@ class CheckContext:
     def of_kind(self, *kinds: str) -> list[Any]:
         """Documents of the given kinds, in file order."""
         return [e for e in self.corpus.documents.values() if e.kind in kinds]
+
+    @cached_property
+    def regions(self) -> Regions:
+        """The site's administrative divisions (``_data/regions.yml``): codes listed there are
+        valid whatever the national table says (fictional or newly created divisions). Empty
+        when the file is absent or malformed (the build names a malformed table itself)."""
+        try:
+            return load_regions(self.corpus.docs_dir / "_data")
+        except ContentError:
+            return Regions()
 
     def line(self, entry: Entry, *path: str | int) -> int:
         """The line of a front-matter field (or of its nearest parent)."""

@@ -167,11 +167,15 @@ def region_problem(code: str) -> str | None:
 
 
 @rule("region-code-invalid", "validity", "warning", "行政区划代码无效",
-      "按 GB/T 2260 写 6 位行政区划代码（省 xx0000、市 xxxx00、区县 xxxxxx），从民政部公布的代码表核对。")
+      "按 GB/T 2260 写 6 位行政区划代码（省 xx0000、市 xxxx00、区县 xxxxxx），从民政部公布的代码表核对；"
+      "虚构（演示）或新设的区划，把代码和名称加进 _data/regions.yml。")
 def region_code_invalid(ctx: CheckContext) -> Iterator[Problem]:
+    regions = ctx.regions
     for e in ctx.policies():
-        if e.meta.region and (problem := region_problem(e.meta.region)):
-            yield Problem(e.id, f"区划代码 {e.meta.region}：{problem}", "region", ctx.line(e, "region"))
+        code = e.meta.region
+        if code and code not in regions and (problem := region_problem(code)):
+            yield Problem(e.id, f"区划代码 {code}：{problem}，也不在 _data/regions.yml 中",
+                          "region", ctx.line(e, "region"))
 
 
 @rule("heading-skip", "validity", "warning", "标题层级跳级",

@@ -35,6 +35,14 @@ _ISSUER_TAIL = re.compile(r"[\u4e00-\u9fff]{1,6}$")
 # Cited names too generic to report when they resolve to nothing (《条例》 defined locally).
 _GENERIC = {"条例", "办法", "规定", "细则", "决定", "通知", "意见", "规则", "本条例", "本办法",
             "实施细则", "实施办法", "若干规定", "规划", "方案", "标准"}
+# 《…》 names a form or a certificate as often as a document (《残疾人证》, 《…申领登记表》);
+# unresolved, those are no missing documents.
+_NOT_A_DOCUMENT = re.compile(r"(?:证|证书|证明|表|申请书|通知书|回执)$")
+# A national or trade standard, cited with its number: 《…》（GB/T 37668-2019）.
+_STANDARD_AFTER = re.compile(r"\s*[（(]\s*(?:GB|DB|[A-Z]{2})(?:/T|/Z)?\s*\d")
+# The sentence retires the cited document (…施行，《××条例》同时废止): an old text the site
+# need not hold.
+_RETIRED_AFTER = re.compile(r"同时废止|同时失效|予以废止|停止执行")
 
 
 class Citation(NamedTuple):
@@ -150,6 +158,8 @@ class CitationFinder:
                 return None
             target = self._resolve_title(cited, entry, key)
             if target is None:
+                if _not_a_document(cited, body, match.end()):
+                    return None
                 return Citation(entry.id, cited, where, line, None)
             basis = _is_basis(body, match.start(), match.end())
             return Citation(entry.id, cited, where, line, target.id, basis)
@@ -177,6 +187,23 @@ class CitationFinder:
         if not candidates:
             return None
         return choose_version(candidates, citing)
+
+
+def _not_a_document(cited: str, body: str, end: int) -> bool:
+    """Whether an unresolved 《…》 is no document the site lacks: a form or certificate, a
+    standard cited with its number, or a document the text says is retired."""
+    if _NOT_A_DOCUMENT.search(cited) or _STANDARD_AFTER.match(body, end):
+        return True
+    # Retired anywhere in this text (施行…《××条例》同时废止): every mention of it is history.
+    quoted = f"《{cited}》"
+    at = body.find(quoted)
+    while at >= 0:
+        after = at + len(quoted)
+        stops = [i for i in (body.find("。", after), body.find("\n", after)) if i >= 0]
+        if _RETIRED_AFTER.search(body, after, min([*stops, after + 24])):
+            return True
+        at = body.find(quoted, after)
+    return False
 
 
 def _issuer_tail(before: str) -> str:

@@ -195,3 +195,33 @@ def test_citing_a_version_since_replaced_is_no_warning(tmp_path: Path) -> None:
     meta, body = docs["faqs/f-main.md"]
     docs["faqs/f-main.md"] = (meta, body + "\n依据《临江市高校毕业生就业补贴办法》申领。\n")
     assert run_rules(write(tmp_path, docs), only=["cites-inactive"]).findings == []
+
+
+def test_region_codes_listed_in_the_sites_table_are_valid(tmp_path: Path) -> None:
+    """A fictional or new division (39xxxx is no province) is valid once _data/regions.yml
+    names it; a code neither the national scheme nor the table knows is still reported."""
+    docs = clean_docs()
+    docs["policies/p-main.md"][0]["region"] = "390100"
+    table = '"390000": 江南省\n"390100": 临江市\n'.encode()
+    listed = run_rules(write(tmp_path / "listed", docs, {"_data/regions.yml": table}),
+                       only=["region-code-invalid"]).findings
+    assert listed == []
+    unlisted = run_rules(write(tmp_path / "unlisted", docs), only=["region-code-invalid"]).findings
+    assert [f.field for f in unlisted] == ["region"]
+    assert "_data/regions.yml" in unlisted[0].message
+
+
+def test_forms_standards_and_retired_texts_are_no_missing_documents(tmp_path: Path) -> None:
+    """《…》 names forms and certificates too; a standard comes with its number; a text the
+    document itself retires (…同时废止) need not be on the site. A real missing law is still
+    reported, once."""
+    docs = clean_docs()
+    meta, text = docs["policies/p-main.md"]
+    docs["policies/p-main.md"] = (meta, text + (
+        "\n持《中华人民共和国残疾人证》的，填写《就业补贴申领登记表》。\n"
+        "\n网站符合《信息技术 互联网内容无障碍可访问性技术要求与测试方法》（GB/T 37668-2019）。\n"
+        "\n本办法自2023年4月1日起施行，《临江市就业补助暂行办法》同时废止。\n"
+        "\n依照《临江市就业补助暂行办法》领取的补助继续有效。\n"
+        "\n根据《中华人民共和国就业促进法》制定本办法。\n"))
+    found = run_rules(write(tmp_path, docs), only=["citation-unresolved"]).findings
+    assert [f.message for f in found] == ["找不到引用的“中华人民共和国就业促进法”"]
