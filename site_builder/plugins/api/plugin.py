@@ -13,7 +13,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from site_builder.plugins.core.buildctx import build_context
+from site_builder.plugins.core.buildctx import BuildContext, build_context
 
 from . import index_page
 from .config import ApiConfig
@@ -32,10 +32,27 @@ def write_json(path: Path, data: Any) -> None:
 class ApiPlugin(BasePlugin[ApiConfig]):
     """Writes the API after the site is built, from the core's corpus and full graph."""
 
+    def __init__(self) -> None:
+        self._ctx: BuildContext | None = None
+        self._index: dict[str, Any] | None = None
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._ctx, self._index = build_context(config), None
         if self.config.enabled and self.config.api_page_enabled:
             files.append(index_page.page_file(config, self.config.api_path, self.config.api_title))
+            if self._ctx is not None:  # the page shows the corpus' figures: a reused copy must not
+                self._ctx.add_signature_part("api-index", lambda page: self._index_of(page))
         return files
+
+    def _index_of(self, page: Page) -> dict[str, Any] | None:
+        """The index page's figures (made once a build), None for any other page."""
+        if page.file.src_uri != index_page.PAGE_SRC or self._ctx is None:
+            return None
+        if self._index is None:
+            rules = self._ctx.rules.path if self._ctx.rules is not None else None
+            self._index = index_page.context(self._ctx.corpus, page_size=self.config.api_page_size,
+                                             rules_path=rules)
+        return self._index
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
@@ -45,12 +62,9 @@ class ApiPlugin(BasePlugin[ApiConfig]):
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Any) -> TemplateContext:
-        corpus = getattr(config.plugins.get("tongda"), "corpus", None)
-        if page.file.src_uri == index_page.PAGE_SRC and corpus is not None:
-            match = config.plugins.get("tongda-match")
-            rules = getattr(match, "config", {}).get("rules_path") if match else None
-            cast(dict[str, Any], context)["api_index"] = index_page.context(
-                corpus, page_size=self.config.api_page_size, rules_path=rules)
+        index = self._index_of(page)
+        if index is not None:
+            cast(dict[str, Any], context)["api_index"] = index
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

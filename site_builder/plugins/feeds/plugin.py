@@ -47,6 +47,9 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         if self.config.feeds_page_enabled:
             files.append(index_page.page_file(config, self.config.feeds_path,
                                               self.config.feeds_page_title))
+            # The page lists every feed: a reused copy must show today's list.
+            core.add_signature_part("feeds-index", lambda page: index_page.context(self.feeds)
+                                    if page.file.src_uri == index_page.PAGE_SRC else None)
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,

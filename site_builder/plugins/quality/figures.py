@@ -64,6 +64,9 @@ def caches(stats: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
     if pages is not None:
         out["页面沿用"] = {"hits": int(pages.get("reused", 0)),
                        "misses": int(pages.get("rendered", 0))}
+    text = stats.get("text")
+    if text is not None:
+        out["纯文本页面"] = {"hits": int(text.get("hits", 0)), "misses": int(text.get("misses", 0))}
     audio = stats.get("audio")
     if audio and (audio.get("cached") or audio.get("synthesised")):
         out["语音"] = {"hits": int(audio.get("cached", 0)), "misses": int(audio.get("synthesised", 0))}

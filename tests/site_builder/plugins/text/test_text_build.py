@@ -91,3 +91,27 @@ def test_text_page_of_a_page_links_back_and_forth(site: Path) -> None:
     assert links["返回图文版"] == "../../../services/passport-service/"
     themed = lxml_html.document_fromstring((site / "services/passport-service/index.html").read_bytes())
     assert themed.xpath("//link[@rel='alternate']/@href") == ["../../text/services/passport-service/"]
+
+
+def test_a_full_build_with_the_cache_kept_links_each_unchanged_twin(tmp_path: Path) -> None:
+    """A second site built from the same pages (no previous site, so no page reuse; the
+    cache folder kept, as CI restores it) gets the same twins, linked from the cache."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns(".tongda-cache", "site"))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("cache_enabled: false",
+                                                        "cache_enabled: true"), "utf-8")
+    built = []
+    for name in ("first", "second"):
+        done = subprocess.run([sys.executable, "-m", "site_builder.cli", "build", "-d", name],
+                              check=False, capture_output=True, text=True, timeout=300,
+                              cwd=project)
+        assert done.returncode == 0, done.stderr[-3000:]
+        built.append(project / name / "text")
+    twins = sorted(p.relative_to(built[0]) for p in built[0].rglob("*.html"))
+    assert twins and twins == sorted(p.relative_to(built[1]) for p in built[1].rglob("*.html"))
+    for rel in twins:
+        assert (built[1] / rel).read_bytes() == (built[0] / rel).read_bytes()
+        assert (built[1] / rel).stat().st_nlink >= 2, rel  # the cache's file, linked
