@@ -28,3 +28,10 @@ class VoucherConfig(Config):
     """Path to ``@noble/ed25519``'s ``index.js`` (loaded only by browsers without
     WebCrypto Ed25519); by default ``node_modules/@noble/ed25519/index.js`` next to
     ``mkdocs.yml``, in a parent folder or in Tongda's checkout."""
+
+    mine_enabled = c.Type(bool, default=True)
+    """Generate the citizen's page (requests to decide, my vouchers, every access)."""
+    mine_path = c.Type(str, default="voucher/mine/")
+    """Site path of the citizen's page."""
+    mine_title = c.Type(str, default="我的数据凭证")
+    """Title of the citizen's page."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import themes
 COMPONENT_DIR = Path(themes.__file__).parent / "tongda" / "components" / "voucher"
 ASSETS_JS = ["components/voucher/voucher-verify.js", "components/voucher/voucher.js"]
 ASSETS_CSS = ["components/voucher/voucher.css"]
+MINE_JS = ["components/voucher/voucher-mine.js"]
 VENDOR_FALLBACK = "assets/vendor/noble-ed25519/index.js"
 DID_PATH = ".well-known/did.json"
 DATA_PATH = "voucher/data/"
@@ -28,10 +30,12 @@ _STATUS = re.compile(r"^status-(\d+)\.json$")
 log = logging.getLogger("mkdocs.plugins.tongda-voucher")
 
 
-def render_component(params: dict[str, Any]) -> str:
-    """Render the ``voucher`` macro with ``params`` (see the component's examples.yml)."""
+def render_component(params: dict[str, Any], macro: str = "voucher") -> str:
+    """Render the ``voucher`` (verifier) or ``voucher_mine`` (citizen's page) macro with
+    ``params`` (see the component's examples.yml)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)), autoescape=True)
-    template = env.from_string('{% from "voucher.html" import voucher %}{{ voucher(params) }}')
+    template = env.from_string('{% from "voucher.html" import ' + macro + " %}{{ "
+                               + macro + "(params) }}")
     return template.render(params=params)
 
 
@@ -40,12 +44,32 @@ def relative_root(page_path: str) -> str:
     return "../" * len([p for p in page_path.strip("/").split("/") if p])
 
 
-def page_params(title: str, page_path: str, trust: dict[str, Any]) -> dict[str, Any]:
-    """Parameters of the verifier page."""
+def _link(from_path: str, to_path: str) -> str:
+    """``voucher/`` → ``voucher/mine/`` is ``mine/``: one directory-URL page to another."""
+    def folder(path: str) -> str:
+        return "/".join(p for p in path.strip("/").split("/") if p) or "."
+
+    relative = posixpath.relpath(folder(to_path), folder(from_path))
+    return "./" if relative == "." else relative + "/"
+
+
+def page_params(title: str, page_path: str, trust: dict[str, Any],
+                mine_path: str | None = None, mine_title: str = "") -> dict[str, Any]:
+    """Parameters of the verifier page (``mine_path``: the citizen's page, to link to)."""
     base = relative_root(page_path)
-    return {"title": title, "base": base, "did_url": base + DID_PATH,
-            "data_url": base + DATA_PATH, "fallback_url": base + VENDOR_FALLBACK,
-            "api_url": base + "api/voucher/", "trust": trust}
+    params = {"title": title, "base": base, "did_url": base + DID_PATH,
+              "data_url": base + DATA_PATH, "fallback_url": base + VENDOR_FALLBACK,
+              "api_url": base + "api/voucher/", "trust": trust}
+    if mine_path:
+        params |= {"mine_url": _link(page_path, mine_path), "mine_title": mine_title}
+    return params
+
+
+def mine_params(title: str, mine_path: str, verify_path: str | None) -> dict[str, Any]:
+    """Parameters of the citizen's page (``verify_path``: the verifier page, or none)."""
+    base = relative_root(mine_path)
+    return {"title": title, "api_url": base + "api/voucher/",
+            "verify_url": _link(mine_path, verify_path) if verify_path else None}
 
 
 def published_files(folder: Path) -> list[str]:

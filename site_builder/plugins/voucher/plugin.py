@@ -20,6 +20,7 @@ from .config import VoucherConfig
 
 log = logging.getLogger("mkdocs.plugins.tongda-voucher")
 _PAGE_SRC = "_tongda/voucher.md"
+_MINE_SRC = "_tongda/voucher-mine.md"
 
 
 class VoucherPlugin(BasePlugin[VoucherConfig]):
@@ -45,12 +46,11 @@ class VoucherPlugin(BasePlugin[VoucherConfig]):
                 raise PluginError(str(exc)) from exc
             files.append(File(fallback.name, str(fallback.parent), config.site_dir,
                               config.use_directory_urls, dest_uri=voucher_page.VENDOR_FALLBACK))
-            generated = File.generated(config, _PAGE_SRC,
-                                       content=f"---\ntitle: {self.config.page_title}\n---\n")
-            generated.dest_uri = self.config.page_path.strip("/") + "/index.html"
-            for cached in ("url", "abs_dest_path"):
-                generated.__dict__.pop(cached, None)
-            files.append(generated)
+            files.append(_generated(config, _PAGE_SRC, self.config.page_title,
+                                    self.config.page_path))
+        if self.config.mine_enabled:  # linked from the verifier page, not in the nav
+            files.append(_generated(config, _MINE_SRC, self.config.mine_title,
+                                    self.config.mine_path))
         return files
 
     def _warn_on_other_issuer(self, config: MkDocsConfig) -> None:
@@ -62,13 +62,20 @@ class VoucherPlugin(BasePlugin[VoucherConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
-        if page.file.src_uri != _PAGE_SRC:
+        if page.file.src_uri not in (_PAGE_SRC, _MINE_SRC):
             return html
-        # The verifier's assets load on its own page only (page weight elsewhere).
+        # Each page's assets load on that page only (page weight elsewhere).
         page.meta["td_css"] = list(voucher_page.ASSETS_CSS)
+        cfg = self.config
+        if page.file.src_uri == _MINE_SRC:
+            page.meta["td_js"] = list(voucher_page.MINE_JS)
+            verify = cfg.page_path if cfg.page_enabled else None
+            return voucher_page.render_component(
+                voucher_page.mine_params(cfg.mine_title, cfg.mine_path, verify), "voucher_mine")
         page.meta["td_js"] = list(voucher_page.ASSETS_JS)
-        params = voucher_page.page_params(self.config.page_title, self.config.page_path,
-                                          self.trust)
+        params = voucher_page.page_params(cfg.page_title, cfg.page_path, self.trust,
+                                          cfg.mine_path if cfg.mine_enabled else None,
+                                          cfg.mine_title)
         return voucher_page.render_component(params)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -81,3 +88,12 @@ class VoucherPlugin(BasePlugin[VoucherConfig]):
             shutil.copyfile(self.published / path, target)
         if copied:
             log.info("数据凭证：复制了 %d 个公开文件（DID 文档、状态列表、检查点）", len(copied))
+
+
+def _generated(config: MkDocsConfig, src: str, title: str, page_path: str) -> File:
+    """A generated page with ``title`` at the directory URL ``page_path``."""
+    generated = File.generated(config, src, content=f"---\ntitle: {title}\n---\n")
+    generated.dest_uri = page_path.strip("/") + "/index.html"
+    for cached in ("url", "abs_dest_path"):  # computed from the old dest_uri
+        generated.__dict__.pop(cached, None)
+    return generated
