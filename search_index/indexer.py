@@ -33,6 +33,7 @@ from search_index.analyze import (
     DocCache,
     analyze,
 )
+from search_index.asks import AskTable, feedback_table, load_feedback
 from search_index.lexicon import build_lexicon
 from search_index.model import SearchDoc
 from search_index.postings import PostingSpool, impacts, write_terms
@@ -81,8 +82,12 @@ class SearchIndex:
     """
 
     def __init__(self, synonyms_path: Path | None = None,
-                 analysis_cache: Path | None = None) -> None:
+                 analysis_cache: Path | None = None,
+                 feedback_path: Path | None = None) -> None:
         self.synonyms_path = synonyms_path
+        # The Q&A function's satisfaction votes (exported), read when the index is written.
+        self.feedback_path = feedback_path
+        self.asks = AskTable()
         self.doc_cache = DocCache(analysis_cache) if analysis_cache else None
         self.pinyin = vocab_mod.PinyinMemo(analysis_cache / "pinyin.pickle"
                                            if analysis_cache else None)
@@ -107,6 +112,7 @@ class SearchIndex:
         # Keep memory per document small: the excerpt goes to the spool now, the body goes.
         text = doc.summary + "\n" + doc.body if doc.summary else doc.body
         self.excerpts.append(self.spool.put(text[:EXCERPT_CHARS], "x-"))
+        self.asks.add(doc)
         self.docs.append(dataclasses.replace(doc, body="", headings=[]))
         self.lengths.append(terms.lengths)
         self.title_lens.append(len(normalize_title(doc.title)))
@@ -162,12 +168,17 @@ class SearchIndex:
         for i, s in enumerate(order):
             k = self.docs[s].kind
             kinds.setdefault(k, [i, i + 1])[1] = i + 1
+        lexicon = build_lexicon(self.synonyms_path)
+        id_of = {self.docs[s].id: new_id[s] for s in order}
+        fam["ask"] = self.asks.write(writer, id_of, lexicon["stop"],
+                                    lambda bg: self.vocab.word_df[bg] >= 2)
         return {
             "v": 1,
             "n": n,
             "kinds": kinds,
             "fam": fam,
-            "lexicon": build_lexicon(self.synonyms_path),
+            "lexicon": lexicon,
+            "fb": feedback_table(load_feedback(self.feedback_path), id_of),
             "docs": self._write_docs(writer, order),
             "facets": self._write_facets(writer, order),
             "dates": writer.put([_date_int(self.docs[s].date) for s in order], "dates-"),

@@ -27,6 +27,11 @@ class SearchDoc:
         topics: topic ids.
         audiences: audience names.
         tags: free tags.
+        keywords: words and phrases people use to ask for this page (front matter ``tags``
+            and ``aliases``); with the title of a service, scenario or FAQ they become the
+            page's learned aliases (:mod:`search_index.asks`).
+        links: ids of the pages this one answers for (an FAQ's ``about``, a scenario's
+            ``sections.do``): its title asks for them too.
     """
 
     id: str
@@ -44,6 +49,8 @@ class SearchDoc:
     topics: list[str] = field(default_factory=list)
     audiences: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> str:

@@ -102,13 +102,22 @@ def first_pass(q: str, lex: dict) -> dict[str, Any]:
             pieces.extend(split_run(run, lex))
         else:
             pieces.append(("syn" if run in lex["syn"] else "latin", run))
-    cue = ""
+    return {"q": q, "norm": norm, "docnum": docnum_keys(q), "cue": find_cue(norm, lex),
+            "pieces": pieces}
+
+
+def find_cue(norm: str, lex: dict) -> str:
+    """The question type: the kind of the longest cue word in the query (ties: by name).
+
+    A cue word that is the whole query is its topic, not its type (补贴 alone).
+    """
     compact = norm.replace(" ", "")
+    cue, best = "", 0
     for kind in sorted(lex["cues"]):
-        if any(w and w in compact for w in lex["cues"][kind]):
-            cue = kind
-            break
-    return {"q": q, "norm": norm, "docnum": docnum_keys(q), "cue": cue, "pieces": pieces}
+        for w in lex["cues"][kind]:
+            if w and len(w) > best and w in compact and w != compact:
+                cue, best = kind, len(w)
+    return cue
 
 
 def text_terms(text: str, bucket: Bucket) -> list[str]:
@@ -278,6 +287,26 @@ def pinyin_words(run: str, lex: dict, bucket: Bucket) -> list[list]:
     return cands[:3]
 
 
+def verb_split(run: str, lex: dict, bucket: Bucket) -> tuple[str, list[list]]:
+    """A task verb typed in pinyin before an object: ``banhuzhao`` -> ("办", [["护照", n]]).
+
+    The longest verb whose pinyin starts the run wins when the rest is a word of the site
+    (full pinyin, two words, or initials); ("", []) otherwise.
+    """
+    for py in sorted(lex["verbs"], key=lambda v: (-len(v), v)):
+        rest = run[len(py):]
+        if not run.startswith(py) or len(rest) < 2:
+            continue
+        words: list[list] = []
+        if pinyin_parse(rest, lex["_syl"]):
+            words = bucket("py", rest).get(rest, []) or pinyin_pair(rest, lex, bucket)
+        if not words and len(rest) <= 4:
+            words = bucket("pyi", rest).get(rest, [])
+        if words:
+            return lex["verbs"][py], words[:3]
+    return "", []
+
+
 def pinyin_pair(run: str, lex: dict, bucket: Bucket) -> list[list]:
     """Full pinyin of two words the vocabulary has apart (zhufang + gongjijin), longest first."""
     cuts = pinyin_cuts(run, lex["_syl"])
@@ -291,6 +320,83 @@ def pinyin_pair(run: str, lex: dict, bucket: Bucket) -> list[list]:
 
 def _alt(text: str, weight: float, bucket: Bucket) -> dict[str, Any]:
     return {"text": text, "w": weight, "terms": phrase_terms(text, bucket)}
+
+
+def _syn_concept(key: str, lex: dict, bucket: Bucket) -> dict[str, Any]:
+    alts = [_alt(key, W_SYN_KEY, bucket)] + [_alt(e, 1.0, bucket) for e in lex["syn"][key]]
+    return {"text": key, "alts": alts}
+
+
+def _text_concepts(val: str, lex: dict, bucket: Bucket, n_docs: int, literal: bool,
+                   shown: str) -> tuple[list[dict[str, Any]], str]:
+    """Concepts of a CJK chunk: each part as typed, or corrected (with a notice).
+
+    The chunk is corrected whole first (a typo may hide a word that a stop character
+    would cut: in 护找, 找 is a stop), then each part. Corrected text is understood again:
+    身分证补领 corrected to 身份证补领 holds the synonym 身份证, as if typed right.
+    """
+    whole = val if literal else correct(val, lex, bucket, n_docs)
+    if whole != val:
+        shown = shown.replace(val, whole, 1)
+        again = split_run(whole, lex)
+        if any(kind == "syn" for kind, _v in again):
+            return _understood_again(again, lex, bucket), shown
+        val = whole
+    out: list[dict[str, Any]] = []
+    for part in refine_text(val, lex, bucket):
+        fixed = part if literal else correct(part, lex, bucket, n_docs)
+        if fixed == part:
+            out.append({"text": part, "alts": [_alt(part, 1.0, bucket)]})
+            continue
+        shown = shown.replace(part, fixed, 1)
+        again = split_run(fixed, lex)
+        if any(kind == "syn" for kind, _v in again):
+            out += _understood_again(again, lex, bucket)
+        else:
+            out.append({"text": part, "alts": [_alt(fixed, 1.0, bucket),
+                                               _alt(part, W_TYPO_ORIG, bucket)]})
+    return out, shown
+
+
+def _understood_again(pieces: list[tuple[str, str]], lex: dict,
+                      bucket: Bucket) -> list[dict[str, Any]]:
+    """Concepts of corrected text: its synonyms, and its other parts as they are."""
+    out: list[dict[str, Any]] = []
+    for kind, v in pieces:
+        if kind == "syn":
+            out.append(_syn_concept(v, lex, bucket))
+        else:
+            out += [{"text": part, "alts": [_alt(part, 1.0, bucket)]}
+                    for part in refine_text(v, lex, bucket)]
+    return out
+
+
+def _latin_concepts(val: str, lex: dict, bucket: Bucket, plan: dict[str, Any],
+                    shown: str) -> tuple[list[dict[str, Any]], str]:
+    """Concepts of a latin run: the word itself, Chinese words for pinyin or initials, or
+    a task verb plus an object (banhuzhao: 办 + 护照)."""
+    out: list[dict[str, Any]] = []
+    alts = [_alt(val, 1.0, bucket)] if term_df(val, bucket) else []
+    words = pinyin_words(val, lex, bucket)
+    verb = ""
+    if not words and not alts:
+        verb, words = verb_split(val, lex, bucket)
+    for k, (w, _sc) in enumerate(words):
+        alts.append(_alt(w, 1.0 if k == 0 and not alts else W_PINYIN_OTHER, bucket))
+    if words and len(alts) == len(words):
+        shown = shown.replace(val, verb + words[0][0], 1)
+        again = split_run(words[0][0], lex)
+        if any(kind == "syn" for kind, _v in again):
+            # Understood again, as if typed in Chinese: 申请低保 holds the synonym 低保.
+            alts = []
+            out += _understood_again(again, lex, bucket)
+    if alts:
+        out.append({"text": val, "alts": alts})
+    if verb:
+        # The verb says what the question is for, and favours titles holding it.
+        out.append({"text": verb, "alts": [_alt(verb, 1.0, bucket)], "opt": 1})
+        plan["cue"] = plan["cue"] or "service"
+    return out, shown
 
 
 def understand(q: str, lex: dict, bucket: Bucket, n_docs: int,
@@ -309,33 +415,32 @@ def understand(q: str, lex: dict, bucket: Bucket, n_docs: int,
     shown = plan["norm"]
     for kind, val in plan["pieces"]:
         if kind == "syn":
-            alts = [_alt(val, W_SYN_KEY, bucket)]
-            alts += [_alt(e, 1.0, bucket) for e in lex["syn"][val]]
-            concepts.append({"text": val, "alts": alts})
-        elif kind == "text":
-            for part in refine_text(val, lex, bucket):
-                fixed = part if literal else correct(part, lex, bucket, n_docs)
-                if fixed != part:
-                    alts = [_alt(fixed, 1.0, bucket), _alt(part, W_TYPO_ORIG, bucket)]
-                    shown = shown.replace(part, fixed, 1)
-                else:
-                    alts = [_alt(part, 1.0, bucket)]
-                concepts.append({"text": part, "alts": alts})
+            concepts.append(_syn_concept(val, lex, bucket))
+            continue
+        if kind == "text":
+            more, shown = _text_concepts(val, lex, bucket, n_docs, literal, shown)
         else:
-            alts = [_alt(val, 1.0, bucket)] if term_df(val, bucket) else []
-            words = pinyin_words(val, lex, bucket)
-            for k, (w, _sc) in enumerate(words):
-                alts.append(_alt(w, 1.0 if k == 0 and not alts else W_PINYIN_OTHER, bucket))
-            if words and len(alts) == len(words):
-                shown = shown.replace(val, words[0][0], 1)
-            if alts:
-                concepts.append({"text": val, "alts": alts})
-    if any(len(c["text"]) > 1 for c in concepts):
-        concepts = [c for c in concepts if len(c["text"]) > 1 or len(c["alts"]) > 1]
-    plan["concepts"] = concepts
+            more, shown = _latin_concepts(val, lex, bucket, plan, shown)
+        concepts += more
+    plan["concepts"] = mark_optional(concepts)
     plan["shown"] = shown if shown != plan["norm"] else ""
+    if not plan["cue"] and plan["shown"]:  # what pinyin or a correction turned out to say
+        plan["cue"] = find_cue(plan["shown"], lex)
     del plan["pieces"]
     return plan
+
+
+def mark_optional(concepts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Single characters beside longer words are optional: they only favour titles.
+
+    换 in 我要换身份证 is not a topic of its own (a page need not contain it), but a title
+    that holds it (居民身份证换领) answers better than one that does not (…补领).
+    """
+    if any(len(c["text"]) > 1 for c in concepts):
+        for c in concepts:
+            if len(c["text"]) == 1 and len(c["alts"]) == 1:
+                c["opt"] = 1
+    return concepts
 
 
 def prepare_lexicon(lex: dict) -> dict:
@@ -345,4 +450,6 @@ def prepare_lexicon(lex: dict) -> dict:
     lex["_stopmax"] = max((len(s) for s in lex["stop"]), default=1)
     lex["_synmax"] = max((len(s) for s in lex["syn"]), default=1)
     lex["_syl"] = set(lex["syl"].split(" "))
+    lex.setdefault("verbs", {})
+    lex.setdefault("boost", {})
     return lex

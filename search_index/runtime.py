@@ -17,14 +17,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from search_index.asks import ask_scores
 from search_index.query import prepare_lexicon, understand
 from search_index.store import EXT
 from search_index.text import fnv1a, is_cjk, normalize, runs, term_key
 
 TITLE_BONUS = 1.0
-CUE_BOOST = 2.0
 EXACT_TITLE = 2.0
 TITLE_HAS_ALL = 1.5
+#: An optional concept (a single character beside longer words) adds this share of its score.
+OPT_WEIGHT = 0.5
+#: A page the query fully asks for (its learned aliases) gains this share of a perfect title match.
+ASK_WEIGHT = 1.0
 
 
 def round6(x: float) -> float:
@@ -88,6 +92,7 @@ class Searcher:
         self.manifest = json.loads(gzip.decompress(raw))
         self.n = int(self.manifest["n"])
         self.lex = prepare_lexicon(self.manifest["lexicon"])
+        self.feedback = {int(d): float(f) for d, f in self.manifest.get("fb", [])}
 
     # -- files -----------------------------------------------------------------------------
     def get(self, name: str) -> Any:
@@ -99,8 +104,10 @@ class Searcher:
         return self._cache[name]
 
     def bucket(self, fam: str, key: str) -> dict:
-        """The bucket of ``key`` in family ``fam`` (empty dict when the bucket is empty)."""
-        f = self.manifest["fam"][fam]
+        """The bucket of ``key`` in family ``fam`` (empty when the bucket or family is)."""
+        f = self.manifest["fam"].get(fam)
+        if f is None:  # an index written before the family existed
+            return {}
         k = term_key(key) if fam == "t" else key
         b = fnv1a(k) % f["b"]
         h = self.get(f["pages"][b // f["s"]])[b % f["s"]]
@@ -143,11 +150,14 @@ class Searcher:
                 else:
                     acc[doc] = acc.get(doc, 0.0) + idf * (v / 255)
 
-    def _score(self, plan: dict[str, Any]) -> dict[int, float]:
-        """Sum over concepts of the best alternative, times coordination, title and cue."""
+    def _concept_scores(self, plan: dict[str, Any]) -> tuple[dict, dict, dict, dict, dict]:
+        """Per document: required concepts' score and count, optional score, title info."""
         concepts = plan["concepts"]
+        required = [ci for ci, c in enumerate(concepts) if not c.get("opt")]
+        slot = {ci: k for k, ci in enumerate(required)}
         total: dict[int, float] = {}
         matched: dict[int, int] = {}
+        optional: dict[int, float] = {}
         found: dict[int, list[int]] = {}
         tlen: dict[int, int] = {}
         for ci, c in enumerate(concepts):
@@ -163,21 +173,62 @@ class Searcher:
                     s *= norm
                     if s > best.get(doc, 0.0):
                         best[doc] = s
-                    if need and in_title.get(doc, 0) == need:
-                        f = found.setdefault(doc, [0] * len(concepts))
-                        f[ci] = max(f[ci], size)
+                    if need and in_title.get(doc, 0) == need and ci in slot:
+                        f = found.setdefault(doc, [0] * len(required))
+                        f[slot[ci]] = max(f[slot[ci]], size)
             for doc, s in best.items():
-                total[doc] = total.get(doc, 0.0) + s
-                matched[doc] = matched.get(doc, 0) + 1
-        n_c = max(len(concepts), 1)
-        cue = self.manifest["kinds"].get(plan["cue"]) if plan["cue"] else None
-        out = {}
+                if ci in slot:
+                    total[doc] = total.get(doc, 0.0) + s
+                    matched[doc] = matched.get(doc, 0) + 1
+                else:
+                    optional[doc] = optional.get(doc, 0.0) + s * OPT_WEIGHT
+        return total, matched, optional, found, tlen
+
+    def _ideal(self, plan: dict[str, Any]) -> float:
+        """What a page holding every term of the question in its title would score (before
+        coordination and title factors; a term no page holds counts as the rarest): the
+        scale of the aliases' contribution, so an alias counts even when no text matches."""
+        total = 0.0
+        for c in plan["concepts"]:
+            if c.get("opt"):
+                continue
+            best = 0.0
+            for alt in c["alts"]:
+                s = 0.0
+                for t in alt["terms"]:
+                    p = self.postings(t)
+                    df = (len(p) - 1) // 2 if p else 0
+                    s += math.log(1 + (self.n - df + 0.5) / (df + 0.5)) * (1 + TITLE_BONUS)
+                s *= alt["w"] / math.sqrt(max(len(alt["terms"]), 1))
+                best = max(best, s)
+            total += best
+        return total
+
+    def _score(self, plan: dict[str, Any]) -> dict[int, float]:
+        """Concepts (best alternative each, coordination, title), aliases, question type.
+
+        ``base`` is the text match; a page the query asks for through its learned aliases
+        gains up to what a perfect title match would score (:meth:`_ideal`, times
+        :data:`ASK_WEIGHT`), so an alias counts however weakly the words match; the question type multiplies
+        the kinds it puts first; readers' feedback multiplies within bounds.
+        """
+        total, matched, optional, found, tlen = self._concept_scores(plan)
+        n_c = max(sum(1 for c in plan["concepts"] if not c.get("opt")), 1)
+        base: dict[int, float] = {}
         for doc, s in total.items():
             r = matched[doc] / n_c
-            s *= r * r * title_factor(found.get(doc), tlen.get(doc, 0))
-            if cue and cue[0] <= doc < cue[1]:
-                s *= CUE_BOOST
-            out[doc] = s
+            base[doc] = s * r * r * title_factor(found.get(doc), tlen.get(doc, 0)) + optional.get(doc, 0.0)
+        ref = self._ideal(plan)
+        asks = ask_scores(plan, self.bucket) if plan["concepts"] else {}
+        boost = self.lex["boost"].get(plan["cue"], {}) if plan["cue"] else {}
+        ranges = [(r[0], r[1], boost[k]) for k, r in sorted(self.manifest["kinds"].items()) if k in boost]
+        out = {}
+        for doc in sorted(set(base) | set(asks)):
+            s = base.get(doc, 0.0) + ASK_WEIGHT * asks.get(doc, 0.0) * ref
+            for lo, hi, f in ranges:
+                if lo <= doc < hi:
+                    s *= f
+            out[doc] = s * self.feedback.get(doc, 1.0)
         return out
 
     def _filter(self, filters: dict[str, list[str]] | None) -> set[int] | None:

@@ -18,7 +18,8 @@
   var DOCNUM = /([\u4e00-\u9fff]{1,12})\s*[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*第?\s*(\d{1,5})\s*号/;
   var ORDER = /([\u4e00-\u9fff]{1,16}令)\s*第?\s*(\d{1,5})\s*号/;
   var EXT = ".tdz", WORD_SHARE = 0.2, W_SYN_KEY = 0.6, W_TYPO_ORIG = 0.3, W_PINYIN_OTHER = 0.5;
-  var TITLE_BONUS = 1.0, CUE_BOOST = 2.0, EXACT_TITLE = 2.0, TITLE_HAS_ALL = 1.5;
+  var TITLE_BONUS = 1.0, EXACT_TITLE = 2.0, TITLE_HAS_ALL = 1.5, OPT_WEIGHT = 0.5, ASK_WEIGHT = 1.0;
+  var ASK_MIN = 0.5, ASK_GAP = 2;
 
   function normalize(t) { return t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim(); }
   function runs(t) { return t.match(RUN) || []; }
@@ -107,11 +108,18 @@
       if (isCjk(run)) pieces = pieces.concat(splitRun(run, lex));
       else pieces.push([has(lex.syn, run) ? "syn" : "latin", run]);
     });
-    var cue = "", compact = norm.replace(/ /g, ""), kinds = Object.keys(lex.cues).sort(byCode);
-    for (var k = 0; k < kinds.length && !cue; k++) {
-      if (lex.cues[kinds[k]].some(function (w) { return w && compact.indexOf(w) >= 0; })) cue = kinds[k];
-    }
-    return { q: q, norm: norm, docnum: docnumKeys(q), cue: cue, pieces: pieces };
+    return { q: q, norm: norm, docnum: docnumKeys(q), cue: findCue(norm, lex), pieces: pieces };
+  }
+  /* The question type: the kind of the longest cue word (ties: by name); a cue word that is
+   * the whole query is its topic, not its type. */
+  function findCue(norm, lex) {
+    var compact = norm.replace(/ /g, ""), kinds = Object.keys(lex.cues).sort(byCode), cue = "", best = 0;
+    kinds.forEach(function (kind) {
+      lex.cues[kind].forEach(function (w) {
+        if (w && w.length > best && compact.indexOf(w) >= 0 && w !== compact) { cue = kind; best = w.length; }
+      });
+    });
+    return cue;
   }
   function textTerms(text, B) {
     if (text.length === 1) return [text];
@@ -240,37 +248,83 @@
     if (!cands.length) cands = pinyinPair(run, lex, B);
     return cands.slice(0, 3);
   }
+  /* A task verb typed in pinyin before an object: banhuzhao -> ["办", [["护照", n]]]. */
+  function verbSplit(run, lex, B) {
+    var pys = Object.keys(lex.verbs).sort(function (a, b) { return b.length - a.length || byCode(a, b); });
+    for (var k = 0; k < pys.length; k++) {
+      var py = pys[k], rest = run.slice(py.length), words = [];
+      if (!run.startsWith(py) || rest.length < 2) continue;
+      if (pinyinParse(rest, lex._syl)) { words = B("py", rest)[rest] || []; if (!words.length) words = pinyinPair(rest, lex, B); }
+      if (!words.length && rest.length <= 4) words = B("pyi", rest)[rest] || [];
+      if (words.length) return [lex.verbs[py], words.slice(0, 3)];
+    }
+    return ["", []];
+  }
   function replaceFirst(s, a, b) { var i = s.indexOf(a); return i < 0 ? s : s.slice(0, i) + b + s.slice(i + a.length); }
   function alt(text, w, B) { return { text: text, w: w, terms: phraseTerms(text, B) }; }
-  function understand(q, lex, B, n, literal) {
-    var plan = firstPass(q, lex), concepts = [], shown = plan.norm;
-    plan.pieces.forEach(function (pc) {
-      var kind = pc[0], val = pc[1], alts;
-      if (kind === "syn") {
-        alts = [alt(val, W_SYN_KEY, B)].concat(lex.syn[val].map(function (e) { return alt(e, 1.0, B); }));
-        concepts.push({ text: val, alts: alts });
-      } else if (kind === "text") {
-        refineText(val, lex, B).forEach(function (part) {
-          var fixed = literal ? part : correct(part, lex, B, n);
-          if (fixed !== part) {
-            alts = [alt(fixed, 1.0, B), alt(part, W_TYPO_ORIG, B)];
-            shown = replaceFirst(shown, part, fixed);
-          } else alts = [alt(part, 1.0, B)];
-          concepts.push({ text: part, alts: alts });
-        });
-      } else {
-        alts = termDf(val, B) ? [alt(val, 1.0, B)] : [];
-        var words = pinyinWords(val, lex, B);
-        words.forEach(function (wc, k) { alts.push(alt(wc[0], k === 0 && !alts.length ? 1.0 : W_PINYIN_OTHER, B)); });
-        if (words.length && alts.length === words.length) shown = replaceFirst(shown, val, words[0][0]);
-        if (alts.length) concepts.push({ text: val, alts: alts });
-      }
+  function synConcept(key, lex, B) {
+    return { text: key, alts: [alt(key, W_SYN_KEY, B)].concat(lex.syn[key].map(function (e) { return alt(e, 1.0, B); })) };
+  }
+  /* Concepts of corrected text: its synonyms, and its other parts as they are. */
+  function again(pieces, lex, B) {
+    var out = [];
+    pieces.forEach(function (pc) {
+      if (pc[0] === "syn") out.push(synConcept(pc[1], lex, B));
+      else refineText(pc[1], lex, B).forEach(function (part) { out.push({ text: part, alts: [alt(part, 1.0, B)] }); });
     });
-    if (concepts.some(function (c) { return c.text.length > 1; })) {
-      concepts = concepts.filter(function (c) { return c.text.length > 1 || c.alts.length > 1; });
+    return out;
+  }
+  function hasSyn(pieces) { return pieces.some(function (pc) { return pc[0] === "syn"; }); }
+  /* A chunk's parts as typed or corrected (the whole chunk first: a typo may hide a word
+   * a stop character would cut); corrected text is understood again. */
+  function textConcepts(val, lex, B, n, literal, st) {
+    var out = [], whole = literal ? val : correct(val, lex, B, n);
+    if (whole !== val) {
+      st.shown = replaceFirst(st.shown, val, whole);
+      var sw = splitRun(whole, lex);
+      if (hasSyn(sw)) return again(sw, lex, B);
+      val = whole;
     }
-    plan.concepts = concepts;
-    plan.shown = shown !== plan.norm ? shown : "";
+    refineText(val, lex, B).forEach(function (part) {
+      var fixed = literal ? part : correct(part, lex, B, n);
+      if (fixed === part) { out.push({ text: part, alts: [alt(part, 1.0, B)] }); return; }
+      st.shown = replaceFirst(st.shown, part, fixed);
+      var sp = splitRun(fixed, lex);
+      if (hasSyn(sp)) out = out.concat(again(sp, lex, B));
+      else out.push({ text: part, alts: [alt(fixed, 1.0, B), alt(part, W_TYPO_ORIG, B)] });
+    });
+    return out;
+  }
+  /* A latin run: the word, Chinese words for pinyin or initials, or a verb plus an object. */
+  function latinConcepts(val, lex, B, plan, st) {
+    var out = [], alts = termDf(val, B) ? [alt(val, 1.0, B)] : [], words = pinyinWords(val, lex, B), verb = "";
+    if (!words.length && !alts.length) { var vs = verbSplit(val, lex, B); verb = vs[0]; words = vs[1]; }
+    words.forEach(function (wc, k) { alts.push(alt(wc[0], k === 0 && !alts.length ? 1.0 : W_PINYIN_OTHER, B)); });
+    if (words.length && alts.length === words.length) {
+      st.shown = replaceFirst(st.shown, val, verb + words[0][0]);
+      var sp = splitRun(words[0][0], lex);
+      if (hasSyn(sp)) { alts = []; out = out.concat(again(sp, lex, B)); }
+    }
+    if (alts.length) out.push({ text: val, alts: alts });
+    if (verb) { out.push({ text: verb, alts: [alt(verb, 1.0, B)], opt: 1 }); plan.cue = plan.cue || "service"; }
+    return out;
+  }
+  function markOptional(concepts) {
+    if (concepts.some(function (c) { return c.text.length > 1; })) {
+      concepts.forEach(function (c) { if (c.text.length === 1 && c.alts.length === 1) c.opt = 1; });
+    }
+    return concepts;
+  }
+  function understand(q, lex, B, n, literal) {
+    var plan = firstPass(q, lex), concepts = [], st = { shown: plan.norm };
+    plan.pieces.forEach(function (pc) {
+      if (pc[0] === "syn") concepts.push(synConcept(pc[1], lex, B));
+      else if (pc[0] === "text") concepts = concepts.concat(textConcepts(pc[1], lex, B, n, literal, st));
+      else concepts = concepts.concat(latinConcepts(pc[1], lex, B, plan, st));
+    });
+    plan.concepts = markOptional(concepts);
+    plan.shown = st.shown !== plan.norm ? st.shown : "";
+    if (!plan.cue && plan.shown) plan.cue = findCue(plan.shown, lex);
     delete plan.pieces;
     return plan;
   }
@@ -281,6 +335,8 @@
     lex._stopmax = Math.max.apply(null, [1].concat(lex.stop.map(function (s) { return s.length; })));
     lex._synmax = Math.max.apply(null, [1].concat(Object.keys(lex.syn).map(function (s) { return s.length; })));
     lex._syl = set(lex.syl.split(" "));
+    lex.verbs = lex.verbs || {};
+    lex.boost = lex.boost || {};
     return lex;
   }
 
@@ -330,7 +386,9 @@
     var self = this;
     if (!this._manifest) {
       this._manifest = this.raw("manifest.tdz").then(gunzip).then(function (t) {
-        self.manifest = JSON.parse(t); self.n = self.manifest.n; return self;
+        self.manifest = JSON.parse(t); self.n = self.manifest.n;
+        self.feedback = new Map((self.manifest.fb || []).map(function (x) { return [x[0], x[1]]; }));
+        return self;
       });
     }
     return this._manifest;
@@ -345,14 +403,18 @@
     return this._ready;
   };
   Searcher.prototype.bucketName = function (fam, key) {
-    var f = this.manifest.fam[fam], b = fnv1a(fam === "t" ? termKey(key) : key) % f.b;
+    var f = this.manifest.fam[fam];
+    if (!f) return null; /* an index written before the family existed */
+    var b = fnv1a(fam === "t" ? termKey(key) : key) % f.b;
     return [f.pages[Math.floor(b / f.s)], b % f.s, fam];
   };
   /* Synchronous bucket read from the cache; records what is missing. */
   Searcher.prototype.syncBucket = function (missing) {
     var self = this;
     return function (fam, key) {
-      var loc = self.bucketName(fam, key), page = self.cache[loc[0]];
+      var loc = self.bucketName(fam, key);
+      if (!loc) return {};
+      var page = self.cache[loc[0]];
       if (!page) { missing[loc[0]] = 1; return {}; }
       var h = page[loc[1]];
       if (!h) return {};
@@ -380,6 +442,8 @@
     var keys = [], norm = normalize(q);
     function text(t) { bigrams(t).forEach(function (b) { keys.push(["t", b]); }); }
     if (!lex) {
+      /* The learned aliases are looked up by the same bigrams. */
+      runs(norm).forEach(function (r) { if (isCjk(r)) bigrams(r).forEach(function (b) { keys.push(["ask", b]); }); });
       runs(norm).forEach(function (r) {
         if (isCjk(r)) text(r); else keys.push(["t", r], ["py", r], ["pyi", r]);
       });
@@ -395,6 +459,7 @@
    * readings come along (one small file), so a typo check costs one round less. */
   Searcher.prototype.prefetch = function (keys) {
     var self = this;
+    keys = keys.filter(function (k) { return self.bucketName(k[0], k[1]); });
     var pages = keys.map(function (k) { return self.bucketName(k[0], k[1])[0]; });
     keys.forEach(function (k) { if (k[0] === "t" && isCjk(k[1])) for (var ch of k[1]) pages.push(self.bucketName("chr", ch)[0]); });
     return this.fetchAll(pages.filter(function (p, i) { return pages.indexOf(p) === i; })).then(function () {
@@ -420,6 +485,51 @@
     });
   };
 
+  /* ---- learned aliases (search_index/asks.py) ---- */
+  function keysOf(parts) {
+    var out = [];
+    parts.forEach(function (p) { (isCjk(p) ? bigrams(p) : [p]).forEach(function (k) { if (out.indexOf(k) < 0) out.push(k); }); });
+    return out;
+  }
+  function skipKeys(text) {
+    var out = [];
+    for (var i = 0; i < text.length; i++) {
+      for (var j = i + 1; j < Math.min(text.length, i + ASK_GAP + 2); j++) { var k = text[i] + text[j]; if (out.indexOf(k) < 0) out.push(k); }
+    }
+    return out;
+  }
+  function primaryText(c) { var f = c.alts[0]; return f && f.w >= 1.0 ? f.text : c.text; }
+  function queryKeys(plan) {
+    var cjk = "", latin = [], extra = [];
+    plan.concepts.forEach(function (c) {
+      var main = primaryText(c);
+      runs(normalize(main)).forEach(function (t) { if (isCjk(t)) cjk += t; else if (latin.indexOf(t) < 0) latin.push(t); });
+      c.alts.forEach(function (a) { if (a.w >= 0.6 && a.text !== main) extra = extra.concat(keysOf(runs(normalize(a.text)))); });
+    });
+    var own = keysOf(cjk ? [cjk] : []).concat(latin), skips = skipKeys(cjk), lookup = own.slice();
+    skips.concat(extra).forEach(function (k) { if (lookup.indexOf(k) < 0) lookup.push(k); });
+    return [own, new Set(own.concat(skips)), lookup];
+  }
+  function needed(nb) { return nb === 1 ? 1 : Math.max(2, Math.ceil(ASK_MIN * nb)); }
+  function askScores(plan, B) {
+    var qk = queryKeys(plan), own = qk[0], said = qk[1], found = new Map(), info = new Map();
+    qk[2].forEach(function (k) {
+      (B("ask", k)[k] || []).forEach(function (e) {
+        if (!found.has(e[0])) found.set(e[0], []);
+        found.get(e[0]).push(k); info.set(e[0], [e[1], e[2]]);
+      });
+    });
+    var n = Math.max(own.length, 1), out = new Map();
+    Array.from(found.keys()).sort(function (a, b) { return a - b; }).forEach(function (pid) {
+      var nb = info.get(pid)[0], flat = info.get(pid)[1], hits = found.get(pid);
+      if (hits.length < needed(nb)) return;
+      var explains = Math.min(1.0, hits.filter(function (k) { return said.has(k); }).length / n);
+      var sim = hits.length / nb * (0.5 + 0.5 * explains);
+      for (var i = 0; i < flat.length; i += 2) { var s = sim * flat[i + 1] / 100; if (s > (out.get(flat[i]) || 0)) out.set(flat[i], s); }
+    });
+    return out;
+  }
+
   /* ---- ranking (search_index/runtime.py) ---- */
   function isWordTerm(t) { return t.length >= 3 && isCjk(t[0]); }
   function titleFactor(found, tlen) {
@@ -444,33 +554,68 @@
       }
     });
   };
-  Searcher.prototype.score = function (plan, B) {
-    var self = this, concepts = plan.concepts, total = new Map(), matched = new Map(), found = new Map(), tlen = new Map();
+  /* Per document: required concepts' score and count, optional score, title info. */
+  Searcher.prototype.conceptScores = function (plan, B) {
+    var self = this, concepts = plan.concepts, slot = {}, nreq = 0;
+    concepts.forEach(function (c, ci) { if (!c.opt) slot[ci] = nreq++; });
+    var r = { total: new Map(), matched: new Map(), optional: new Map(), found: new Map(), tlen: new Map(), nreq: nreq };
     concepts.forEach(function (c, ci) {
-      var best = new Map();
+      var best = new Map(), req = has(slot, ci);
       c.alts.forEach(function (a) {
         var acc = new Map(), inTitle = new Map();
-        self.altScores(a, B, acc, inTitle, tlen);
+        self.altScores(a, B, acc, inTitle, r.tlen);
         var norm = a.w / Math.sqrt(Math.max(a.terms.length, 1)), size = cpLen(normalize(a.text).replace(/ /g, ""));
         var need = a.terms.filter(function (t) { return !isWordTerm(t); }).length;
         acc.forEach(function (s, doc) {
           s *= norm;
           if (s > (best.get(doc) || 0)) best.set(doc, s);
-          if (need && (inTitle.get(doc) || 0) === need) {
-            if (!found.has(doc)) found.set(doc, concepts.map(function () { return 0; }));
-            var f = found.get(doc); f[ci] = Math.max(f[ci], size);
+          if (need && (inTitle.get(doc) || 0) === need && req) {
+            if (!r.found.has(doc)) { var z = []; for (var k = 0; k < nreq; k++) z.push(0); r.found.set(doc, z); }
+            var f = r.found.get(doc); f[slot[ci]] = Math.max(f[slot[ci]], size);
           }
         });
       });
       best.forEach(function (s, doc) {
-        total.set(doc, (total.get(doc) || 0) + s); matched.set(doc, (matched.get(doc) || 0) + 1);
+        if (req) { r.total.set(doc, (r.total.get(doc) || 0) + s); r.matched.set(doc, (r.matched.get(doc) || 0) + 1); }
+        else r.optional.set(doc, (r.optional.get(doc) || 0) + s * OPT_WEIGHT);
       });
     });
-    var nc = Math.max(concepts.length, 1), cue = plan.cue ? this.manifest.kinds[plan.cue] : null, out = new Map();
-    total.forEach(function (s, doc) {
-      var r = matched.get(doc) / nc; s *= r * r * titleFactor(found.get(doc), tlen.get(doc) || 0);
-      if (cue && cue[0] <= doc && doc < cue[1]) s *= CUE_BOOST;
-      out.set(doc, s);
+    return r;
+  };
+  /* What a page holding every term in its title would score: the scale of the aliases. */
+  Searcher.prototype.ideal = function (plan, B) {
+    var n = this.n, total = 0;
+    plan.concepts.forEach(function (c) {
+      if (c.opt) return;
+      var best = 0;
+      c.alts.forEach(function (a) {
+        var s = 0;
+        a.terms.forEach(function (t) {
+          var p = B("t", t)[t], df = p ? Math.floor((p.length - 1) / 2) : 0;
+          s += Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (1 + TITLE_BONUS);
+        });
+        s *= a.w / Math.sqrt(Math.max(a.terms.length, 1));
+        best = Math.max(best, s);
+      });
+      total += best;
+    });
+    return total;
+  };
+  Searcher.prototype.score = function (plan, B) {
+    var r = this.conceptScores(plan, B), base = new Map(), nc = Math.max(r.nreq, 1);
+    r.total.forEach(function (s, doc) {
+      var m = r.matched.get(doc) / nc;
+      base.set(doc, s * m * m * titleFactor(r.found.get(doc), r.tlen.get(doc) || 0) + (r.optional.get(doc) || 0));
+    });
+    var ref = this.ideal(plan, B), asks = plan.concepts.length ? askScores(plan, B) : new Map();
+    var boost = plan.cue ? (this.lex.boost[plan.cue] || {}) : {}, kinds = this.manifest.kinds, fb = this.feedback;
+    var ranges = Object.keys(kinds).sort(byCode).filter(function (k) { return has(boost, k); })
+      .map(function (k) { return [kinds[k][0], kinds[k][1], boost[k]]; });
+    var out = new Map(), docs = new Set(Array.from(base.keys()).concat(Array.from(asks.keys())));
+    docs.forEach(function (doc) {
+      var s = (base.get(doc) || 0) + ASK_WEIGHT * (asks.get(doc) || 0) * ref;
+      ranges.forEach(function (g) { if (g[0] <= doc && doc < g[1]) s *= g[2]; });
+      out.set(doc, s * (fb.has(doc) ? fb.get(doc) : 1.0));
     });
     return out;
   };

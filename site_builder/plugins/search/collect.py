@@ -31,6 +31,11 @@ def search_doc(meta: dict[str, Any], url: str, html: str, status: str = "",
     tags = _strings(meta.get("tags")) + _strings(meta.get("life_stages"))
     if meta.get("doc_type"):
         tags.append(str(meta["doc_type"]))
+    # How people ask for the page (learned aliases, search_index.asks): its own tags and
+    # aliases; an FAQ's question and a scenario's title also ask for the pages they link.
+    keywords = _strings(meta.get("tags")) + _strings(meta.get("aliases"))
+    sections = meta.get("sections") or {}
+    links = _strings(meta.get("about")) + _strings(sections.get("do") if isinstance(sections, dict) else None)
     return SearchDoc(
         id=str(meta.get("id") or url), url=url, kind=str(meta.get("kind") or "page"),
         title=str(meta.get("title") or ""), body=ex.text(), headings=ex.headings,
@@ -38,5 +43,5 @@ def search_doc(meta: dict[str, Any], url: str, html: str, status: str = "",
         issuer=str(issuer), level=str(meta.get("level") or ""),
         status=str(status or meta.get("status") or ""), date=date,
         topics=_strings(meta.get("topics")), audiences=_strings(meta.get("audiences")),
-        tags=tags,
+        tags=tags, keywords=keywords, links=links,
     )
