@@ -174,7 +174,8 @@ class CompactTerms:
                    t.lengths, sorted(t.words), sorted(t.title_words), list(t.docnums))
 
 
-def _doc_key(doc: SearchDoc) -> str:
+def doc_key(doc: SearchDoc) -> str:
+    """What a document's analysis depends on, as a hash."""
     blob = json.dumps([ANALYSIS_VERSION, segmenter()[0], doc.title, doc.doc_number,
                        doc.issuer, doc.tags, doc.headings, doc.summary, doc.body],
                       ensure_ascii=False)
@@ -198,7 +199,7 @@ class DocCache:
 
     def get(self, doc: SearchDoc) -> CompactTerms:
         """The analysis of ``doc``, computed once per content."""
-        path = self.folder / f"{_doc_key(doc)}.pickle"
+        path = self.folder / f"{doc_key(doc)}.pickle"
         try:
             terms, packed, lengths, words, title_words, docnums = pickle.loads(  # noqa: S301 - our own cache
                 path.read_bytes())

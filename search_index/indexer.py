@@ -32,11 +32,12 @@ from search_index.analyze import (
     CompactTerms,
     DocCache,
     analyze,
+    doc_key,
 )
 from search_index.asks import AskTable, feedback_table, load_feedback
 from search_index.lexicon import build_lexicon
 from search_index.model import SearchDoc
-from search_index.postings import PostingSpool, impacts, write_terms
+from search_index.postings import PostingSpool, TermTable, impacts, write_terms
 from search_index.store import EXT, FileWriter, bucket_count, dumps, page_size, write_family
 from search_index.text import normalize
 
@@ -71,6 +72,48 @@ def _round2(x: float) -> float:
     return round(x / 10**e) * 10**e
 
 
+@dataclass
+class _Known:
+    """A document's analysis as :class:`IndexMemory` keeps it: terms as ids, no strings."""
+
+    tids: np.ndarray
+    packed: np.ndarray
+    lengths: tuple[int, int, int, int]
+    words: np.ndarray
+    title_words: np.ndarray
+    docnums: list[str]
+
+
+class IndexMemory:
+    """What a long-lived process (``tongda serve``) keeps from one index build to the next:
+    the term table and each document's analysis as term ids, by content. An unchanged
+    document then costs neither a cache read nor a term lookup; only the documents a save
+    changed are analysed. Documents no build used any more are forgotten."""
+
+    def __init__(self) -> None:
+        self.table = TermTable()
+        self.docs: dict[str, _Known] = {}
+        self.used: set[str] = set()
+
+    def known(self, key: str) -> _Known | None:
+        self.used.add(key)
+        return self.docs.get(key)
+
+    def keep(self, key: str, terms: CompactTerms) -> _Known:
+        ids = self.table.ids_of
+        known = self.docs[key] = _Known(ids(terms.terms), terms.packed, terms.lengths,
+                                        ids(terms.words), ids(terms.title_words), terms.docnums)
+        return known
+
+    def words(self, ids: np.ndarray) -> set[str]:
+        terms = self.table.terms
+        return {terms[i] for i in ids.tolist()}
+
+    def forget_unused(self) -> None:
+        self.docs = {k: v for k, v in self.docs.items() if k in self.used}
+        self.used = set()
+
+
 class SearchIndex:
     """Collects documents (``add``) and writes the sharded index (``write``).
 
@@ -82,7 +125,7 @@ class SearchIndex:
     """
 
     def __init__(self, synonyms_path: Path | None = None,
-                 analysis_cache: Path | None = None,
+                 analysis_cache: Path | None = None, memory: IndexMemory | None = None,
                  feedback_path: Path | None = None) -> None:
         self.synonyms_path = synonyms_path
         # The Q&A function's satisfaction votes (exported), read when the index is written.
@@ -94,7 +137,8 @@ class SearchIndex:
         self.docs: list[SearchDoc] = []
         self.lengths: list[tuple[int, int, int, int]] = []
         self.title_lens: list[int] = []
-        self.postings = PostingSpool()
+        self.memory = memory
+        self.postings = PostingSpool(memory.table if memory is not None else None)
         self.vocab = vocab_mod.Vocabulary()
         self.docnums: dict[str, list[int]] = {}
         self._spool_dir: tempfile.TemporaryDirectory[str] | None = None
@@ -105,21 +149,45 @@ class SearchIndex:
             self.spool = FileWriter(Path(self._spool_dir.name))
         self.excerpts: list[str] = []
 
+    def use_memory(self, memory: IndexMemory) -> None:
+        """Keep analyses in ``memory`` across the builds of this process (before any add)."""
+        self.memory = memory
+        self.postings.close()
+        self.postings = PostingSpool(memory.table)
+
     def add(self, doc: SearchDoc) -> None:
         """Analyse one document (or read its analysis back) and spool its postings."""
         seq = len(self.docs)
-        terms = self.doc_cache.get(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
+        if self.memory is not None:
+            self._add_known(seq, doc)
+        else:
+            terms = self.doc_cache.get(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
+            self.lengths.append(terms.lengths)
+            self.postings.add(seq, terms.terms, terms.packed)
+            self.vocab.add(set(terms.words), set(terms.title_words), doc.title)
+            for key in terms.docnums:
+                self.docnums.setdefault(key, []).append(seq)
         # Keep memory per document small: the excerpt goes to the spool now, the body goes.
         text = doc.summary + "\n" + doc.body if doc.summary else doc.body
         self.excerpts.append(self.spool.put(text[:EXCERPT_CHARS], "x-"))
         self.asks.add(doc)
         self.docs.append(dataclasses.replace(doc, body="", headings=[]))
-        self.lengths.append(terms.lengths)
         self.title_lens.append(len(normalize_title(doc.title)))
-        self.postings.add(seq, terms.terms, terms.packed)
-        self.vocab.add(set(terms.words), set(terms.title_words), doc.title)
-        for key in terms.docnums:
-            self.docnums.setdefault(key, []).append(seq)
+
+    def _add_known(self, seq: int, doc: SearchDoc) -> None:
+        """:meth:`add` through the memory of earlier builds in this process."""
+        assert self.memory is not None
+        key = doc_key(doc)
+        known = self.memory.known(key)
+        if known is None:
+            terms = self.doc_cache.get(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
+            known = self.memory.keep(key, terms)
+        self.lengths.append(known.lengths)
+        self.postings.add_ids(seq, known.tids, known.packed)
+        self.vocab.add(self.memory.words(known.words), self.memory.words(known.title_words),
+                       doc.title)
+        for number in known.docnums:
+            self.docnums.setdefault(number, []).append(seq)
 
     # -- writing -------------------------------------------------------------------------
     def write(self, out_dir: Path, cache_dir: Path | None = None) -> BuildStats:
@@ -141,6 +209,8 @@ class SearchIndex:
         manifest = self._manifest(writer, order, new_id, cache_dir)
         self.pinyin.save()
         self.postings.close()
+        if self.memory is not None:
+            self.memory.forget_unused()
         names = set(writer.written) | set(writer.reused)
         out_dir.mkdir(parents=True, exist_ok=True)
         if cache_dir is not None:

@@ -79,8 +79,8 @@ class TermTable:
 class PostingSpool:
     """Collects every document's postings in partitions on disk."""
 
-    def __init__(self) -> None:
-        self.table = TermTable()
+    def __init__(self, table: TermTable | None = None) -> None:
+        self.table = table or TermTable()
         self.total = 0
         self._dir = tempfile.TemporaryDirectory(prefix="tongda-postings-")
         self._buffers: list[list[np.ndarray]] = [[] for _ in range(PARTITIONS)]
@@ -88,10 +88,14 @@ class PostingSpool:
 
     def add(self, seq: int, terms: list[str], packed: np.ndarray) -> None:
         """Append one document's postings (``packed[i]`` belongs to ``terms[i]``)."""
-        if not terms:
+        if terms:
+            self.add_ids(seq, self.table.ids_of(terms), packed)
+
+    def add_ids(self, seq: int, tids: np.ndarray, packed: np.ndarray) -> None:
+        """:meth:`add` with the terms as ids of :attr:`table` already."""
+        if not len(tids):
             return
-        tids = self.table.ids_of(terms)
-        rows = np.empty(len(terms), dtype=_ROW)
+        rows = np.empty(len(tids), dtype=_ROW)
         rows["term"], rows["seq"], rows["packed"] = tids, seq, packed
         part = self.table.hashes()[tids] & np.uint32(PARTITIONS - 1)
         order = np.argsort(part, kind="stable")
@@ -100,8 +104,8 @@ class PostingSpool:
         for p in range(PARTITIONS):
             if cuts[p] < cuts[p + 1]:
                 self._buffers[p].append(rows[cuts[p]:cuts[p + 1]])
-        self.total += len(terms)
-        self._buffered += len(terms)
+        self.total += len(tids)
+        self._buffered += len(tids)
         if self._buffered >= SPILL_ROWS:
             self._spill()
 

@@ -41,8 +41,12 @@ class _HoldErrors(logging.Filter):
         return True
 
 
-def run_build(config_file: str | None, site_dir: str | None = None, **overrides: object) -> str:
+def run_build(config_file: str | None, site_dir: str | None = None, *, command: str = "build",
+              **overrides: object) -> str:
     """Build once; return the site folder.
+
+    ``command`` is told to the plugins (MkDocs' ``on_startup``): with ``serve``, the plugins
+    that keep state between builds in one process (the search's analyses) do.
 
     Raises:
         BuildError: the build failed; its message lists every error as
@@ -55,6 +59,7 @@ def run_build(config_file: str | None, site_dir: str | None = None, **overrides:
     from mkdocs.exceptions import BuildError as MkDocsBuildError
 
     config = load(config_file, site_dir=site_dir, **overrides)
+    config.plugins.on_startup(command=command, dirty=False)  # type: ignore[arg-type]
     hold = _HoldErrors()
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(hold)

@@ -45,7 +45,7 @@ class Rebuilder:
         extra = {"extra_javascript": [LIVERELOAD_JS]} if self.live else {}
         start = time.monotonic()
         try:
-            run_build(self.config_file, self.site_dir, **extra)
+            run_build(self.config_file, self.site_dir, command="serve", **extra)
         except BuildError as exc:
             self._failed(str(exc), [e.to_dict() for e in exc.errors])
         except TongdaError as exc:

@@ -82,3 +82,30 @@ def test_a_rebuild_reads_every_analysis_back_and_encodes_no_bucket(tmp_path: Pat
     assert stats == [(0, len(DOCS)), (len(DOCS), 0)]
     assert _files(tmp_path / "site0") == _files(tmp_path / "site1")
     assert (tmp_path / "files" / postings.DIGESTS).is_file()
+
+
+def test_memory_of_earlier_builds_gives_the_same_index_and_forgets_old_documents(
+        tmp_path: Path) -> None:
+    """``tongda serve`` keeps analyses as term ids between rebuilds: the files are those a
+    build without memory writes, and a document that changed is analysed again."""
+    import dataclasses
+
+    from search_index.indexer import IndexMemory
+
+    synonyms = tmp_path / "synonyms.yml"
+    synonyms.write_text(SYNONYMS, "utf-8")
+    memory = IndexMemory()
+    edited = [dataclasses.replace(d, body=d.body + "\n本条新增：犬只应当佩戴犬牌。")
+              if d.id == "beijing-dogs" else d for d in DOCS]
+    for n, docs in enumerate((DOCS, DOCS, edited)):
+        remembered = SearchIndex(synonyms_path=synonyms)
+        remembered.use_memory(memory)
+        plain = SearchIndex(synonyms_path=synonyms)
+        for doc in docs:
+            remembered.add(doc)
+            plain.add(doc)
+        remembered.write(tmp_path / f"memory{n}")
+        plain.write(tmp_path / f"plain{n}")
+        assert _files(tmp_path / f"memory{n}") == _files(tmp_path / f"plain{n}")
+        assert len(memory.docs) == len(DOCS)  # the edited document's old analysis is gone
+    assert _files(tmp_path / "memory2") != _files(tmp_path / "memory1")

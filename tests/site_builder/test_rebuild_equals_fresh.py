@@ -149,3 +149,29 @@ def test_imported_corpus_rebuilds_equal_fresh_builds(tmp_path: Path) -> None:
         law.write_text(text.replace("。", "。（本条已修改。）", 1), "utf-8")
 
     check_every_rebuild(root, edit, delete=laws[5], rename=(laws[7], laws[7].with_name("renamed.md")))
+
+
+def test_serve_rebuilds_in_one_process_equal_fresh_builds(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tongda serve`` rebuilds in the process that keeps the plugins and their memory
+    (the search's analyses): after an edit and after a deletion, the site equals a fresh
+    build."""
+    from site_builder.commands.serve import Rebuilder
+
+    root = tmp_path / "laws"
+    imported = tongda("import", str(FIXTURES / "import-src" / "laws"), str(root / "content"))
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    shutil.copytree(ROOT / "content" / "_data", root / "content" / "_data")
+    copy_vouchers(root)
+    monkeypatch.chdir(root)
+    rebuilder = Rebuilder(None, None, live=False)
+    assert rebuilder.build(), rebuilder.error
+    laws = sorted(p for p in (root / "content").rglob("*.md") if "_data" not in p.parts)
+    law = laws[3]
+    law.write_text(law.read_text("utf-8").replace("。", "。（已修改。）", 1), "utf-8")
+    assert rebuilder.build(), rebuilder.error
+    assert_equals_fresh(root, "serve-edit")
+    laws[5].unlink()  # nothing refers to it
+    assert rebuilder.build(), rebuilder.error
+    assert_equals_fresh(root, "serve-delete")

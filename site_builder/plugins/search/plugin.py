@@ -12,7 +12,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from search_index.indexer import SearchIndex
+from search_index.indexer import IndexMemory, SearchIndex
 from site_builder.plugins.core.buildctx import BuildContext, build_context
 
 from .collect import search_doc
@@ -54,11 +54,20 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def __init__(self) -> None:
         self.index: SearchIndex | None = None
         self._ctx: BuildContext | None = None
+        self._memory: IndexMemory | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined, so MkDocs keeps this plugin from one build to the next in a process;
+        ``tongda serve`` keeps every document's analysis in memory between rebuilds."""
+        if command == "serve" and self._memory is None:
+            self._memory = IndexMemory()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         self.index = self._new_index(config)
+        if self._memory is not None:
+            self.index.use_memory(self._memory)
         config.extra_javascript.append(f"{self.config.index_dir}/{SCRIPT}")
         return config
 
@@ -101,7 +110,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             self._ctx.stats.record("search", stats)
         log.info("搜索索引：%d 篇文档，写出 %d 个文件，沿用 %d 个",
                  stats.docs, stats.files_written, stats.files_reused)
-        self.index = self._new_index(config)
+        self.index = None  # the next build (serve) makes its own in on_config
 
     def _new_index(self, config: MkDocsConfig) -> SearchIndex:
         synonyms = Path(config.docs_dir) / self.config.index_synonyms
