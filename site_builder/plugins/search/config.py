@@ -17,6 +17,10 @@ class SearchConfig(Config):
     index_synonyms = c.Type(str, default="_data/synonyms.yml")
     """Editors' colloquial-to-formal dictionary, relative to ``docs_dir``."""
 
+    index_feedback = c.Type(str, default="_data/qa-feedback.json")
+    """Readers' 满意/不满意 votes per page (``tongda qa feedback-export``), relative to
+    ``docs_dir``: each page moves within bounds by its votes. A missing file: no votes."""
+
     cache_enabled = c.Type(bool, default=True)
     """Keep index files in a cache so a rebuild writes only the files that changed."""
 

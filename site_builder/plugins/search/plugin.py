@@ -117,4 +117,5 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         analysis = None
         if self.config.cache_enabled:
             analysis = Path(config.config_file_path).parent / self.config.cache_dir / "analysis"
-        return SearchIndex(synonyms_path=synonyms, analysis_cache=analysis)
+        feedback = Path(config.docs_dir) / self.config.index_feedback
+        return SearchIndex(synonyms_path=synonyms, analysis_cache=analysis, feedback_path=feedback)

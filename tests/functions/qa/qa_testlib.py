@@ -1,0 +1,71 @@
+"""Shared by the Q&A tests: the demo portal built with the plugins the function reads."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from functions.runtime import auth
+from tests.conftest import ROOT, tongda
+
+WORDS = ROOT / "content" / "_data" / "sensitive-words.txt"
+QUESTIONS = Path(__file__).parent / "questions.yml"
+#: The demo portal with the plugins the Q&A function reads: the core, search and qa.
+CONFIG = """\
+site_name: 临江市政策服务门户
+site_url: http://127.0.0.1:8000/
+docs_dir: {docs}
+site_dir: {site}
+use_directory_urls: true
+theme:
+  name: tongda
+markdown_extensions: [tables, attr_list, def_list, footnotes, {{toc: {{permalink: false}}}}]
+exclude_docs: |
+  _data/
+plugins:
+  - tongda
+  - tongda-search
+  - tongda-qa:
+      links_calculator: calculator/
+"""
+
+
+def build_demo(folder: Path, docs: Path = ROOT / "content") -> Path:
+    """Build ``docs`` (the demo content by default) with the core, search and qa plugins."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg = folder / "mkdocs.yml"
+    cfg.write_text(CONFIG.format(docs=docs, site=folder / "site"), "utf-8")
+    built = tongda("build", "-f", str(cfg), cwd=folder)
+    assert built.returncode == 0, built.stderr[-3000:]
+    return folder / "site"
+
+
+
+def bearer(engine: Engine, name: str, roles: list[str]) -> dict[str, str]:
+    """Headers with a fresh staff token."""
+    return {"Authorization": f"Bearer {auth.create_token(engine, name, roles)}"}
+
+
+RUNTIME = ROOT / "search_index" / "runtime" / "tongda-search.js"
+NODE = r"""
+const TS = require(process.argv[2]);
+const queries = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+(async () => {
+  const s = new TS.Searcher({dir: process.argv[3]});
+  const out = [];
+  for (const q of queries) out.push((await s.search(q, {limit: 1})).results.map(r => r.id));
+  process.stdout.write(JSON.stringify(out));
+})().catch(e => { console.error(e); process.exit(1); });
+"""
+
+
+def search_page_first_results(site: Path, queries: list[str]) -> list[list[str]]:
+    """The first result the search page (``tongda-search.js``, run in Node) gives each query."""
+    script = site.parent / "first-results.js"
+    script.write_text(NODE, "utf-8")
+    res = subprocess.run(["node", str(script), str(RUNTIME), str(site / "search")],
+                         input=json.dumps(queries), capture_output=True, text=True, check=True)
+    return json.loads(res.stdout)  # type: ignore[no-any-return]
