@@ -2,11 +2,18 @@
 
 Usage:
     python bench/build.py [--corpus ../shared/corpus/laws] [--sizes 1000,3000] [--write]
+                          [--serve] [--audio]
 
 For each size, the same documents (an evenly spaced, deterministic sample of the corpus)
 are built by every tool; wall time, peak memory and output size are measured around the
-tool's own command line, and Tongda's rebuilds (warm cache, one document edited) too.
-With ``--write`` the table goes to the ``build`` section of docs/benchmarks.md.
+tool's own command line. Tongda is measured with the core plugin alone and with every
+plugin of the demo's ``mkdocs.yml`` but audio (the corpus imported with ``tongda import``,
+the demo's data files beside it): with no cache at all, with warm caches and no previous
+site (CI restoring ``.tongda-cache``), rebuilt unchanged, and after one edit. ``--serve``
+adds one edit in ``tongda serve`` (from the save to the new version the page polls for);
+``--audio`` adds one edit with ``tongda build`` and the audio plugin too (its clips cached in
+``TONGDA_AUDIO_CACHE``, default ``.tongda-cache/audio``). With ``--write`` the table goes
+to the ``build`` section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -35,10 +42,7 @@ HUGO_LAYOUT = {
 
 
 CORE = os.environ.get("TONGDA_BENCH_PLUGINS", "tongda").split(",")
-# The demo's stack without audio (the corpus has no summaries to read) and without the
-# browser checks: graph, open data, feeds, plain text, matching, quality, static a11y, search.
-FULL = ["tongda", "tongda-graph", "tongda-api", "tongda-feeds", "tongda-text", "tongda-match",
-        "tongda-quality", "tongda-a11y", "tongda-search"]
+EDIT_LINE = "\n本条为基准测试追加的一段文字。\n"
 
 
 @dataclass
@@ -101,11 +105,42 @@ def prepare(work: Path, corpus: Path, files: list[Path]) -> None:
     subprocess.run([str(BIN / "tongda"), "import", str(raw), str(work / "content")],
                    check=True, capture_output=True)
     shutil.rmtree(work / "content" / "policies" / "index.md", ignore_errors=True)
-    for name, plugins in (("tongda", CORE), ("tongda-full", FULL)):
-        (work / f"{name}.yml").write_text(
-            "site_name: 法律法规库\nsite_url: https://laws.example.gov.cn/\ndocs_dir: content\n"
-            f"site_dir: out-{name}\ntheme:\n  name: tongda\nplugins:\n"
-            + "".join(f"  - {p}\n" for p in plugins), encoding="utf-8")
+    (work / "tongda.yml").write_text(
+        "site_name: 法律法规库\nsite_url: https://laws.example.gov.cn/\ndocs_dir: content\n"
+        "site_dir: out-tongda\ntheme:\n  name: tongda\nplugins:\n"
+        + "".join(f"  - {p}\n" for p in CORE), encoding="utf-8")
+    # Every plugin of the demo, with its data files; audio only in tongda-audio.yml.
+    shutil.copytree(ROOT / "content" / "_data", work / "content" / "_data")
+    published = ROOT / "var" / "voucher" / "public"
+    if published.is_dir():
+        shutil.copytree(published, work / "var" / "voucher" / "public")
+    demo = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    demo = demo.replace("site_dir: site\n", "site_dir: out-full\n")
+    (work / "tongda-audio.yml").write_text(demo.replace("out-full", "out-audio"), encoding="utf-8")
+    (work / "tongda-full.yml").write_text(without_audio(demo), encoding="utf-8")
+
+
+def without_audio(config: str) -> str:
+    """The demo's mkdocs.yml without the ``tongda-audio`` entry (and its options)."""
+    out: list[str] = []
+    skipping = False
+    for line in config.splitlines(keepends=True):
+        if line.strip().startswith("- tongda-audio"):
+            skipping = True
+            continue
+        if skipping and line.startswith("      "):
+            continue
+        skipping = False
+        out.append(line)
+    return "".join(out)
+
+
+def edit(work: Path, n: int = 7) -> Path:
+    """Append a paragraph to one law (the same law each time)."""
+    edited = sorted((work / "content" / "policies").glob("*.md"))[n]
+    with edited.open("a", encoding="utf-8") as fh:
+        fh.write(EDIT_LINE)
+    return edited
 
 
 def measure(work: Path, docs: int) -> list[Run]:
@@ -118,35 +153,110 @@ def measure(work: Path, docs: int) -> list[Run]:
     runs.append(Run("Hugo", docs, wall, peak, size_mb(work / "hugo" / "out-hugo")))
     shutil.rmtree(work / ".tongda-cache", ignore_errors=True)
     tongda = [str(BIN / "tongda"), "build", "-f", "tongda.yml"]
+    for note in ("cold cache", "rebuild, nothing changed"):
+        wall, peak = timed(tongda, work)
+        runs.append(Run("Tongda", docs, wall, peak, size_mb(work / "out-tongda"), note))
+    edit(work)
     wall, peak = timed(tongda, work)
-    runs.append(Run("Tongda", docs, wall, peak, size_mb(work / "out-tongda"), "cold cache"))
-    wall, peak = timed(tongda, work)
-    runs.append(Run("Tongda", docs, wall, peak, size_mb(work / "out-tongda"), "rebuild, nothing changed"))
-    edited = sorted((work / "content" / "policies").glob("*.md"))[7]
-    with edited.open("a", encoding="utf-8") as fh:
-        fh.write("\n本条为基准测试追加的一段文字。\n")
-    wall, peak = timed(tongda, work)
-    runs.append(Run("Tongda", docs, wall, peak, size_mb(work / "out-tongda"), "rebuild, one document edited"))
+    runs.append(Run("Tongda", docs, wall, peak, size_mb(work / "out-tongda"),
+                    "rebuild, one document edited"))
+    return runs + measure_full(work, docs)
+
+
+def measure_full(work: Path, docs: int) -> list[Run]:
+    """Every plugin of the demo but audio: no cache, warm cache (no previous site), rebuilds."""
+    runs = []
     full = [str(BIN / "tongda"), "build", "-f", "tongda-full.yml"]
+    shutil.rmtree(work / ".tongda-cache", ignore_errors=True)
+    label = "Tongda, every plugin but audio"
     wall, peak = timed(full, work)
-    runs.append(Run("Tongda, all plugins", docs, wall, peak, size_mb(work / "out-tongda-full"),
-                    "warm Markdown cache, first full build"))
-    with edited.open("a", encoding="utf-8") as fh:
-        fh.write("\n再追加一段文字。\n")
+    runs.append(Run(label, docs, wall, peak, size_mb(work / "out-full"), "no cache at all"))
+    shutil.rmtree(work / "out-full")  # CI: the caches restored, no previous site
     wall, peak = timed(full, work)
-    runs.append(Run("Tongda, all plugins", docs, wall, peak, size_mb(work / "out-tongda-full"),
+    runs.append(Run(label, docs, wall, peak, size_mb(work / "out-full"),
+                    "warm caches, no previous site (CI)"))
+    wall, peak = timed(full, work)
+    runs.append(Run(label, docs, wall, peak, size_mb(work / "out-full"), "rebuild, nothing changed"))
+    edit(work)
+    wall, peak = timed(full, work)
+    runs.append(Run(label, docs, wall, peak, size_mb(work / "out-full"),
                     "rebuild, one document edited"))
     return runs
 
 
+def measure_audio(work: Path, docs: int) -> list[Run]:
+    """The demo's every plugin, audio too: a first build (clips from the cache when they are
+    there), then one edited paragraph: its clip and its page's MP3 are made again."""
+    cmd = [str(BIN / "tongda"), "build", "-f", "tongda-audio.yml"]
+    wall, peak = timed(cmd, work)
+    label = "Tongda, every plugin with audio"
+    first = Run(label, docs, wall, peak, size_mb(work / "out-audio"), "first build (audio cache as found)")
+    edit(work)
+    wall, peak = timed(cmd, work)
+    return [first, Run(label, docs, wall, peak, size_mb(work / "out-audio"),
+                       "rebuild, one document edited")]
+
+
+def measure_serve(work: Path, docs: int) -> list[Run]:
+    """``tongda serve`` on every plugin but audio: the time from saving one document to the
+    new version the open page polls for (``/__tongda/version``), after a first build."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([str(BIN / "tongda"), "serve", "-f", "tongda-full.yml", "--port",
+                             str(port)], cwd=work, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+    def version() -> int:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/__tongda/version",
+                                        timeout=2) as resp:
+                return int(json.loads(resp.read())["version"])
+        except OSError:
+            return -1
+
+    runs = []
+    try:
+        deadline = time.monotonic() + 900
+        while version() < 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        for n in range(3):  # three saves, one after another; each timed to its new version
+            before = version()
+            time.sleep(2)
+            started = time.monotonic()
+            edit(work, 7 + n)
+            while version() <= before and time.monotonic() - started < 600:
+                time.sleep(0.05)
+            runs.append(Run("Tongda serve, every plugin but audio", docs,
+                            time.monotonic() - started, 0.0, 0.0,
+                            f"one document saved → page reloaded (save {n + 1})"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    return runs
+
+
 def table(runs: list[Run]) -> str:
-    lines = ["| tool | documents | wall time (s) | × plain MkDocs | peak memory (MiB) | output (MB) | note |",
-             "|---|---:|---:|---:|---:|---:|---|"]
-    base = {r.docs: r.seconds for r in runs if r.tool == "MkDocs (plain)"}
+    lines = ["| tool | documents | wall time (s) | × plain MkDocs | × Material | × Hugo "
+             "| peak memory (MiB) | output (MB) | note |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    base = {(r.tool, r.docs): r.seconds for r in runs}
+
+    def ratio(r: Run, tool: str) -> str:
+        b = base.get((tool, r.docs))
+        return f"{r.seconds / b:.2f}" if b else ""
+
     for r in runs:
-        ratio = r.seconds / base[r.docs] if base.get(r.docs) else float("nan")
-        lines.append(f"| {r.tool} | {r.docs:,} | {r.seconds:.1f} | {ratio:.2f} | {r.peak_mib:.0f} "
-                     f"| {r.output_mb:.0f} | {r.note} |")
+        peak = f"{r.peak_mib:.0f}" if r.peak_mib else ""
+        size = f"{r.output_mb:.0f}" if r.output_mb else ""
+        lines.append(f"| {r.tool} | {r.docs:,} | {r.seconds:.1f} | {ratio(r, 'MkDocs (plain)')} "
+                     f"| {ratio(r, 'MkDocs + Material')} | {ratio(r, 'Hugo')} | {peak} | {size} "
+                     f"| {r.note} |")
     return "\n".join(lines)
 
 
@@ -155,33 +265,43 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "laws")
     parser.add_argument("--sizes", default="1000,3000")
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--serve", action="store_true", help="also one edit in tongda serve")
+    parser.add_argument("--audio", action="store_true", help="also one edit with audio")
+    parser.add_argument("--keep", type=Path, help="build here and keep it (default: a temporary folder)")
     args = parser.parse_args()
     runs: list[Run] = []
     for size in (int(s) for s in args.sizes.split(",")):
         files = sample(args.corpus, size)
         with tempfile.TemporaryDirectory(prefix=f"tongda-bench-{size}-") as tmp:
-            work = Path(tmp)
+            work = args.keep / str(size) if args.keep else Path(tmp)
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
             prepare(work, args.corpus, files)
             runs += measure(work, len(files))
+            if args.serve:
+                runs += measure_serve(work, len(files))
+            if args.audio:
+                runs += measure_audio(work, len(files))
         print(table([r for r in runs if r.docs == len(files)]), flush=True)
     text = table(runs)
     print(text)
     if args.write:
+        flags = " --serve" * args.serve + " --audio" * args.audio
         section = (f"## Build: Tongda against MkDocs, Material and Hugo\n\n"
-                   f"`python bench/build.py --sizes {args.sizes} --write` (revision {git_revision()}; "
-                   f"{machine()}).\n\nPlain MkDocs and Material build the raw corpus with only the home "
-                   "page in the nav (thousands of pages in the nav cost minutes and gigabytes); Hugo "
-                   "uses a three-template layout; Tongda builds the imported corpus with its listings, "
-                   "facets, A–Z index and related panels. Peak memory is the largest process's RSS.\n\n"
+                   f"`python bench/build.py --sizes {args.sizes}{flags} --write` (revision "
+                   f"{git_revision()}; {machine()}).\n\nPlain MkDocs and Material build the raw "
+                   "corpus with only the home page in the nav (thousands of pages in the nav cost "
+                   "minutes and gigabytes); Hugo uses a three-template layout; Tongda builds the "
+                   "corpus imported with `tongda import`, with its listings, facets, A–Z index and "
+                   "related panels. Peak memory is the largest process's RSS.\n\n"
                    f"{text}\n\n"
-                   "“Tongda” rows use the core plugin (content model, listings, facets, A–Z, "
-                   "panels, atomic output); its rebuilds reuse unchanged pages' output. “All "
-                   "plugins” adds graph, open data, feeds, plain-text twins, matching, quality "
-                   "rules, static accessibility rules and the search index: most of that time is "
-                   "the search indexer (jieba analysis and per-posting work in Python, cached by "
-                   "content hash but still merged and written each build), then the plain-text "
-                   "and static-accessibility passes over every page. Profile with "
-                   "`python -m cProfile -s cumulative $(which tongda) build -f …`.\n")
+                   "“Tongda” rows use the core plugin alone. “Every plugin but audio” is the demo's "
+                   "`mkdocs.yml` without `tongda-audio` (graph, open data, feeds, plain text, "
+                   "search, matching, complaints, vouchers, quality, static accessibility rules, "
+                   "applications, engagement), the demo's data files beside the corpus: first with "
+                   "no cache at all, then with the caches kept and no previous site (what CI does "
+                   "when it restores `.tongda-cache`), then rebuilt into the previous site. "
+                   "Profile with `python -m cProfile -s cumulative $(which tongda) build -f …`.\n")
         print(f"written to {write_section('build', section)}")
 
 
