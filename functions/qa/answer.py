@@ -138,6 +138,12 @@ class Answerer:
             out["clarify"] = clarify
         return out
 
+    def unanswerable(self, q: str) -> dict[str, Any]:
+        """The answer when there is nothing to answer from: a person may still answer."""
+        return {"q": q, "intent": "", "answers": [],
+                "fallback": {"message": "这个问题暂时回答不了。您可以把问题提交给我们，工作人员会尽快答复。",
+                             "submit": "questions", "faq_url": "/faqs/"}}
+
     # -- the parts of an answer ------------------------------------------------------------
     def _answer(self, data: SiteData, rec: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
         kind = str(rec.get("k", ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import anyio.to_thread
@@ -32,6 +33,7 @@ from .service import QaService, refusal
 from .site import Site, SiteUnavailable
 
 router = APIRouter(route_class=JsonRoute)
+log = logging.getLogger("tongda.qa")
 QuestionId = PathParam(max_length=32, pattern=r"^ZX[0-9A-F]{16}$")
 consultant = auth.require(CONSULTANT)
 reporter = auth.require(REPORT)
@@ -65,7 +67,7 @@ def _json(body: Any, status: int = 200) -> JSONResponse:
 
 
 @router.get("/ask", response_model=AskOut, tags=["问答"], summary="提问",
-            responses=documented(422, 503))
+            responses=documented(422))
 async def ask(request: Request,
               q: str = Query(min_length=1, max_length=QUESTION_MAX, description="问题，用自己的话"),
               literal: bool = Query(False, description="不纠正错别字，按原样查找（“仍搜索”）")
@@ -78,17 +80,19 @@ async def ask(request: Request,
     the best answers are close and of different kinds; ``fallback`` when nothing answers
     well enough (``answers`` then are only "may be related"); a complaint puts the 随手拍
     form first. Listed sensitive words are refused (422), and the question is not kept.
+    A site built without its search index can only offer ``fallback``.
     """
     if not q.strip():
         raise Problem(422, "请输入问题。", reason="empty_question")
+    who = answerer(request)
     try:
-        who = answerer(request)
         return _json(await anyio.to_thread.run_sync(lambda: who.ask(q.strip(), literal=literal)))
     except Refused as exc:
         raise refusal(exc) from None
     except SiteUnavailable:
-        raise Problem(503, "智能问答暂不可用：网站的搜索索引还没有生成。", headers={"Retry-After": "60"},
-                      reason="no_index") from None
+        # Nothing to answer from, but a person still can: the question may be submitted.
+        log.warning("智能问答：网站没有搜索索引（%s），只能转人工", request.app.state.qa_site_dir)
+        return _json(who.unanswerable(q.strip()))
 
 
 @router.post("/feedback", status_code=201, tags=["问答"], summary="评价回答（满意/不满意）",
