@@ -68,3 +68,25 @@ def test_the_votes_the_build_reads_move_pages_within_bounds(site: Path) -> None:
     # 2 of 42 votes against the guide, 25 of 25 against the law: never beyond 1 ± 0.2.
     assert sorted(factors.values()) == [0.889, 1.123]
     assert manifest["fam"]["ask"]["pages"]  # the learned aliases were written
+
+
+def test_every_example_of_the_component_renders_with_its_declared_params() -> None:
+    from collections import Counter
+
+    import yaml
+
+    from site_builder.plugins.qa import pages
+
+    spec = yaml.safe_load((pages.COMPONENT_DIR / "examples.yml").read_text("utf-8"))
+    declared = spec["macros"]["qa_panel"]["params"]
+    assert any(e.get("script") is False for e in spec["examples"])  # a no-JS example
+    for example in spec["examples"]:
+        assert set(example["params"]) == set(declared)
+        root = html.fragment_fromstring(pages.render(example["params"]), create_parent="div")
+        ids = root.xpath("//@id")
+        assert not [i for i, n in Counter(ids).items() if n > 1]
+        for ref in root.xpath("//@aria-labelledby|//@aria-describedby|//label/@for"):
+            assert all(t in ids for t in ref.split()), ref
+        assert all(b.get("type") in ("button", "submit") and b.text_content().strip()
+                   for b in root.xpath("//button"))
+        assert not root.xpath("//script|//@style|//@*[starts-with(name(), 'on')]")
