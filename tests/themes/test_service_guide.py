@@ -154,3 +154,34 @@ def test_paragraph_buttons_appear_only_when_asked_for(phone: Any, portal: str) -
     _wait(phone, "document.querySelector('.td-player--js')")
     assert phone.execute_script("return " + count) == total
     phone.execute_script("localStorage.clear()")
+
+
+@pytest.mark.browser
+def test_the_header_folds_behind_one_menu_button_in_elder_mode_on_a_phone(
+        phone: Any, portal: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    shown = "return [...document.querySelectorAll(arguments[0])].filter(e => e.getClientRects().length).length"
+    phone.get(portal + GUIDE)
+    phone.execute_script("localStorage.clear()")
+    phone.get(portal + GUIDE)
+    assert phone.execute_script(shown, ".td-menu-button") == 0  # default mode: no menu
+    assert phone.execute_script(shown, "#td-nav a") > 5
+    _elder(phone, portal + GUIDE)
+    assert phone.execute_script(shown, "#td-nav a, #td-search-input, .td-entries button") == 0
+    button = phone.find_element("css selector", ".td-menu-button")
+    size = button.size
+    assert size["height"] >= 60 and size["width"] >= 60  # a main control in elder mode
+    phone.execute_script("document.activeElement.blur()")
+    for _ in range(10):  # by keyboard: Tab to 菜单, Enter
+        ActionChains(phone).send_keys(Keys.TAB).perform()
+        if phone.execute_script("return document.activeElement.classList.contains('td-menu-button')"):
+            break
+    ActionChains(phone).send_keys(Keys.ENTER).perform()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert phone.execute_script(shown, "#td-nav a") > 5 and phone.execute_script(shown, "#td-search-input")
+    ActionChains(phone).send_keys(Keys.TAB, Keys.ESCAPE).perform()  # into the entries, then Esc
+    assert button.get_attribute("aria-expanded") == "false"
+    assert phone.execute_script("return document.activeElement.classList.contains('td-menu-button')")
+    phone.execute_script("localStorage.clear()")
