@@ -56,6 +56,9 @@ class Document(_Strict):
     audiences: list[Text] = Field(default_factory=list)
     life_stages: list[Text] = Field(default_factory=list)
     tags: list[Text] = Field(default_factory=list)
+    aliases: list[Text] = Field(default_factory=list)
+    """Other names people use for it (办护照, 护照怎么办): the search and the Q&A take them as
+    ways of asking for the page, like its tags."""
     related: list[Id] = Field(default_factory=list)
     updated: dt.date | None = None
     reviewed: dt.date | None = None

@@ -22,6 +22,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cfg = root / "mkdocs.yml"
     cfg.write_text(cfg.read_text("utf-8").replace(
         "plugins:\n", "plugins:\n  - tongda-search\n  - tongda-qa\n", 1), "utf-8")
+    guide = root / "content" / "services" / "passport-service.md"
+    guide.write_text(guide.read_text("utf-8").replace(
+        "topics: [travel]\n", "topics: [travel]\naliases: [小红本]\n", 1), "utf-8")
     data = root / "content" / "_data"
     data.mkdir()
     (data / "qa-feedback.json").write_text(json.dumps(VOTES), "utf-8")
@@ -90,3 +93,13 @@ def test_every_example_of_the_component_renders_with_its_declared_params() -> No
         assert all(b.get("type") in ("button", "submit") and b.text_content().strip()
                    for b in root.xpath("//button"))
         assert not root.xpath("//script|//@style|//@*[starts-with(name(), 'on')]")
+
+
+def test_an_alias_in_front_matter_asks_for_its_page(site: Path) -> None:
+    from search_index.runtime import Searcher
+
+    # No page says 小红本 (the passport's nickname); the guide's aliases do, and a question
+    # with words in between (小红本本) still asks for it.
+    for q in ("小红本", "办个小红本本"):
+        first = Searcher(site / "search").search(q)["results"][0]
+        assert first["id"] == "passport-service" and first["score"] > 0, q
