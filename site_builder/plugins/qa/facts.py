@@ -59,15 +59,18 @@ def service_facts(meta: Any) -> dict[str, Any]:
 
 
 def next_steps(entry: Any, calculator: str | None) -> list[dict[str, str]]:
-    """What to do after reading the answer: the page itself, then online application or
-    the calculator."""
+    """What to do after reading the answer: a guide, then its online entry; a policy with
+    eligibility rules, then the calculator. Other pages have none (the answer links them)."""
     meta = entry.meta
-    steps = [{"label": "查看全文" if entry.kind != "service" else "查看办事指南", "url": entry.url}]
-    if entry.kind == "service" and meta.online:
-        steps.append({"label": "网上办理", "url": meta.online})
+    if entry.kind == "service":
+        steps = [{"label": "查看办事指南", "url": entry.url}]
+        if meta.online:
+            steps.append({"label": "网上办理", "url": meta.online})
+        return steps
     if entry.kind == "policy" and calculator and getattr(meta, "eligibility", None):
-        steps.append({"label": "用政策计算器测一测是否符合", "url": calculator})
-    return steps
+        return [{"label": "查看全文", "url": entry.url},
+                {"label": "用政策计算器测一测是否符合", "url": calculator}]
+    return []
 
 
 def complaint_names(path: Path) -> list[str]:
@@ -83,7 +86,7 @@ def site_facts(entries: list[Any], *, site_url: str | None, links: dict[str, str
     """The whole file (see the module's description)."""
     base = urlsplit(site_url or "/").path or "/"
     services = {e.id: service_facts(e.meta) for e in entries if e.kind == "service"}
-    steps = {e.id: next_steps(e, calculator) for e in entries}
+    steps = {e.id: st for e in entries if (st := next_steps(e, calculator))}
     return {"version": VERSION, "base": base if base.endswith("/") else base + "/",
             "links": links, "services": dict(sorted(services.items())),
             "next": dict(sorted(steps.items())), "complaint": complaint}

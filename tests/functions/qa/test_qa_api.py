@@ -49,6 +49,12 @@ def test_a_service_guide_answer_has_its_key_facts_and_next_steps(client: TestCli
     assert labels[0] == "查看办事指南" and "网上办理" in labels
 
 
+def test_a_policy_with_eligibility_rules_offers_the_calculator(client: TestClient) -> None:
+    answers = ask(client, "临江市企业研发投入补助办法")["answers"]
+    policy = next(a for a in answers if a["id"] == "linjiang-rd-subsidy-2023")
+    assert {"label": "用政策计算器测一测是否符合", "url": "/calculator/"} in policy["next"]
+
+
 def test_a_typo_is_corrected_with_a_notice(client: TestClient) -> None:
     res = ask(client, "身分证补办")
     assert res["corrected_query"] == "身份证补办"

@@ -61,6 +61,7 @@ def test_site_json_holds_each_guide_s_key_facts_and_where_complaints_go(site: Pa
     assert facts == {"materials": 1, "time_limit": "承诺7个工作日，法定15个工作日", "fee": "每本120元",
                      "where": "临江市出入境服务大厅（临江市滨江区江滨路1号）"}
     assert data["next"]["passport-service"][0] == {"label": "查看办事指南", "url": "services/passport-service/"}
+    assert "passport-law" not in data["next"]  # the answer links the page itself
     assert data["base"] == "/" and data["links"]["faqs"] == "faqs/"
     assert data["complaint"] == ["路灯不亮"]
 
