@@ -13,6 +13,7 @@ import html
 import json
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -77,15 +78,19 @@ class Searcher:
 
     Args:
         source: the ``search/`` directory, or a function ``name -> bytes``.
+        cache_files: index files kept in memory, least recently used dropped first; a
+            long-running server (the Q&A function) stays bounded however varied its
+            questions (the laws corpus has 21,000 files).
     """
 
-    def __init__(self, source: Path | Callable[[str], bytes]) -> None:
+    def __init__(self, source: Path | Callable[[str], bytes], cache_files: int = 4096) -> None:
         if isinstance(source, Path):
             root = source
             self._read: Callable[[str], bytes] = lambda name: (root / name).read_bytes()
         else:
             self._read = source
-        self._cache: dict[str, Any] = {}
+        self._cache: OrderedDict[str, Any] = OrderedDict()
+        self.cache_files = max(1, cache_files)
         self.bytes_read = 0
         raw = self._read("manifest.tdz")
         self.bytes_read += len(raw)
@@ -96,12 +101,16 @@ class Searcher:
 
     # -- files -----------------------------------------------------------------------------
     def get(self, name: str) -> Any:
-        """A gzip JSON file of the index (cached)."""
-        if name not in self._cache:
-            raw = self._read(name)
-            self.bytes_read += len(raw)
-            self._cache[name] = json.loads(gzip.decompress(raw))
-        return self._cache[name]
+        """A gzip JSON file of the index (cached, least recently used dropped first)."""
+        if name in self._cache:
+            self._cache.move_to_end(name)
+            return self._cache[name]
+        raw = self._read(name)
+        self.bytes_read += len(raw)
+        value = self._cache[name] = json.loads(gzip.decompress(raw))
+        if len(self._cache) > self.cache_files:
+            self._cache.popitem(last=False)
+        return value
 
     def bucket(self, fam: str, key: str) -> dict:
         """The bucket of ``key`` in family ``fam`` (empty when the bucket or family is)."""

@@ -139,3 +139,10 @@ def test_an_index_written_before_the_aliases_still_answers(index: Path, tmp_path
     del manifest["fam"]["ask"], manifest["fb"]
     (old / "manifest.tdz").write_bytes(gzip.compress(json.dumps(manifest).encode()))
     assert ids(Searcher(old), "护照")[:1]
+
+
+def test_a_small_file_cache_answers_alike_and_stays_bounded(index: Path) -> None:
+    big, small = Searcher(index), Searcher(index, cache_files=3)
+    for q in ("我要出国", "开个小店要办什么手续", "banhuzhao", "身分证补领", "养狗"):
+        assert ids(small, q) == ids(big, q)
+        assert len(small._cache) <= 3
