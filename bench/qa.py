@@ -19,7 +19,6 @@ tongda-search and tongda-qa plugins):
 
     python bench/qa.py --site bench/out/qa-demo/site --questions tests/functions/qa/questions.yml
     python bench/qa.py --site bench/out/qa-laws/site --queries ../shared/eval/search-queries.yml
-    python bench/qa.py ... --write   # also the section of docs/benchmarks.md (see docs/benchmarks-qa.md)
 """
 
 from __future__ import annotations
