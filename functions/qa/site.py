@@ -3,7 +3,8 @@
 The index is the one the site ships (``search/``), read through the search's Python
 runtime, so the robot and the search box rank alike. ``api/qa/site.json`` is written by
 the ``tongda-qa`` build plugin: the site's base path, the pages the answers link to (FAQ
-list, complaint form), each service guide's key facts and each page's next steps.
+list, complaint form), each service guide's key facts and each page's next steps; the
+applications catalog (``api/apply/catalog.json``, when the site has one) adds 在线申请.
 
 Both are read again when the site is rebuilt (the manifest's modification time changes),
 so a long-running function never answers from an index that is no longer published.
@@ -21,6 +22,8 @@ from search_index.runtime import Searcher
 
 SITE_FILE = "api/qa/site.json"
 INDEX_DIR = "search"
+#: The applications catalog (tongda-apply): policies that take applications online.
+APPLY_FILE = "api/apply/catalog.json"
 
 
 class SiteUnavailable(RuntimeError):
@@ -83,4 +86,25 @@ def _load(site_dir: Path) -> SiteData:
         data.services = dict(raw.get("services") or {})
         data.next_steps = dict(raw.get("next") or {})
         data.complaint = [str(s) for s in raw.get("complaint") or []]
+    _add_applications(data, site_dir / APPLY_FILE)
     return data
+
+
+def _add_applications(data: SiteData, path: Path) -> None:
+    """Online application as a next step of each policy that takes one and of its guides."""
+    if not path.is_file():
+        return
+    try:
+        policies = json.loads(path.read_text("utf-8")).get("policies") or []
+    except (OSError, ValueError, AttributeError):
+        return  # the applications function reports a broken catalog; answers go on without it
+    for p in policies:
+        if not isinstance(p, dict) or not p.get("apply_url") or not p.get("id"):
+            continue
+        step = {"label": f"在线申请：{p.get('title') or p['id']}", "url": str(p["apply_url"])}
+        pages = [str(p["id"])] + [str(s["id"]) for s in p.get("services") or []
+                                  if isinstance(s, dict) and s.get("id")]
+        for page in pages:
+            steps = data.next_steps.setdefault(page, [])
+            if step not in steps:
+                steps.append(step)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -35,3 +36,19 @@ def test_a_rebuilt_index_is_read_again(demo_site: Path, tmp_path: Path) -> None:
 def test_a_site_without_an_index_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(SiteUnavailable):
         Site(tmp_path).data()
+
+
+def test_a_policy_that_takes_applications_and_its_guide_offer_the_application(
+        demo_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    (site / "api/apply").mkdir(parents=True)
+    (site / "api/apply/catalog.json").write_text(json.dumps({"policies": [{
+        "id": "binjiang-elderly-allowance-2022", "title": "临江市滨江区高龄津贴发放办法",
+        "apply_url": "apply/binjiang-elderly-allowance-2022/",
+        "services": [{"id": "elderly-allowance-application"}]}]}), "utf-8")
+    data = Site(site).data()
+    step = {"label": "在线申请：临江市滨江区高龄津贴发放办法", "url": "apply/binjiang-elderly-allowance-2022/"}
+    assert step in data.next_steps["elderly-allowance-application"]
+    assert step in data.next_steps["binjiang-elderly-allowance-2022"]
+    assert data.next_steps["elderly-allowance-application"][0]["label"] == "查看办事指南"
