@@ -298,7 +298,7 @@ class Searcher:
         for doc, score in ranked[offset:offset + limit]:
             rec = dict(self.doc(doc))
             rec["score"] = score
-            rec["n"] = doc
+            rec["doc"] = doc  # the document's number in the index; ``n`` is its 文号
             results.append(rec)
         out: dict[str, Any] = {"total": len(ranked), "results": results, "plan": plan,
                                "shown": plan["shown"],

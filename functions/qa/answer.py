@@ -116,9 +116,9 @@ class Answerer:
             out["notice"] = res["notice"]
         aliases = ask_scores(plan, s.bucket) if plan["concepts"] else {}
         results = res["results"]
-        sure = confidence(s, plan, results[0]["n"], aliases) if results else 0.0
+        sure = confidence(s, plan, results[0]["doc"], aliases) if results else 0.0
         if self._is_complaint(data, plan) and not (
-                results and aliases.get(results[0]["n"], 0.0) >= CONFIDENT and results[0]["k"] == "faq"):
+                results and aliases.get(results[0]["doc"], 0.0) >= CONFIDENT and results[0]["k"] == "faq"):
             out["intent"] = "投诉"
             out["answers"] = [self._complaint(data), *answers]
             return out
