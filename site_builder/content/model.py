@@ -130,13 +130,14 @@ class Policy(Document):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Policy:
-        checks = [
-            ("published", self.written, self.published, "发布日期不能早于成文日期"),
-            ("effective", self.published, self.effective, "生效日期不能早于发布日期"),
-            ("expires", self.effective, self.expires, "失效日期必须晚于生效日期"),
+        checks = [  # (field, earlier, later, may they be the same day, message)
+            ("published", self.written, self.published, True, "发布日期不能早于成文日期"),
+            ("effective", self.published, self.effective, True, "生效日期不能早于发布日期"),
+            # A policy that expires the day it takes effect is never in force.
+            ("expires", self.effective, self.expires, False, "失效日期必须晚于生效日期"),
         ]
-        for name, earlier, later, message in checks:
-            if earlier and later and later < earlier:
+        for name, earlier, later, same_day, message in checks:
+            if earlier and later and (later < earlier or (later == earlier and not same_day)):
                 raise _FieldProblem(name, f"{message}（{earlier.isoformat()} → {later.isoformat()}）")
         return self
 
