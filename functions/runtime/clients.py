@@ -123,6 +123,7 @@ class RateTable:
 
     def __init__(self, limit: int, window: float, size: int = 100_000) -> None:
         self.limit = limit
+        self.window = window
         self.rate = limit / window if window else 0.0
         self.size = max(1, size)
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
@@ -135,14 +136,17 @@ class RateTable:
         """Take a token for ``key``; 0 when allowed, else seconds until one is available."""
         with self.lock:
             tokens, last = self.buckets.pop(key, (float(self.limit), now))
-            tokens = min(float(self.limit), tokens + (now - last) * self.rate)
+            # Multiplied before divided, so whole numbers stay exact: after window / limit
+            # seconds exactly one token is back, not an ulp short of it.
+            if self.window:
+                tokens = min(float(self.limit), tokens + (now - last) * self.limit / self.window)
             allowed = tokens >= 1
             self.buckets[key] = (tokens - 1 if allowed else tokens, now)
             while len(self.buckets) > self.size:
                 self.buckets.popitem(last=False)
         if allowed:
             return 0.0
-        return (1 - tokens) / self.rate if self.rate else 3600.0
+        return (1 - tokens) * self.window / self.limit if self.rate else 3600.0
 
 
 def token_id(authorization: str | None) -> str | None:
