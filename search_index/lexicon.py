@@ -63,7 +63,9 @@ def load_synonyms(path: Path | None) -> tuple[dict[str, list[str]], dict[str, li
         LexiconError: when an entry is not ``phrase: [formal terms]``.
     """
     if path is None or not path.exists():
-        return {}, dict(DEFAULT_CUES)
+        # A copy of each list too: the caller extends them, and the defaults must stay as they
+        # are for the next build in the same process (tongda serve, a test run).
+        return {}, {kind: list(words) for kind, words in DEFAULT_CUES.items()}
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: top level must be a mapping with 'synonyms' and 'cues'")
