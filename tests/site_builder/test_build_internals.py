@@ -90,10 +90,19 @@ def test_rendered_once_items_equal_the_item_template(project, fixture: str) -> N
     env.filters["cn_date"] = cn_date
     corpus = load_corpus(root / "content", today=dt.date(2024, 6, 1))
     if "tongda-graph" in config.plugins:
+        from site_builder.plugins.graph.versions import in_force
+
         add_citations(corpus)
+
+        # What the graph plugin gives the theme: a replaced document's version in force.
+        def td_in_force(doc_id: str) -> dict[str, str] | None:
+            now = in_force(corpus.documents[doc_id], corpus)
+            return {"title": now.meta.title, "url": now.url} if now is not None else None
+
+        env.globals["td_in_force"] = td_in_force
     marked = 0
     template = env.get_template("partials/panels.html")
-    checked = 0
+    checked = replaced = 0
     for entry in corpus.documents.values():
         if entry.kind not in ("policy", "interpretation", "service", "faq"):
             continue
@@ -110,8 +119,11 @@ def test_rendered_once_items_equal_the_item_template(project, fixture: str) -> N
         assert _panels(out.read_text(encoding="utf-8")) == _panels(expected)
         checked += 1
         marked += _panels(expected).count("td-tag--found")
+        replaced += _panels(expected).count("现行版本")
     assert checked >= 3
     assert marked > 0 if "tongda-graph" in config.plugins else marked == 0
+    if "tongda-graph" in config.plugins:
+        assert replaced > 0, "a replaced version names the version in force"
 
     link = doc_link(next(iter(corpus.documents.values())), "../../")
     link["title"] = 'A&B<script>"x"</script>'

@@ -14,6 +14,7 @@ trend against the previous build a fresh build does not have).
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -51,8 +52,21 @@ def differences(a: Path, b: Path) -> list[str]:
     left, right = files(a), files(b)
     out = sorted(f"only in {a.name}: {f}" for f in left - right)
     out += sorted(f"only in {b.name}: {f}" for f in right - left)
-    out += sorted(f"differs: {f}" for f in left & right if _bytes(a / f) != _bytes(b / f))
+    out += sorted(f"differs: {f}{_detail(a / f, b / f)}" for f in left & right
+                  if _bytes(a / f) != _bytes(b / f))
     return out
+
+
+def _detail(a: Path, b: Path) -> str:
+    """For the search manifest (gzip JSON), the top-level keys whose values differ."""
+    if a.name != "manifest.tdz":
+        return ""
+    left, right = json.loads(gzip.decompress(a.read_bytes())), json.loads(gzip.decompress(b.read_bytes()))
+    keys = sorted(k for k in set(left) | set(right) if left.get(k) != right.get(k))
+    inner = {k: sorted(j for j in set(left.get(k) or {}) | set(right.get(k) or {})
+                       if (left.get(k) or {}).get(j) != (right.get(k) or {}).get(j))
+             for k in keys if isinstance(left.get(k), dict) and isinstance(right.get(k), dict)}
+    return f" (keys {keys}, within {inner})"
 
 
 def fresh_copy(root: Path, dest: Path) -> Path:

@@ -177,7 +177,9 @@ def test_continuous_reading_moves_the_highlight(page: Any) -> None:
     Select(page.find_element(By.CSS_SELECTOR, "[data-td-control=rate]")).select_by_value("1.5")
     start = page.find_element(By.CSS_SELECTOR, "[data-td-player=continuous]")
     start.click()
-    assert start.get_attribute("aria-pressed") == "true"
+    # Pressed once the audio really plays (after the timing map loads), not before.
+    wait_for(page, "document.querySelector('[data-td-player=continuous]')"
+                   ".getAttribute('aria-pressed') === 'true'")
     assert page.execute_script("return document.querySelector('.td-player audio').playbackRate") == 1.5
     first = wait_for(page, "document.querySelector('.td-player__reading') &&"
                            " document.querySelector('.td-player__reading').id")
