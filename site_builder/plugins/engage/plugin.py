@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from site_builder.content.corpus import Corpus, Entry, load_corpus
+from site_builder.plugins.core.buildctx import build_context
 
 from . import page as pages
 from .config import EngageConfig
@@ -41,15 +42,19 @@ class EngagePlugin(BasePlugin[EngageConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
-        core = config.plugins.get("tongda")
-        self.corpus = getattr(core, "corpus", None)
-        if self.corpus is None:  # the core plugin off: read the content as of its `today`
+        ctx = build_context(config)
+        if ctx is not None:
+            self.corpus = ctx.corpus
+        else:  # the core plugin off: read the content as of its `today`
+            core = config.plugins.get("tongda")
             today = getattr(getattr(core, "config", None), "today", None)
             self.corpus = load_corpus(Path(config.docs_dir),
                                       today=dt.date.fromisoformat(today) if today else None)
         self._drafts = {e.src_path: e for e in consultations(self.corpus)}
         self.sections = {}
         if self.config.pages_subscribe:
+            if ctx is not None:  # people who do not come looking must find it too
+                ctx.add_nav("政策订阅", _SUBSCRIBE_SRC)
             page = File.generated(config, _SUBSCRIBE_SRC, content="---\ntitle: 政策订阅\n---\n")
             page.dest_uri = self.config.pages_subscribe + "index.html"
             for cached in ("url", "abs_dest_path"):
