@@ -189,7 +189,7 @@ class _Cache:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "pages": self.new},
                                   ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.path)

@@ -146,7 +146,7 @@ class BodyCache:
             return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache, written by this analyzer
         self.misses += 1
         value = compute()
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(path)
         return value

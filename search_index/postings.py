@@ -187,7 +187,7 @@ class BucketWriter:
 
     def save(self) -> None:
         if self.path is not None:
-            tmp = self.path.with_suffix(".tmp")
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps(self.used), "utf-8")
             tmp.replace(self.path)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ class FileWriter:
             self.reused.append(name)
             return name
         data = gzip.compress(raw, compresslevel=9, mtime=0)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
         self.written.append(name)

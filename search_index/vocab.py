@@ -6,6 +6,7 @@ them (a word in a title counts much more: titles are what people look for).
 """
 from __future__ import annotations
 
+import os
 import pickle
 import re
 from collections import Counter
@@ -93,7 +94,7 @@ class PinyinMemo:
         if self.path is None or not self._dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps({"version": self.version, "words": self.words,
                                       "chars": self.chars}, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(self.path)

@@ -129,6 +129,6 @@ class PageReuse:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"site": self.site_sig, "pages": self.new}), encoding="utf-8")
         tmp.replace(self.path)
