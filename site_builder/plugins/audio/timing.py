@@ -95,7 +95,9 @@ def encode_mp3(samples: np.ndarray, sample_rate: int, compression: float = 0.9) 
 
 
 def _stamp(seconds: float) -> str:
-    ms = round(seconds * 1000)
+    # Rounded as the JSON rounds (round(x, 3)): 0.8775 s is 0.877 there, but 877.5 ms would
+    # round to 878, and the last cue would end after the track's stated duration.
+    ms = round(round(seconds, 3) * 1000)
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
     s, ms = divmod(rest, 1000)
