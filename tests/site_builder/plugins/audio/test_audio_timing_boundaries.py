@@ -58,9 +58,9 @@ def test_cues_are_in_order_apart_and_within_the_track(
         for before, after in pairwise(cue.sentences):
             assert before.end == after.start  # sentences tile their cue
         assert all(s.end > s.start for s in cue.sentences)
-    for before, after in pairwise(cues):
-        assert after.start == pytest.approx(before.end + gap)  # apart by the silence only
-        assert after.start >= before.end
+    for previous, following in pairwise(cues):
+        assert following.start == pytest.approx(previous.end + gap)  # apart by the silence only
+        assert following.start >= previous.end
     assert cues[0].start == 0 and cues[-1].end == duration  # no trailing silence
 
 
