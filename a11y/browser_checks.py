@@ -10,6 +10,7 @@ loaded once per mode.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,7 @@ class Shots:
     def __init__(self, folder: Path | None, limit: int = 300) -> None:
         self.folder, self.limit, self.count = folder, limit, 0
         self._per_key: dict[tuple[str, str, str], int] = {}
+        self._lock = threading.Lock()  # browsers checking side by side share the numbering
 
     def take(self, driver: WebDriver, finding: Finding, per_rule: int) -> None:
         """Capture ``finding``'s element area into ``finding.screenshot`` (best effort)."""
@@ -70,9 +72,12 @@ class Shots:
         except Exception:  # noqa: BLE001 - a missing screenshot must not fail the check
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.count += 1
-        self._per_key[key] = self._per_key.get(key, 0) + 1
-        name = f"{self.count:04d}.png"
+        with self._lock:
+            if self.count >= self.limit or self._per_key.get(key, 0) >= per_rule:
+                return
+            self.count += 1
+            self._per_key[key] = self._per_key.get(key, 0) + 1
+            name = f"{self.count:04d}.png"
         (self.folder / name).write_bytes(png)
         finding.screenshot = f"shots/{name}"
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from a11y.axe import AXE_EXTRA_RULES, AXE_TAGS, AxeRunner, find_axe
 from a11y.browser_checks import BrowserChecker, BrowserOptions, Shots
@@ -30,6 +34,9 @@ from a11y.site import (
 from a11y.source_map import SourceMapper
 from a11y.static_check import StaticChecker
 from a11y.static_rules import VAGUE_LINK_TEXTS
+
+if TYPE_CHECKING:
+    from selenium.webdriver.remote.webdriver import WebDriver
 
 Progress = Callable[[str], None]
 
@@ -63,6 +70,9 @@ class Settings:
     report_dir: Path | None = None
     report_json: Path | None = None
     screenshots: int = 300
+    #: Browsers checking pages side by side (each a Chromium of its own); 0 picks one per
+    #: CPU core, at most 4. Findings come out in the same order whatever the number.
+    jobs: int = 0
 
 
 def run(settings: Settings, progress: Progress | None = None) -> Report:
@@ -133,6 +143,30 @@ def _unfinished(page: PageInfo, mode: Mode, exc: Exception) -> Finding:
                    mode=mode.name, impact="critical", template=page.template)
 
 
+def browser_jobs(requested: int) -> int:
+    """How many browsers: as asked, or one per CPU core (at most 4) for 0."""
+    if requested > 0:
+        return requested
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _check_one(bc: BrowserChecker, shots: Shots, opts: BrowserOptions,
+               by_page: dict[str, list[Finding]], page: PageInfo, mode: Mode,
+               full: bool | None, driver: WebDriver) -> list[Finding]:
+    """One job: a page in a mode (or only the screenshots of its static findings)."""
+    wants_shots = by_page.get(page.path) if mode.name == "default" else None
+    if full is None:  # only screenshots of static findings
+        bc.load(page, mode)
+        for finding in wants_shots or []:
+            shots.take(driver, finding, opts.shots_per_rule)
+        return []
+    try:
+        results = bc.check(page, mode, full=full, extra=wants_shots)
+    except Exception as exc:  # noqa: BLE001 - one broken page must not hide the rest
+        results = [_unfinished(page, mode, exc)]
+    return results
+
+
 def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: list[Finding],
                   report: Report, say: Progress) -> list[Finding]:
     from a11y.browser import serve_directory, start_chrome
@@ -146,32 +180,50 @@ def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: li
                   else None, settings.screenshots)
     reps, sample, jobs = _plan(settings, pages, by_page if shots.folder else {})
     mapper = SourceMapper(settings.docs_dir)
-    found: list[Finding] = []
     start = time.perf_counter()
     opts = settings.browser_options
-    with serve_directory(settings.site_dir) as base_url, \
-            start_chrome(width=opts.width, height=opts.height) as driver:
-        bc = BrowserChecker(driver, base_url, axe, opts, shots)
-        for n, (page, mode, full) in enumerate(jobs, 1):
-            say(f"浏览器检查 {n}/{len(jobs)}：{page.url or '/'} [{mode.name}]")
-            wants_shots = by_page.get(page.path) if mode.name == "default" else None
-            if full is None:  # only screenshots of static findings
-                bc.load(page, mode)
-                for finding in wants_shots or []:
-                    shots.take(driver, finding, opts.shots_per_rule)
-                continue
+    workers = max(1, min(browser_jobs(settings.jobs), len(jobs)))
+    results: list[tuple[str, list[Finding]]] = [("", []) for _ in jobs]
+    loads = [0] * workers
+    lock = threading.Lock()
+    pending = iter(range(len(jobs)))
+    done = 0
+
+    def worker(index: int, base_url: str) -> None:
+        nonlocal done
+        with start_chrome(width=opts.width, height=opts.height) as driver:
+            bc = BrowserChecker(driver, base_url, axe, opts, shots)
             try:
-                results = bc.check(page, mode, full=full, extra=wants_shots)
-            except Exception as exc:  # noqa: BLE001 - one broken page must not hide the rest
-                results = [_unfinished(page, mode, exc)]
-            for finding in results:
-                mapper.locate(finding, page.source)
-                found.append(finding)
+                while True:
+                    with lock:  # the next job in plan order, whichever browser is free
+                        n = next(pending, None)
+                        if n is None:
+                            return
+                        done += 1
+                        page, mode, full = jobs[n]
+                        say(f"浏览器检查 {done}/{len(jobs)}：{page.url or '/'} [{mode.name}]")
+                    results[n] = (page.source or "",
+                                  _check_one(bc, shots, opts, by_page, page, mode, full, driver))
+            finally:
+                loads[index] = bc.page_loads
+
+    with serve_directory(settings.site_dir) as base_url:
+        if workers == 1:
+            worker(0, base_url)
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="tongda-a11y") as pool:
+                for future in [pool.submit(worker, i, base_url) for i in range(workers)]:
+                    future.result()
+    found: list[Finding] = []
+    for source, batch in results:  # in plan order, however many browsers there were
+        for finding in batch:
+            mapper.locate(finding, source)
+            found.append(finding)
     seconds = time.perf_counter() - start
     report.axe_version = axe.version
     report.stats.update(
         templates=sorted({p.template for p in reps}), template_pages=len(reps),
-        sampled_pages=len(sample), browser_jobs=len(jobs), page_loads=bc.page_loads,
+        sampled_pages=len(sample), browser_jobs=len(jobs), page_loads=sum(loads), browsers=workers,
         browser_seconds=round(seconds, 2), screenshots=shots.count,
         axe_needs_review=axe.needs_review)
     say(f"浏览器检查：{len(reps)} 个模板 × {len(settings.modes)} 种模式 + {len(sample)} 个抽样页面，"

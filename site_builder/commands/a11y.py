@@ -50,11 +50,14 @@ def _print_violations(violations: list[Finding]) -> None:
 @click.option("--page", "only", multiple=True, metavar="GLOB",
               help="只检查这些页面（路径或网址通配符，可重复），浏览器检查覆盖每种显示模式")
 @click.option("--no-browser", is_flag=True, help="只运行静态规则（不启动浏览器）")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="同时运行的浏览器数（默认：配置的 browser_jobs；0 为每个 CPU 核心一个，最多 4 个）")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path),
               help="报告目录（默认：SITE_DIR/report/a11y，JSON 在 SITE_DIR/report/a11y.json）")
 @click.option("-q", "--quiet", is_flag=True, help="只输出一行总结")
 def command(site_dir: Path | None, config_file: Path | None, everything: bool,
-            only: tuple[str, ...], no_browser: bool, report_dir: Path | None, quiet: bool) -> None:
+            only: tuple[str, ...], no_browser: bool, jobs: int | None, report_dir: Path | None,
+            quiet: bool) -> None:
     """检查已构建站点的无障碍（静态规则 + 真实浏览器中的 axe-core、键盘、重排、放大、间距）。
 
     SITE_DIR 默认为 mkdocs.yml 的 site_dir，再默认 site/。有任何未豁免的问题时退出码为 1。
@@ -84,6 +87,8 @@ def command(site_dir: Path | None, config_file: Path | None, everything: bool,
                                   everything=everything, browser=False if no_browser else None,
                                   cache_dir=cache_dir_of(raw, project) if config_file else None)
         settings.only = list(only)
+        if jobs is not None:
+            settings.jobs = jobs
         if report_dir is not None:
             settings.report_dir = report_dir
             settings.report_json = report_dir / "a11y.json"

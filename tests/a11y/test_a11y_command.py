@@ -76,7 +76,7 @@ SEEDED_STATIC = [
 @pytest.mark.browser
 def test_seeded_site_fails_naming_file_line_and_rule(tmp_path: Path) -> None:
     project = copy("a11y-seeded", tmp_path)
-    result = tongda_a11y(project, "--all")
+    result = tongda_a11y(project, "--all", "--jobs", "3")
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
     for where, rule in SEEDED_STATIC + SEEDED_BROWSER:
@@ -85,6 +85,27 @@ def test_seeded_site_fails_naming_file_line_and_rule(tmp_path: Path) -> None:
     data = json.loads((project / "site/report/a11y.json").read_text(encoding="utf-8"))
     shots = [f["screenshot"] for f in data["findings"] if f["rule"] == "color-contrast"]
     assert shots and (project / "site/report/a11y" / shots[0]).is_file()
+
+
+@pytest.mark.integration
+@pytest.mark.browser
+def test_browsers_side_by_side_find_what_one_finds_in_the_same_order(tmp_path: Path) -> None:
+    """``--jobs`` only shares the pages out: the findings, their order and the report's
+    counts are those of a run with one browser."""
+    project = copy("a11y-seeded", tmp_path)
+    pages = ["policies/low-contrast/*", "policies/clipped/*", "policies/no-focus/*"]
+    runs = []
+    for jobs in ("1", "2"):
+        result = tongda_a11y(project, "--jobs", jobs, "-q", *(a for p in pages for a in ("--page", p)))
+        assert result.exit_code == 1, result.output
+        data = json.loads((project / "site/report/a11y.json").read_text(encoding="utf-8"))
+        runs.append(([{k: v for k, v in f.items() if k != "screenshot"} for f in data["findings"]],
+                     data["counts"], data["stats"]["browser_jobs"], data["stats"]["browsers"]))
+    (one, counts1, jobs1, browsers1), (two, counts2, jobs2, browsers2) = runs
+    assert (browsers1, browsers2) == (1, 2)
+    assert jobs1 == jobs2 >= 3  # each page in every mode the site declares
+    assert {f["rule"] for f in one} >= {"color-contrast", "text-spacing", "focus-not-visible"}
+    assert one == two and counts1 == counts2
 
 
 @pytest.mark.unit

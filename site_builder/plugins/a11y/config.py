@@ -72,6 +72,9 @@ class A11yConfig(Config):
     """Content pages checked with axe besides one page per template (``--all``: every page)."""
     browser_sample_seed = c.Type(int, default=0)
     """Seed of the sample, so two runs check the same pages."""
+    browser_jobs = c.Type(int, default=0)
+    """Browsers checking pages side by side (``--jobs``); 0: one per CPU core, at most 4.
+    The findings and the report are the same whatever the number."""
     browser_modes = c.Optional(c.Type(list))
     """Display modes ``[{name, attrs, label?, media?}]``; by default read from the theme's
     ``browser_modes_file``, and only ``default`` when the theme ships none."""

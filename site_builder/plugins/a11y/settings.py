@@ -111,7 +111,7 @@ def build_settings(cfg: A11yConfig, *, site_dir: Path, docs_dir: Path | None,
         exclude=list(cfg.static_exclude), vague_link_texts=list(cfg.static_vague_link_texts),
         skip_rules=list(cfg.static_skip_rules), browser=use_browser, everything=everything,
         sample_size=cfg.browser_sample_size, sample_seed=cfg.browser_sample_seed,
-        modes=modes,
+        jobs=cfg.browser_jobs, modes=modes,
         browser_options=BrowserOptions(
             keyboard=cfg.browser_keyboard, reflow=cfg.browser_reflow,
             text_resize=cfg.browser_text_resize, text_spacing=cfg.browser_text_spacing,
