@@ -115,7 +115,8 @@ def parse_events(lines: list[str]) -> list[Event]:
             kind = event_kind(own)
             if kind == "other" or "《" in _strip_quotes_keep_open(own):
                 kind = event_kind(piece)
-            if kind == "published" and re.search(r"(公布|发布)之日", piece):
+            # "…公布，自公布之日起施行": the last word is 施行, but it was published that day too.
+            if kind in ("published", "effective") and re.search(r"(公布|发布)之日", piece):
                 kind = "published+effective"
             events.append(Event(date, kind, piece.strip()))
     return events
