@@ -6,6 +6,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.tongda-setup
 # pytest workers for `make test`: one per CPU core, at most 4 (each may run a Chromium).
+# Whole files per worker, in the order tests/conftest.py gives (the longest first).
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(4, os.cpu_count() or 1))")
 
 .PHONY: setup run build test lint check a11y clean system-packages
@@ -53,7 +54,7 @@ lint: setup
 # failing fails. pytest's exit code 5 means no test ran: that is a failure, never a pass.
 test: setup
 	@lint=0; $(MAKE) --no-print-directory lint || lint=1; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile tests; status=$$?; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest ran no test: failing" >&2; exit 1; fi; \
 	if [ $$lint -ne 0 ]; then echo "ruff or mypy found problems: failing" >&2; exit 1; fi; \
 	exit $$status

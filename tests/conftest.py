@@ -66,3 +66,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"skipped, but every component must be installed: {reason}"
     return report
+
+
+#: The longest test files, started first so that with several workers (``make test`` runs
+#: pytest-xdist, whole files per worker) none of them is left to run alone at the end.
+LONGEST_FIRST = (
+    "tests/a11y/test_a11y_demo_portal.py",
+    "tests/site_builder/test_rebuild_equals_fresh.py",
+    "tests/functions/test_functions_fuzz.py",
+    "tests/a11y/test_a11y_command.py",
+    "tests/functions/runtime/test_portal_csp_browser.py",
+    "tests/functions/engage/test_engage_crash.py",
+    "tests/functions/test_functions_deploy.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: n for n, path in enumerate(LONGEST_FIRST)}
+
+    def key(item: pytest.Item) -> int:
+        return rank.get(Path(item.path).relative_to(ROOT).as_posix(), len(rank))
+
+    items.sort(key=key)  # stable: the rest keep their order
