@@ -17,8 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from functions.runtime import audit
-from functions.runtime.db import make_engine, migrate
-from tests.functions.runtime.test_audit_log import Log, drop_guards, errors, signed_settings
+from tests.functions.runtime.test_audit_log import Log, drop_guards, errors, five_entry_log
 
 pytestmark = pytest.mark.integration
 EDITS: dict[str, Callable[[Any], Any]] = {
@@ -37,15 +36,7 @@ EDITS: dict[str, Callable[[Any], Any]] = {
 
 @pytest.fixture
 def chain(database_url: str, tmp_path: Path) -> Iterator[Log]:
-    settings = signed_settings(database_url, tmp_path)
-    engine = make_engine(database_url)
-    migrate(engine, "runtime", audit.MIGRATIONS)
-    audit.attach_from_settings(engine, settings)
-    log = Log(engine, settings, database_url)
-    for n in range(1, 6):
-        log.append(n)
-    yield log
-    engine.dispose()
+    yield from five_entry_log(database_url, tmp_path)
 
 
 def _edit(engine: Engine, column: str, seq: int) -> None:

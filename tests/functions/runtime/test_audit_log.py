@@ -68,8 +68,8 @@ def signed_settings(database_url: str, tmp_path: Path) -> Settings:
                     audit_publish_dir=tmp_path / "site" / "api" / "audit")
 
 
-@pytest.fixture
-def log(database_url: str, tmp_path: Path) -> Iterator[Log]:
+def five_entry_log(database_url: str, tmp_path: Path) -> Iterator[Log]:
+    """A signed audit log holding five entries (for fixtures here and beside)."""
     settings = signed_settings(database_url, tmp_path)
     engine = make_engine(database_url)
     migrate(engine, "runtime", audit.MIGRATIONS)
@@ -79,6 +79,11 @@ def log(database_url: str, tmp_path: Path) -> Iterator[Log]:
         result.append(n)
     yield result
     engine.dispose()
+
+
+@pytest.fixture
+def log(database_url: str, tmp_path: Path) -> Iterator[Log]:
+    yield from five_entry_log(database_url, tmp_path)
 
 
 def drop_guards(conn: Connection) -> None:
