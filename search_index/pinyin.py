@@ -40,12 +40,16 @@ def word_syllables(word: str) -> list[str]:
     return lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
 
 
-def syllable_list() -> list[str]:
-    """Every toneless syllable pypinyin knows, for parsing latin input as pinyin."""
+@lru_cache(maxsize=1)
+def syllable_list() -> tuple[str, ...]:
+    """Every toneless syllable pypinyin knows, for parsing latin input as pinyin.
+
+    Worked out once per process (about a second over pypinyin's 40,000 characters): each
+    build writes it into the lexicon, and ``tongda serve`` builds again on every save."""
     out: set[str] = set()
     for readings in pinyin_dict.values():
         for r in readings.split(","):
             s = to_normal(r).replace("ü", "v")
             if s.isascii() and s.isalpha():
                 out.add(s)
-    return sorted(out)
+    return tuple(sorted(out))
