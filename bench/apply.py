@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "bench"))  # last: bench/functions.py must not hide the package
 sys.path.insert(0, str(ROOT / "tests" / "functions"))
 sys.path.insert(0, str(ROOT / "tests" / "functions" / "apply"))
+from report import free_port, load_average, write_section  # noqa: E402 - bench/, the script's folder
+
 POLICY = "binjiang-elderly-allowance-2022"
 WARMUP = 20
 
@@ -191,17 +193,8 @@ def run(backend: str, url: str, tmp: Path, args: argparse.Namespace) -> dict[str
     return figures
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def write_report(rows: list[dict[str, Any]], args: argparse.Namespace, load: str) -> None:
     """The 秒批秒付 section of docs/benchmarks.md."""
-    from report import write_section
 
     lines = [
         "## Benchmark: 秒批秒付 (applications)",
@@ -239,7 +232,7 @@ def main() -> None:
                         help="also run against a throwaway PostgreSQL 15 cluster")
     parser.add_argument("--no-report", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args()
-    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    load = load_average()
     print(f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores",
           flush=True)
     with tempfile.TemporaryDirectory() as tmp:

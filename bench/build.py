@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from report import git_revision, machine, write_section
+from report import free_port, git_revision, machine, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -201,13 +201,10 @@ def measure_serve(work: Path, docs: int) -> list[Run]:
     """``tongda serve`` on every plugin but audio: the time from saving one document to the
     new version the open page polls for (``/__tongda/version``), after a first build."""
     import json
-    import socket
     import time
     import urllib.request
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([str(BIN / "tongda"), "serve", "-f", "tongda-full.yml", "--port",
                              str(port)], cwd=work, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

@@ -21,7 +21,6 @@ import platform
 import pwd
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,14 +40,10 @@ from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from report import free_port, git_revision, load_average, write_section  # noqa: E402 - bench/, the script's folder
+
 PG_BIN = Path(os.environ.get("TONGDA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 RETRIES = 8
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def make_photo(seed: int) -> bytes:
@@ -247,8 +242,6 @@ def run(backend: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def write_report(rows: list[dict[str, Any]], args: argparse.Namespace, load: str) -> None:
     """The 随手拍 section of docs/benchmarks.md."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from report import git_revision, write_section
 
     lines = [
         "## Benchmark: 随手拍 (complaints, Open311)",
@@ -287,7 +280,7 @@ def main() -> None:
                         help="also run against a throwaway PostgreSQL 15 cluster")
     parser.add_argument("--no-report", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args()
-    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    load = load_average()
     print(f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores",
           flush=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "bench"))  # last: bench/functions.py must not hide the package
 sys.path.insert(0, str(ROOT / "tests" / "functions"))
+from report import git_revision, load_average, write_section  # noqa: E402 - bench/, the script's folder
+
 POLICY = "linjiang-rd-subsidy-2023"
 
 
@@ -153,7 +155,6 @@ def measure(backend: str, url_for: Any, site: Path, rules: dict[str, Any],
 
 def write_report(rows: list[dict[str, Any]], args: argparse.Namespace, load: str) -> None:
     """The notifier's section of docs/benchmarks.md."""
-    from report import git_revision, write_section
 
     lines = [
         "## Benchmark: who to notify of a new policy (engage)",
@@ -195,7 +196,7 @@ def main() -> None:
                         help="also run against a throwaway PostgreSQL 15 cluster")
     parser.add_argument("--no-report", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args()
-    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    load = load_average()
     print(f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores",
           flush=True)
     rules = ruleset()

@@ -24,7 +24,7 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import machine  # noqa: E402 - after sys.path names the project
+from bench.report import load_average, machine  # noqa: E402 - after sys.path names the project
 from site_builder.content.corpus import load_corpus  # noqa: E402 - after sys.path names the project
 from site_builder.quality import Finding, QualityResult, all_rules, run_rules  # noqa: E402 - after sys.path names the project
 from site_builder.quality.dedupe import find_duplicates  # noqa: E402 - after sys.path names the project
@@ -115,7 +115,7 @@ def main() -> None:
     texts = [(e.id, e.body) for e in corpus.documents.values()]
     dedupe_s, dedupe_cpu, pairs = timed(lambda: find_duplicates(texts), args.runs)
     cli_s, cli_cpu, cli_rc = cli_check(args.imported)
-    load_end = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    load_end = load_average()
     chars = sum(len(b) for _, b in texts)
 
     severities = Counter(f.severity for f in result.findings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import re
+import socket
 import subprocess
 from pathlib import Path
 
@@ -27,8 +28,21 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
-    return f"{platform.python_implementation()} {platform.python_version()}, {cpu}, load {load} at start"
+    return (f"{platform.python_implementation()} {platform.python_version()}, {cpu}, "
+            f"load {load_average()} at start")
+
+
+def load_average() -> str:
+    """The one-minute load average as the kernel writes it ("?" where there is none)."""
+    loadavg = Path("/proc/loadavg")
+    return loadavg.read_text().split()[0] if loadavg.exists() else "?"
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface now (for a server the benchmark starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def write_section(name: str, markdown: str) -> Path:
