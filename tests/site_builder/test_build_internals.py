@@ -90,16 +90,11 @@ def test_rendered_once_items_equal_the_item_template(project, fixture: str) -> N
     env.filters["cn_date"] = cn_date
     corpus = load_corpus(root / "content", today=dt.date(2024, 6, 1))
     if "tongda-graph" in config.plugins:
-        from site_builder.plugins.graph.versions import in_force
+        from site_builder.plugins.graph.versions import in_force_link
 
         add_citations(corpus)
-
         # What the graph plugin gives the theme: a replaced document's version in force.
-        def td_in_force(doc_id: str) -> dict[str, str] | None:
-            now = in_force(corpus.documents[doc_id], corpus)
-            return {"title": now.meta.title, "url": now.url} if now is not None else None
-
-        env.globals["td_in_force"] = td_in_force
+        env.globals["td_in_force"] = lambda doc_id: in_force_link(doc_id, corpus)
     marked = 0
     template = env.get_template("partials/panels.html")
     checked = replaced = 0

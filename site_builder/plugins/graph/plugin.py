@@ -25,7 +25,7 @@ from .config import GraphConfig
 from .explorer import explorer_context
 from .lineage import chain, chain_context
 from .neighbourhood import drawn, neighbour_count, render_svg
-from .versions import in_force
+from .versions import in_force_link
 
 log = logging.getLogger("mkdocs.plugins.tongda-graph")
 ASSETS_CSS = ["components/graph/graph.css"]
@@ -175,15 +175,8 @@ class GraphPlugin(BasePlugin[GraphConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # A list item of a replaced document names the version in force (partials/doc_link).
         if self.config.enabled and self.corpus is not None:
-            env.globals["td_in_force"] = self._in_force_link
+            env.globals["td_in_force"] = lambda doc_id: in_force_link(doc_id, self.corpus)
         return env
-
-    def _in_force_link(self, doc_id: str) -> dict[str, str] | None:
-        """``{"title", "url"}`` of the version in force that replaces ``doc_id``, if any."""
-        corpus = self.corpus
-        entry = corpus.documents.get(doc_id) if corpus is not None else None
-        now = in_force(entry, corpus) if entry is not None and corpus is not None else None
-        return {"title": now.meta.title, "url": now.url} if now is not None else None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.corpus is None:

@@ -44,3 +44,11 @@ def in_force(entry: Entry, corpus: Corpus) -> Entry | None:
     if current is entry or current.status in ("expired", "repealed", "superseded"):
         return None
     return current
+
+
+def in_force_link(doc_id: str, corpus: Corpus | None) -> dict[str, str] | None:
+    """``{"title", "url"}`` of the version in force that replaces ``doc_id``, if any: what
+    the theme's list items show beside a replaced document (``td_in_force``)."""
+    entry = corpus.documents.get(doc_id) if corpus is not None else None
+    now = in_force(entry, corpus) if entry is not None and corpus is not None else None
+    return {"title": now.meta.title, "url": now.url} if now is not None else None
