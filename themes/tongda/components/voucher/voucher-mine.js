@@ -389,34 +389,41 @@
   };
 
   Mine.prototype.confirmRefuse = function (li, r, opener) {
-    var self = this, form = this.panel(li, "确认拒绝 " + r.requester.name + " 的请求", opener);
-    form.appendChild(el("p", {}, "拒绝后，" + r.requester.name + "看不到您的任何数据，拒绝会记入透明日志。如需再授权，请对方重新申请。"));
-    this.panelButtons(form, "确认拒绝", function (ok, error) {
-      error.hidden = true;
-      self.act(ok, "refuse:" + r.id, "requests/" + encodeURIComponent(r.id) + "/refuse").then(function (res) {
-        if (res && res.status === 200) {
-          self.say("已拒绝" + r.requester.name + "的请求。");
-          return self.load("after").then(function () { self.focus(self.root.querySelector("#td-voucher-mine-requests-title")); });
-        }
-        if (res && res.status === 409) { return self.settled(); }
-        self.failed(form, error, res, "拒绝");
-      });
+    this.confirmStep(li, opener, {
+      title: "确认拒绝 " + r.requester.name + " 的请求",
+      text: "拒绝后，" + r.requester.name + "看不到您的任何数据，拒绝会记入透明日志。如需再授权，请对方重新申请。",
+      button: "确认拒绝", key: "refuse:" + r.id,
+      path: "requests/" + encodeURIComponent(r.id) + "/refuse",
+      done: "已拒绝" + r.requester.name + "的请求。",
+      then: "#td-voucher-mine-requests-title", verb: "拒绝"
     });
-    this.focus(form.querySelector("h4"));
   };
 
   Mine.prototype.confirmRevoke = function (li, v, opener) {
-    var self = this, form = this.panel(li, "确认撤销对 " + v.requester.name + " 的授权", opener);
-    form.appendChild(el("p", {}, "撤销后凭证立即失效，" + v.requester.name + "不能再取回您的数据报告；已经取回的报告无法收回。撤销会记入透明日志，不能恢复，如需再授权，请对方重新申请。"));
-    this.panelButtons(form, "确认撤销", function (ok, error) {
+    this.confirmStep(li, opener, {
+      title: "确认撤销对 " + v.requester.name + " 的授权",
+      text: "撤销后凭证立即失效，" + v.requester.name + "不能再取回您的数据报告；已经取回的报告无法收回。撤销会记入透明日志，不能恢复，如需再授权，请对方重新申请。",
+      button: "确认撤销", key: "revoke:" + v.id,
+      path: "vouchers/" + encodeURIComponent(v.id) + "/revoke",
+      done: "已撤销对" + v.requester.name + "的授权，对方不能再取回您的数据。",
+      then: "#td-voucher-mine-vouchers-title", verb: "撤销"
+    });
+  };
+
+  /** A confirmation panel whose button posts one step (refuse, revoke); on success the lists
+   *  are read again and focus goes to the list the item now belongs to. */
+  Mine.prototype.confirmStep = function (li, opener, step) {
+    var self = this, form = this.panel(li, step.title, opener);
+    form.appendChild(el("p", {}, step.text));
+    this.panelButtons(form, step.button, function (ok, error) {
       error.hidden = true;
-      self.act(ok, "revoke:" + v.id, "vouchers/" + encodeURIComponent(v.id) + "/revoke").then(function (res) {
+      self.act(ok, step.key, step.path).then(function (res) {
         if (res && res.status === 200) {
-          self.say("已撤销对" + v.requester.name + "的授权，对方不能再取回您的数据。");
-          return self.load("after").then(function () { self.focus(self.root.querySelector("#td-voucher-mine-vouchers-title")); });
+          self.say(step.done);
+          return self.load("after").then(function () { self.focus(self.root.querySelector(step.then)); });
         }
         if (res && res.status === 409) { return self.settled(); }
-        self.failed(form, error, res, "撤销");
+        self.failed(form, error, res, step.verb);
       });
     });
     this.focus(form.querySelector("h4"));
