@@ -10,9 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
-
 from site_builder.content.corpus import Corpus
 
 from .export import COLLECTIONS
@@ -21,15 +18,6 @@ PAGE_SRC = "_tongda/api.md"
 TEMPLATE = "api.html"
 LABELS = {"policies": "政策文件", "interpretations": "政策解读", "services": "办事指南",
           "faqs": "常见问题"}
-
-
-def page_file(config: MkDocsConfig, api_path: str, title: str) -> File:
-    """The generated page, written to ``<api_path>index.html``."""
-    page = File.generated(config, PAGE_SRC, content=f"---\ntitle: {title}\n---\n")
-    page.dest_uri = api_path.strip("/") + "/index.html"
-    for cached in ("url", "abs_dest_path"):  # File caches both from dest_uri
-        page.__dict__.pop(cached, None)
-    return page
 
 
 def context(corpus: Corpus, *, page_size: int, rules_path: str | None) -> dict[str, Any]:

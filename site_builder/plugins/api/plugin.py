@@ -14,6 +14,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.plugins.core.buildctx import BuildContext, build_context
+from site_builder.plugins.core.generated import directory_index, generated_page
 
 from . import index_page
 from .config import ApiConfig
@@ -39,7 +40,9 @@ class ApiPlugin(BasePlugin[ApiConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._ctx, self._index = build_context(config), None
         if self.config.enabled and self.config.api_page_enabled:
-            files.append(index_page.page_file(config, self.config.api_path, self.config.api_title))
+            files.append(generated_page(config, index_page.PAGE_SRC,
+                                        directory_index(self.config.api_path),
+                                        title=self.config.api_title))
             if self._ctx is not None:  # the page shows the corpus' figures: a reused copy must not
                 self._ctx.add_signature_part("api-index", lambda page: self._index_of(page))
         return files

@@ -15,12 +15,13 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from site_builder.content.corpus import load_corpus
 from site_builder.errors import ContentError
 from site_builder.plugins.core.buildctx import build_context
+from site_builder.plugins.core.generated import generated_page
 
 from . import page as pages
 from .catalog import CatalogBuilder, load_holidays
@@ -66,11 +67,8 @@ class ApplyPlugin(BasePlugin[ApplyConfig]):
         self._by_src = {}
         for policy in self.catalog["policies"]:
             src = f"{_SRC_PREFIX}{policy['id']}.md"
-            page = File.generated(config, src, content=f"---\ntitle: 在线申请：{policy['title']}\n---\n")
-            page.dest_uri = policy["apply_url"] + "index.html"
-            for cached in ("url", "abs_dest_path"):
-                page.__dict__.pop(cached, None)
-            files.append(page)
+            files.append(generated_page(config, src, policy["apply_url"] + "index.html",
+                                        title=f"在线申请：{policy['title']}"))
             self._by_src[src] = policy
         return files
 

@@ -11,10 +11,11 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from site_builder.plugins.core.buildctx import build_context
+from site_builder.plugins.core.generated import directory_index, generated_page
 
 from . import pages
 from .config import ComplaintConfig
@@ -50,11 +51,8 @@ class ComplaintPlugin(BasePlugin[ComplaintConfig]):
             ctx.add_nav(self.config.page_title, _SOURCES["form"])
         titles = {"form": self.config.page_title, **pages.TITLES}
         for page, src in _SOURCES.items():
-            generated = File.generated(config, src, content=f"---\ntitle: {titles[page]}\n---\n")
-            generated.dest_uri = self.paths.of(page).strip("/") + "/index.html"
-            for cached in ("url", "abs_dest_path"):
-                generated.__dict__.pop(cached, None)
-            files.append(generated)
+            files.append(generated_page(config, src, directory_index(self.paths.of(page)),
+                                        title=titles[page]))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,

@@ -13,7 +13,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from site_builder.content.corpus import Corpus, Entry
@@ -28,6 +28,7 @@ from .config import TongdaConfig
 from .context import cn_date, doc_link, page_context
 from .fragments import LinkFragments
 from .gcpause import gc_freeze, gc_thaw
+from .generated import generated_page, move
 from .listings import Listing, build_listings
 from .render_cache import RenderCache
 from .reuse import PageReuse, site_signature
@@ -111,7 +112,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
             if file.src_uri.startswith("_data/"):
                 files.remove(file)
             elif (entry := corpus.by_path.get(file.src_uri)) is not None:
-                _move(file, entry.dest_uri)
+                move(file, entry.dest_uri)
         if self.render_cache is not None:
             texts = [markdown_body.without_title(e.body) for e in corpus.documents.values()]
             self.render_cache.prerender(texts, self.config.build_workers)
@@ -129,11 +130,11 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         for n, listing in enumerate(listings):
             src = f"_tongda/listing-{n}.md"
             self.listings[src] = listing
-            files.append(_generated(config, src, listing.url + "index.html", "listing"))
+            files.append(generated_page(config, src, listing.url + "index.html"))
         self.home_src = "index.md"
         if files.get_file_from_path("index.md") is None:
             self.home_src = "_tongda/home.md"
-            files.append(_generated(config, self.home_src, "index.html", "home"))
+            files.append(generated_page(config, self.home_src, "index.html"))
         if self.context is not None:
             self.context.listings, self.context.home_src = self.listings, self.home_src
 
@@ -403,22 +404,10 @@ def _drop_theme_sources(files: Files) -> None:
                 files.remove(file)
 
 
-def _move(file: File, dest_uri: str) -> None:
-    file.dest_uri = dest_uri
-    for cached in ("url", "abs_dest_path"):
-        file.__dict__.pop(cached, None)
-
-
 def page_root(page: Page) -> str:
     """The way from a page to the site root: ``""`` on the home page, ``"../../"`` on
     ``policies/x/`` (``"../"`` on ``policies/x.html`` without directory URLs)."""
     return "../" * page.url.count("/")
-
-
-def _generated(config: MkDocsConfig, src: str, dest: str, what: str) -> File:
-    file = File.generated(config, src, content="")
-    _move(file, dest)
-    return file
 
 
 def _members(entry: Entry, corpus: Corpus,

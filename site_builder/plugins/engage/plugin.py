@@ -17,11 +17,12 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from site_builder.content.corpus import Corpus, Entry, load_corpus
 from site_builder.plugins.core.buildctx import build_context
+from site_builder.plugins.core.generated import generated_page
 
 from . import page as pages
 from .config import EngageConfig
@@ -55,11 +56,9 @@ class EngagePlugin(BasePlugin[EngageConfig]):
         if self.config.pages_subscribe:
             if ctx is not None:  # people who do not come looking must find it too
                 ctx.add_nav("政策订阅", _SUBSCRIBE_SRC)
-            page = File.generated(config, _SUBSCRIBE_SRC, content="---\ntitle: 政策订阅\n---\n")
-            page.dest_uri = self.config.pages_subscribe + "index.html"
-            for cached in ("url", "abs_dest_path"):
-                page.__dict__.pop(cached, None)
-            files.append(page)
+            files.append(generated_page(config, _SUBSCRIBE_SRC,
+                                        self.config.pages_subscribe + "index.html",
+                                        title="政策订阅"))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,

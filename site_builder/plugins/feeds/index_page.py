@@ -10,24 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
-
 from .feeds import Feed
 
 PAGE_SRC = "_tongda/feeds.md"
 TEMPLATE = "feeds.html"
 GROUPS = {"all": "全部文件", "topic": "按专题", "audience": "按服务对象", "issuer": "按发文机关",
           "level": "按层级"}
-
-
-def page_file(config: MkDocsConfig, feeds_path: str, title: str) -> File:
-    """The generated page, written to ``<feeds_path>index.html``."""
-    page = File.generated(config, PAGE_SRC, content=f"---\ntitle: {title}\n---\n")
-    page.dest_uri = feeds_path.strip("/") + "/index.html"
-    for cached in ("url", "abs_dest_path"):  # File caches both from dest_uri
-        page.__dict__.pop(cached, None)
-    return page
 
 
 def context(feeds: list[Feed]) -> list[dict[str, Any]]:

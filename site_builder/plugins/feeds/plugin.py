@@ -13,6 +13,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.plugins.core.buildctx import BuildContext, build_context
+from site_builder.plugins.core.generated import directory_index, generated_page
 
 from . import index_page
 from .config import FeedsConfig
@@ -45,8 +46,9 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
                              select(list(corpus.documents.values()), self.config.feeds_size))
             self.feeds.append(self._all)
         if self.config.feeds_page_enabled:
-            files.append(index_page.page_file(config, self.config.feeds_path,
-                                              self.config.feeds_page_title))
+            files.append(generated_page(config, index_page.PAGE_SRC,
+                                        directory_index(self.config.feeds_path),
+                                        title=self.config.feeds_page_title))
             # The page lists every feed: a reused copy must show today's list.
             core.add_signature_part("feeds-index", lambda page: index_page.context(self.feeds)
                                     if page.file.src_uri == index_page.PAGE_SRC else None)

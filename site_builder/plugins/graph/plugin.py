@@ -11,12 +11,13 @@ from typing import Any, cast
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.content.corpus import Corpus, Entry
 from site_builder.plugins.core.buildctx import BuildContext, build_context
+from site_builder.plugins.core.generated import generated_page
 from site_builder.plugins.core.plugin import page_root
 
 from . import cache as citation_cache
@@ -102,11 +103,7 @@ class GraphPlugin(BasePlugin[GraphConfig]):
         self.seconds = time.perf_counter() - started
         ctx.stats.record("graph", {"seconds": self.seconds})
         if self.config.explorer_enabled:
-            page = File.generated(config, _PAGE_SRC, content="")
-            page.dest_uri = self._explorer_dir() + "index.html"
-            for cached in ("url", "abs_dest_path"):
-                page.__dict__.pop(cached, None)
-            files.append(page)
+            files.append(generated_page(config, _PAGE_SRC, self._explorer_dir() + "index.html"))
         return files
 
     def _explorer_dir(self) -> str:

@@ -17,6 +17,7 @@ from tongda_rules import FactsFile
 from site_builder.content.corpus import load_corpus
 from site_builder.errors import ContentError
 from site_builder.plugins.core.buildctx import PublishedRules, build_context
+from site_builder.plugins.core.generated import directory_index, generated_page
 
 from . import calculator
 from .config import MatchConfig
@@ -58,12 +59,9 @@ class MatchPlugin(BasePlugin[MatchConfig]):
                 raise PluginError(str(exc)) from exc
             files.append(File(jsonlogic.name, str(jsonlogic.parent), config.site_dir,
                               config.use_directory_urls, dest_uri=calculator.VENDOR_JSONLOGIC))
-            page = File.generated(config, _PAGE_SRC,
-                                  content=f"---\ntitle: {self.config.calculator_title}\n---\n")
-            page.dest_uri = self.config.calculator_path.strip("/") + "/index.html"
-            for cached in ("url", "abs_dest_path"):
-                page.__dict__.pop(cached, None)
-            files.append(page)
+            files.append(generated_page(config, _PAGE_SRC,
+                                        directory_index(self.config.calculator_path),
+                                        title=self.config.calculator_title))
         return files
 
     def _collect(self, config: MkDocsConfig) -> dict[str, Any]:

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from site_builder.plugins.core.buildctx import build_context
+from site_builder.plugins.core.generated import directory_index, generated_page
 
 from . import facts, pages
 from .config import QaConfig
@@ -33,11 +34,8 @@ class QaPlugin(BasePlugin[QaConfig]):
             return files
         if (ctx := build_context(config)) is not None:  # the page's place in the default nav
             ctx.add_nav(self.config.page_title, SOURCE)
-        page = File.generated(config, SOURCE, content=f"---\ntitle: {self.config.page_title}\n---\n")
-        page.dest_uri = self.config.page_path.strip("/") + "/index.html"
-        for cached in ("url", "abs_dest_path"):  # File caches both from dest_uri
-            page.__dict__.pop(cached, None)
-        files.append(page)
+        files.append(generated_page(config, SOURCE, directory_index(self.config.page_path),
+                                    title=self.config.page_title))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,

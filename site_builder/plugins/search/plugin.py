@@ -9,11 +9,12 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from search_index.indexer import IndexMemory, SearchIndex
 from site_builder.plugins.core.buildctx import BuildContext, build_context
+from site_builder.plugins.core.generated import generated_page
 
 from .collect import search_doc
 from .config import SearchConfig
@@ -74,13 +75,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._ctx = build_context(config)
         if self.config.enabled and self.config.page_enabled:
-            dest = f"{self.config.index_dir}/index.html"
-            content = f"---\ntitle: {self.config.page_title}\n---\n\n{PAGE_BODY}"
-            file = File.generated(config, PAGE_SRC, content=content)
-            file.dest_uri = dest
-            for cached in ("url", "abs_dest_path"):  # File caches both from dest_uri
-                file.__dict__.pop(cached, None)
-            files.append(file)
+            files.append(generated_page(config, PAGE_SRC, f"{self.config.index_dir}/index.html",
+                                        title=self.config.page_title, body=f"\n{PAGE_BODY}"))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,

@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from site_builder.plugins.core.buildctx import build_context
+from site_builder.plugins.core.generated import directory_index, generated_page
 
 from . import page as voucher_page
 from .config import VoucherConfig
@@ -46,11 +47,11 @@ class VoucherPlugin(BasePlugin[VoucherConfig]):
                 raise PluginError(str(exc)) from exc
             files.append(File(fallback.name, str(fallback.parent), config.site_dir,
                               config.use_directory_urls, dest_uri=voucher_page.VENDOR_FALLBACK))
-            files.append(_generated(config, _PAGE_SRC, self.config.page_title,
-                                    self.config.page_path))
+            files.append(generated_page(config, _PAGE_SRC, directory_index(self.config.page_path),
+                                        title=self.config.page_title))
         if self.config.mine_enabled:  # linked from the verifier page, not in the nav
-            files.append(_generated(config, _MINE_SRC, self.config.mine_title,
-                                    self.config.mine_path))
+            files.append(generated_page(config, _MINE_SRC, directory_index(self.config.mine_path),
+                                        title=self.config.mine_title))
         return files
 
     def _warn_on_other_issuer(self, config: MkDocsConfig) -> None:
@@ -88,12 +89,3 @@ class VoucherPlugin(BasePlugin[VoucherConfig]):
             shutil.copyfile(self.published / path, target)
         if copied:
             log.info("数据凭证：复制了 %d 个公开文件（DID 文档、状态列表、检查点）", len(copied))
-
-
-def _generated(config: MkDocsConfig, src: str, title: str, page_path: str) -> File:
-    """A generated page with ``title`` at the directory URL ``page_path``."""
-    generated = File.generated(config, src, content=f"---\ntitle: {title}\n---\n")
-    generated.dest_uri = page_path.strip("/") + "/index.html"
-    for cached in ("url", "abs_dest_path"):  # computed from the old dest_uri
-        generated.__dict__.pop(cached, None)
-    return generated
