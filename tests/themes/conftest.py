@@ -8,15 +8,13 @@ same Content-Security-Policy and the same functions a deployment runs.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, tongda
+from tests.portal_server import serve_portal
 
 
 @pytest.fixture(scope="session")
@@ -31,23 +29,5 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def portal(demo_site: Path) -> Iterator[str]:
     """The built demo and every function on one loopback origin; yields its base URL."""
-    import uvicorn
-
-    from functions.runtime.server import build_app
-
-    app = build_app(demo_site, database_url=f"sqlite:///{demo_site.parent / 'db.sqlite3'}")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the portal did not start"
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_portal(demo_site, f"sqlite:///{demo_site.parent / 'db.sqlite3'}") as base:
+        yield base

@@ -9,22 +9,19 @@ be blocked: no ``securitypolicyviolation`` event, no script error.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from a11y.browser import start_chrome
 from functions.runtime.http import CONTENT_SECURITY_POLICY
-from functions.runtime.server import build_app
 from tests.conftest import ROOT, tongda
+from tests.portal_server import serve_portal
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -43,22 +40,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = tmp_path_factory.mktemp("csp") / "site"
     built = tongda("build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site), cwd=ROOT)
     assert built.returncode == 0, built.stderr[-3000:]
-    app = build_app(site, database_url=f"sqlite:///{site.parent / 'db.sqlite3'}")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the portal did not start"
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_portal(site, f"sqlite:///{site.parent / 'db.sqlite3'}") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

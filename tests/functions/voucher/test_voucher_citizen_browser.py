@@ -10,9 +10,6 @@ over HTTP and the citizen sees it, revokes, and the bank is refused.
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +18,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -36,6 +32,7 @@ from functions.runtime.server import Portal, PortalApp
 from functions.runtime.settings import Settings
 from functions.voucher.app import create_app
 from functions.voucher.service import IdentityCheck
+from tests.portal_server import serve_app
 from tests.site_builder.plugins.voucher.voucher_site import FIXTURE, build_site
 
 pytestmark = pytest.mark.browser
@@ -93,26 +90,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """``app`` under uvicorn on a free loopback port, in a thread of this process."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the portal did not start"
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
-
-
-@contextmanager
 def portal_with(site: Path, tmp: Path, identity: IdentityCheck | None = None) -> Iterator[Portal_]:
     settings = Settings(database_url=f"sqlite:///{tmp / 'portal.sqlite3'}", rate_limit=0,
                         audit_heads_file=tmp / "heads.jsonl", audit_key_file=tmp / "audit.key")
@@ -122,7 +99,7 @@ def portal_with(site: Path, tmp: Path, identity: IdentityCheck | None = None) ->
     bank = auth.create_token(engine, "临江农商银行", ["requester"], subject=BANK_ID)
     citizen = auth.create_token(engine, "赵明轩", ["citizen"], subject=ZHAO)
     try:
-        with serving(PortalApp(Portal(site, {"voucher": app}), settings)) as url:
+        with serve_app(PortalApp(Portal(site, {"voucher": app}), settings)) as url:
             yield Portal_(url, bank, citizen, site)
     finally:
         app.state.runtime.dispose()

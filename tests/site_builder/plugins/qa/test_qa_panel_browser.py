@@ -10,15 +10,12 @@ keeps elder mode's target sizes, and without JavaScript is a link to the FAQ lis
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -26,8 +23,8 @@ from a11y.axe import AxeRunner, find_axe
 from a11y.browser import start_chrome
 from functions.runtime import auth
 from functions.runtime.db import make_engine
-from functions.runtime.server import build_app
 from tests.conftest import ROOT, tongda
+from tests.portal_server import serve_portal
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -59,22 +56,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     built = tongda("build", "-f", str(folder / "mkdocs.yml"), cwd=folder)
     assert built.returncode == 0, built.stderr[-3000:]
     db = f"sqlite:///{folder / 'db.sqlite3'}"
-    app = build_app(folder / "site", database_url=db)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the portal did not start"
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/", db
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_portal(folder / "site", db) as base:
+        yield base, db
 
 
 @pytest.fixture(scope="module")
