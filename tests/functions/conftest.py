@@ -11,7 +11,6 @@ import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -22,15 +21,10 @@ from typing import Any
 import pytest
 
 from tests.components import missing
+from tests.portal_server import free_port
 
 PG_BIN = Path(os.environ.get("TONGDA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Cluster:
@@ -39,7 +33,7 @@ class Cluster:
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="tongda-pg-"))
         self.data = self.dir / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.prefix: list[str] = []
         if os.geteuid() == 0:
             pw = pwd.getpwnam("postgres")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.portal_server import free_port
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,12 +48,6 @@ def functions_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _env(site_dir: Path, tmp_path: Path) -> dict[str, str]:
     env = {**os.environ, "TONGDA_SITE_DIR": str(site_dir), "TONGDA_VAR_DIR": str(tmp_path / "var"),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'tongda.sqlite3'}"}
@@ -62,7 +57,7 @@ def _env(site_dir: Path, tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def portal_process(functions_venv: Path, site_dir: Path, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = _env(site_dir, tmp_path)
     server = subprocess.Popen(
         [str(functions_venv / "bin/python"), "-m", "uvicorn", "--factory",

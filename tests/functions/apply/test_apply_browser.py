@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apply_testlib import AGED_90, Serving, engine_for
+from apply_testlib import AGED_90, engine_for
 from conftest import REGISTRY
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -28,6 +28,7 @@ from functions.apply.store import applications, payments
 from functions.runtime import auth
 from functions.runtime.server import build_app
 from functions.runtime.settings import Settings
+from tests.portal_server import Serving
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[3]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from apply_testlib import AGED_90, ELDERLY, Clock, Serving, china
+from apply_testlib import AGED_90, ELDERLY, Clock, china
 from conftest import REGISTRY
 from sqlalchemy import func, select
 
@@ -18,6 +18,7 @@ from functions.apply.config import ApplySettings
 from functions.apply.store import applications, events, payments
 from functions.runtime import audit, auth
 from functions.runtime.settings import Settings
+from tests.portal_server import Serving
 
 pytestmark = pytest.mark.integration
 CLIENTS = 20

@@ -22,13 +22,14 @@ from typing import Any
 
 import httpx
 import pytest
-from apply_testlib import AGED_90, ELDERLY, HITECH, RD, engine_for, free_port
+from apply_testlib import AGED_90, ELDERLY, HITECH, RD, engine_for
 from conftest import REGISTRY
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from functions.apply.store import applications, payments
 from functions.runtime import auth
+from tests.portal_server import free_port
 
 pytestmark = pytest.mark.integration
 SCRIPT = Path(__file__).with_name("crash_server.py")

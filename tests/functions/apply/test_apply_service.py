@@ -242,10 +242,11 @@ def test_an_unknown_subject_is_decided_by_people_on_what_they_typed(
 
 def test_when_the_data_sharing_service_is_down_people_decide(database_url: str, settings: Any,
                                                              clock: Clock) -> None:
-    from apply_testlib import engine_for, free_port
+    from apply_testlib import engine_for
 
     from functions.apply.config import build_service
     from functions.apply.trusted import HttpTrustedData
+    from tests.portal_server import free_port
 
     down = f"http://127.0.0.1:{free_port()}"
     engine = engine_for(database_url, settings.site_dir)

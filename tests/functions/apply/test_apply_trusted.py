@@ -135,8 +135,6 @@ def test_plain_http_is_refused_except_on_loopback() -> None:
 
 @pytest.fixture
 def unused_port() -> int:
-    import socket
+    from tests.portal_server import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return free_port()

@@ -4,16 +4,13 @@ the status page, then rated; the form axe-clean, reflowing at 320 px, big in eld
 
 from __future__ import annotations
 
-import socket
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from complaint_testlib import photo
 
 from a11y.axe import AxeRunner, find_axe
@@ -23,15 +20,10 @@ from functions.complaint.workflow import Actor
 from functions.runtime.http import Hygiene
 from functions.runtime.server import Portal
 from functions.runtime.settings import Settings
+from tests.portal_server import serve_app
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -46,16 +38,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
     database = tmp_path_factory.mktemp("complaint-db") / "tongda.sqlite3"
     app = create_app(Settings(database_url=f"sqlite:///{database}", rate_limit=0))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(Hygiene(Portal(root / "site", {"complaint": app})),
-                                           host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(Hygiene(Portal(root / "site", {"complaint": app})), log_level="error") as origin:
+        yield f"{origin}/", app
 
 
 def wait_for(driver: Any, script: str, timeout: float = 20.0) -> Any:

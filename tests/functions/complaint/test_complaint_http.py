@@ -3,15 +3,11 @@ Open311 clients from PyPI against a real server on loopback (SQLite and PostgreS
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from civicbot.http import HttpTransport, RateLimiter
 from civicbot.open311 import Open311Client
 from civicbot.registry import Endpoint
@@ -23,6 +19,7 @@ from georeport import GeoReport
 from functions.complaint.app import create_app
 from functions.runtime import auth
 from functions.runtime.settings import Settings
+from tests.portal_server import serve_app
 
 pytestmark = pytest.mark.integration
 
@@ -127,26 +124,11 @@ def test_near_duplicates_and_me_too_over_http(client: TestClient) -> None:
 # -- third-party clients against a real server -----------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live(database_url: str) -> Iterator[tuple[str, Any]]:
     app = create_app(Settings(database_url=database_url, rate_limit=0))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/open311/v2", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(app, log_level="error") as origin:
+        yield f"{origin}/open311/v2", app
 
 
 def test_third_party_clients_read_and_post(live: tuple[str, Any]) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import socket
 import threading
 from collections.abc import Iterable
 from email import message_from_bytes, policy
@@ -18,6 +17,8 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.portal_server import free_port
 
 HITECH_RULES = {
     "id": "hitech-award", "subject": "enterprise", "title": "高新技术企业认定奖励办法",
@@ -107,13 +108,6 @@ def write_site(site: Path, ids: Iterable[str], *, editions: dict[str, int] | Non
     (site / "index.html").write_text("<!DOCTYPE html><title>首页</title><h1>首页</h1>",
                                      encoding="utf-8")
     return site
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Mailbox:
@@ -219,31 +213,3 @@ def china(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
     """A moment in China as UTC."""
     return dt.datetime(year, month, day, hour, tzinfo=dt.timezone(dt.timedelta(hours=8))
                        ).astimezone(dt.UTC)
-
-
-class Serving:
-    """An ASGI app under uvicorn in a thread of this process."""
-
-    def __init__(self, app: object) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,  # type: ignore[arg-type]
-                                                    log_level="warning"))
-
-    def __enter__(self) -> Serving:
-        import time
-
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
-from engage_testlib import Clock, Serving, china
+from engage_testlib import Clock, china
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -35,6 +35,7 @@ from functions.engage.config import EngageSettings
 from functions.runtime import auth
 from functions.runtime.server import Portal, PortalApp
 from functions.runtime.settings import Settings
+from tests.portal_server import Serving
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[3]

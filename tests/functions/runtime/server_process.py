@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 from types import TracebackType
 
 import httpx
+
+from tests.portal_server import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 # Started the way `tongda serve` must start uvicorn: without uvicorn's own proxy-header
@@ -24,12 +25,6 @@ app = getattr(importlib.import_module(module), name)(*sys.argv[3:])
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning",
             proxy_headers=False)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ServerProcess:
