@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from mangum import Mangum
 
 from functions.runtime.factory import Runtime, create_function_app
 from functions.runtime.limits import RouteLimit
-from functions.runtime.problems import Problem
 from functions.runtime.settings import Settings
 
 from .config import ApplySettings, identity_from_env
@@ -19,7 +17,7 @@ from .identity import Identity
 from .routes import router
 from .rules import seed_rules
 from .schemas import APPLICATION_MAX_BYTES
-from .service import ApplyError, Clock, TrustedFactory, utc_now
+from .service import Clock, TrustedFactory, utc_now
 from .store import MIGRATIONS
 
 
@@ -56,14 +54,7 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
     app.state.apply_clock = clock
     app.state.apply_trusted = trusted
     app.state.apply_identity = identity or identity_from_env()
-    app.add_exception_handler(ApplyError, _problem)  # type: ignore[arg-type]
     return app
-
-
-def _problem(request: Request, exc: ApplyError) -> JSONResponse:
-    """A refusal of the service as problem+json, with its extra fields (errors, reason…)."""
-    instance = request.scope.get("root_path", "") + request.url.path
-    return Problem(exc.status, exc.detail, title=exc.title, **exc.extra).response(instance)
 
 
 def _site_dir_from_env() -> Path | None:

@@ -19,6 +19,14 @@ from sqlalchemy.engine import Connection, Engine
 from tongda_rules import Fact, ProfileError
 
 from functions.runtime import audit
+from functions.runtime.problems import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Refused,
+    ServiceError,
+    Unavailable,
+)
 
 from . import store
 from .catalog import Catalog, CatalogError, CatalogFile, PolicyEntry
@@ -38,46 +46,10 @@ TrustedFactory = Callable[[Mapping[str, Mapping[str, Fact]]], TrustedData]
 _KIND_TEXT = {"enterprise": "企业", "person": "个人"}
 
 
-class ApplyError(Exception):
-    """A request the service refuses; ``status`` is the HTTP status the routes answer."""
-
-    status = 400
-
-    def __init__(self, detail: str, *, title: str | None = None, **extra: Any) -> None:
-        self.detail = detail
-        self.title = title
-        self.extra = extra
-        super().__init__(detail)
-
-
-class NotFound(ApplyError):
-    """No such policy, application or payment instruction (or not the caller's)."""
-
-    status = 404
-
-
-class Forbidden(ApplyError):
-    """The caller may not do this."""
-
-    status = 403
-
-
-class Conflict(ApplyError):
-    """The state does not allow it (an application exists, a decision was made)."""
-
-    status = 409
-
-
-class Refused(ApplyError):
-    """The request is understood but not acceptable (materials, facts, subject kind)."""
-
-    status = 422
-
-
-class Unavailable(ApplyError):
-    """The rules or the catalog are not published yet."""
-
-    status = 503
+#: The service's refusals: the runtime's family, which every function's app answers as
+#: problem+json (``NotFound`` 404, ``Forbidden`` 403, ``Conflict`` 409, ``Refused`` 422,
+#: ``Unavailable`` 503).
+ApplyError = ServiceError
 
 
 def utc_now() -> dt.datetime:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from mangum import Mangum
 
 from functions.apply.config import identity_from_env
 from functions.apply.identity import Identity
 from functions.runtime.factory import create_function_app
-from functions.runtime.problems import Problem
 from functions.runtime.settings import Settings
 from functions.runtime.wordfilter import WordFilter
 
@@ -21,7 +19,6 @@ from .consult_routes import router as consult_router
 from .routes import router
 from .service import Clock, utc_now
 from .store import MIGRATIONS
-from .subscriptions import EngageError
 
 
 def create_app(settings: Settings | None = None, *, site_dir: Path | None = None,
@@ -48,14 +45,7 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
     app.state.engage_clock = clock
     app.state.engage_identity = identity or identity_from_env()
     app.state.engage_words = words
-    app.add_exception_handler(EngageError, _problem)  # type: ignore[arg-type]
     return app
-
-
-def _problem(request: Request, exc: EngageError) -> JSONResponse:
-    """A refusal of the service as problem+json, with its extra fields."""
-    instance = request.scope.get("root_path", "") + request.url.path
-    return Problem(exc.status, exc.detail, title=exc.title, **exc.extra).response(instance)
 
 
 def _site_dir_from_env() -> Path | None:

@@ -23,6 +23,14 @@ from tongda_rules import Fact, profile_problems
 
 from functions.apply.identity import Principal
 from functions.runtime import audit
+from functions.runtime.problems import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Refused,
+    ServiceError,
+    Unavailable,
+)
 
 from . import store
 from .roles import SUBSCRIBERS
@@ -41,36 +49,9 @@ _OPENID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 MAX_PER_SUBJECT = 20
 
 
-class EngageError(Exception):
-    """A request the service refuses; ``status`` is the HTTP status the routes answer."""
-
-    status = 400
-
-    def __init__(self, detail: str, *, title: str | None = None, **extra: Any) -> None:
-        self.detail = detail
-        self.title = title
-        self.extra = extra
-        super().__init__(detail)
-
-
-class NotFound(EngageError):
-    status = 404
-
-
-class Forbidden(EngageError):
-    status = 403
-
-
-class Conflict(EngageError):
-    status = 409
-
-
-class Refused(EngageError):
-    status = 422
-
-
-class Unavailable(EngageError):
-    status = 503
+#: The service's refusals: the runtime's family, which every function's app answers as
+#: problem+json.
+EngageError = ServiceError
 
 
 def check_address(channel: str, address: str, *, private_ok: bool) -> str:

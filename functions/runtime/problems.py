@@ -71,6 +71,57 @@ class Problem(Exception):
                             media_type=MEDIA_TYPE)
 
 
+class ServiceError(Exception):
+    """A request a function's service refuses, raised below the HTTP layer.
+
+    ``status`` is the HTTP status the app answers with (every app made by the factory
+    renders these as problem+json); ``extra`` fields (``reason``, ``errors``…) are added
+    to the body. ``str(error)`` is the detail, for command-line tools.
+    """
+
+    status = 400
+
+    def __init__(self, detail: str, *, title: str | None = None, **extra: Any) -> None:
+        self.detail = detail
+        self.title = title
+        self.extra = extra
+        super().__init__(detail)
+
+    def problem(self) -> Problem:
+        """The problem this refusal answers with."""
+        return Problem(self.status, self.detail, title=self.title, **self.extra)
+
+
+class NotFound(ServiceError):
+    """No such thing (or not the caller's)."""
+
+    status = 404
+
+
+class Forbidden(ServiceError):
+    """The caller may not do this."""
+
+    status = 403
+
+
+class Conflict(ServiceError):
+    """The state does not allow it (it exists already, it was decided, it has ended)."""
+
+    status = 409
+
+
+class Refused(ServiceError):
+    """The request is understood but not acceptable."""
+
+    status = 422
+
+
+class Unavailable(ServiceError):
+    """What the service needs (the site's data, the rules) is not there yet."""
+
+    status = 503
+
+
 def _instance(request: Request) -> str:
     return request.scope.get("root_path", "") + request.url.path
 
@@ -112,9 +163,14 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return Problem(500, UNEXPECTED_DETAIL, **extra).response(_instance(request))
 
 
+def _service_error(request: Request, exc: ServiceError) -> JSONResponse:
+    return exc.problem().response(_instance(request))
+
+
 def install(app: FastAPI) -> None:
     """Make every error of ``app`` a problem+json response."""
     app.add_exception_handler(Problem, lambda r, e: e.response(_instance(r)))  # type: ignore[arg-type,return-value]
+    app.add_exception_handler(ServiceError, _service_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

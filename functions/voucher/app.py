@@ -6,12 +6,10 @@ import logging
 import os
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from mangum import Mangum
 
 from functions.runtime.factory import Runtime, create_function_app
-from functions.runtime.problems import Problem
 from functions.runtime.settings import Settings
 
 from .catalogue import Catalogue, CatalogueError, RegistryProvider
@@ -19,7 +17,7 @@ from .config import VoucherConfig
 from .keys import VoucherKeys
 from .publish import Publisher
 from .routes import router
-from .service import IdentityCheck, VoucherError, VoucherService
+from .service import IdentityCheck, VoucherService
 from .store import MIGRATIONS
 
 log = logging.getLogger("tongda.functions.voucher")
@@ -63,14 +61,7 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
         description="市民授权银行等请求方查看本人政务数据报告：W3C 可验证凭证（eddsa-jcs-2022）签发，"
                     "每次请求、授权、拒绝、签发、取回和撤销都记入 RFC 9162 透明日志，可在门户离线核验。",
         routers=[router], settings=runtime_settings, migrations=MIGRATIONS, on_ready=ready)
-    app.add_exception_handler(VoucherError, _problem)  # type: ignore[arg-type]
     return app
-
-
-def _problem(request: Request, exc: VoucherError) -> JSONResponse:
-    """A refusal of the service as problem+json."""
-    instance = request.scope.get("root_path", "") + request.url.path
-    return Problem(exc.status, exc.detail, title=exc.title).response(instance)
 
 
 def _site_dir_from_env() -> Path | None:

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Connection, Engine
 
 from functions.runtime import audit, signing
+from functions.runtime.problems import ServiceError
 
 from . import credential as vc
 from . import did as didweb
@@ -40,12 +41,16 @@ SUBJECT_ID = re.compile(r"^[0-9]{17}[0-9X]$")
 SLOTS_PER_LIST = statuslist.MIN_BITS // 2
 
 
-class VoucherError(Exception):
-    """A refused step: HTTP ``status`` and a Chinese ``detail`` (and ``title``)."""
+class VoucherError(ServiceError):
+    """A refused step: HTTP ``status`` and a Chinese ``detail`` (and ``title``).
+
+    The runtime's service error, with the status given each time; every function's app
+    answers it as problem+json.
+    """
 
     def __init__(self, status: int, detail: str, title: str | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.detail, self.title = status, detail, title
+        super().__init__(detail, title=title)
+        self.status = status
 
 
 @dataclass(frozen=True)
