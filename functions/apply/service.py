@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from tongda_rules import Fact, ProfileError
 
-from functions.runtime import audit
+from functions.runtime import audit, db
+from functions.runtime.db import utc_now
 from functions.runtime.problems import (
     Conflict,
     Forbidden,
@@ -50,11 +51,6 @@ _KIND_TEXT = {"enterprise": "企业", "person": "个人"}
 #: problem+json (``NotFound`` 404, ``Forbidden`` 403, ``Conflict`` 409, ``Refused`` 422,
 #: ``Unavailable`` 503).
 ApplyError = ServiceError
-
-
-def utc_now() -> dt.datetime:
-    """The current time, timezone-aware UTC."""
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -179,7 +175,7 @@ class ApplyService:
         due = (self.catalog().calendar.add_working_days(today, entry.time_limit_days)
                if pending else None)
         return {
-            "id": store.new_id("SQ", today), "policy": entry.id, "subject": subject,
+            "id": db.new_id("SQ", today), "policy": entry.id, "subject": subject,
             "subject_kind": entry.subject, "subject_name": record.name if record else None,
             "period": str(today.year), "status": decision.status, "channel": channel,
             "facts": [u.as_dict() for u in decision.facts], "conditions": decision.conditions,
@@ -289,8 +285,8 @@ class ApplyService:
     def stats(self) -> dict[str, Any]:
         """Public, anonymous counts per policy (see :func:`.views.stats_view`)."""
         with self.engine.connect() as conn:
-            rows = [{**r, "submitted_at": store.utc(r["submitted_at"]),
-                     "decided_at": store.utc(r["decided_at"]), "paid_at": store.utc(r["paid_at"])}
+            rows = [{**r, "submitted_at": db.utc(r["submitted_at"]),
+                     "decided_at": db.utc(r["decided_at"]), "paid_at": db.utc(r["paid_at"])}
                     for r in store.decision_times(conn)]
         return stats_view(rows, self.catalog().policies, self.clock())
 

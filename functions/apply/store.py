@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,7 +42,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, RowMapping
 
-from functions.runtime.db import Migration, create_tables, serial_key
+from functions.runtime.db import (
+    Migration,
+    create_tables,
+    dumps,
+    insert_returning,
+    new_id,
+    serial_key,
+    utc,
+)
 
 metadata = MetaData()
 applications = Table(
@@ -101,44 +108,6 @@ MIGRATIONS = [Migration("0001-apply-tables", create_tables(applications, events,
 _JSON_COLUMNS = ("facts", "conditions", "materials", "reasons")
 
 
-def new_id(prefix: str, today: dt.date) -> str:
-    """A readable, unguessable id: ``SQ20261205`` and 8 hex digits (申请 SQ, 支付 ZF)."""
-    return f"{prefix}{today:%Y%m%d}{secrets.token_hex(4).upper()}"
-
-
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored time as timezone-aware UTC (SQLite gives naive datetimes back)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _insert_unless_exists(conn: Connection, row: dict[str, Any]) -> bool:
-    """Insert an application unless one exists for its policy, subject and period.
-
-    ``ON CONFLICT DO NOTHING`` rather than catching the error: on PostgreSQL a failed
-    statement aborts the whole transaction, which here also holds the idempotency record.
-    """
-    keys = ["policy", "subject", "period"]
-    statement: Any
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        statement = postgresql.insert(applications).values(**row).on_conflict_do_nothing(
-            index_elements=keys)
-    else:
-        from sqlalchemy.dialects import sqlite
-
-        statement = sqlite.insert(applications).values(**row).on_conflict_do_nothing(
-            index_elements=keys)
-    # RETURNING rather than rowcount: drivers report rowcount of an INSERT differently.
-    return conn.execute(statement.returning(applications.c.id)).first() is not None
-
-
 def create_application(conn: Connection, row: dict[str, Any], *, actor: str, role: str,
                        reason: str) -> bool:
     """Insert an application with its first event; ``False`` when the period has one.
@@ -150,8 +119,9 @@ def create_application(conn: Connection, row: dict[str, Any], *, actor: str, rol
         role: ``applicant``, ``system`` or ``proactive`` (how the history shows it).
         reason: Why it is in its first state.
     """
-    values = {k: (_dumps(v) if k in _JSON_COLUMNS else v) for k, v in row.items()}
-    if not _insert_unless_exists(conn, values):
+    values = {k: (dumps(v) if k in _JSON_COLUMNS else v) for k, v in row.items()}
+    # ON CONFLICT DO NOTHING: the transaction also holds the idempotency record.
+    if not insert_returning(conn, applications, values, ["policy", "subject", "period"]):
         return False
     add_event(conn, row["id"], row["status"], actor=actor, role=role, reason=reason,
               at=row["decided_at"] or row["submitted_at"])

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from functions.runtime.db import utc_now
+
 from . import attributes as attribute_check
 from .catalog import Catalog, Service
 from .errors import Conflict, Invalid, NotFound, TooMany
@@ -129,7 +131,7 @@ class ComplaintService:
         self.grid = Grid(catalog)
         self.store = store
         self.limits = limits or Limits()
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.clock = clock or utc_now
 
     def now(self) -> dt.datetime:
         """The current time, aware UTC, to the microsecond."""

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from functions.runtime import audit
-from functions.runtime.db import Migration, create_tables, serial_key
+from functions.runtime.db import Migration, create_tables, serial_key, utc
 
 FUNCTION = "complaint"
 metadata = MetaData()
@@ -117,13 +117,6 @@ MIGRATIONS = [Migration("0001-complaint-tables",
 PUBLIC_COLUMNS = [c for c in reports.c if c.name not in (
     "reporter_key_hash", "reporter_name", "reporter_phone", "reporter_email", "device_id",
     "account_id", "reporter_hash")]
-
-
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Stored times as aware UTC (SQLite hands them back naive)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

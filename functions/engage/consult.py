@@ -20,10 +20,9 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from functions.apply.identity import Principal
-from functions.runtime import audit
+from functions.runtime import audit, db
 from functions.runtime.wordfilter import WordFilter
 
-from . import store
 from .schemas import CommentIn
 from .site import GENERAL_SECTION, Consultation, SiteData, SiteUnavailable
 from .store import FUNCTION, comments
@@ -90,10 +89,10 @@ class Consultations:
         if len(text) < 2:
             raise Refused("请填写意见内容。", errors=[{"field": "text", "message": "请填写意见内容"}])
         findings = [f.as_dict() for f in self.words.find(text)]
-        row = {"id": store.new_id("YJ", now), "policy": policy_id, "section": section,
+        row = {"id": db.new_id("YJ", now), "policy": policy_id, "section": section,
                "text": text, "name": (body.name or "").strip() or None,
                "contact": (body.contact or "").strip() or None, "state": "pending",
-               "findings": store.dumps(findings), "created_at": now, "published": False}
+               "findings": db.dumps(findings), "created_at": now, "published": False}
         conn.execute(comments.insert().values(**row))
         audit.append(conn, actor="public", function=FUNCTION, action="comment.create",
                      target=f"comment/{row['id']}",
@@ -160,13 +159,13 @@ class Consultations:
                 "by_section": [{"section": s, "received": n, "published": approved[s]}
                                for s, n in received.items()],
                 "comments": [{"id": c["id"], "section": c["section"], "text": c["text"],
-                              "date": china_day(store.utc(c["created_at"]) or self.clock())
+                              "date": china_day(db.utc(c["created_at"]) or self.clock())
                               .isoformat()} for c in published]}
 
 
 def _staff_view(row: dict[str, Any]) -> dict[str, Any]:
-    created = store.utc(row["created_at"])
-    decided = store.utc(row.get("decided_at"))
+    created = db.utc(row["created_at"])
+    decided = db.utc(row.get("decided_at"))
     return {"id": row["id"], "policy": row["policy"], "section": row["section"],
             "text": row["text"], "name": row.get("name"), "contact": row.get("contact"),
             "state": row["state"], "state_text": STATE_TEXT[row["state"]],

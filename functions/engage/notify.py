@@ -29,7 +29,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from tongda_rules import Matcher
 
-from functions.runtime import audit
+from functions.runtime import audit, db
 
 from . import store
 from .site import SiteData
@@ -136,7 +136,7 @@ def _record_version(conn: Connection, policy: Mapping[str, Any], known: tuple[in
               "summary": policy.get("summary"), "status_label": policy.get("status_label"),
               "seen_at": now}
     if known is None:
-        added = store.insert_returning(conn, policies, {"policy": policy["id"], "version": 1,
+        added = db.insert_returning(conn, policies, {"policy": policy["id"], "version": 1,
                                                         **values}, ["policy"])
         return 1 if added else None
     done = conn.execute(update(policies).where(and_(
@@ -164,7 +164,7 @@ def plan_policy(conn: Connection, policy: Mapping[str, Any], known: tuple[int, s
                                  "kind": "immediate", "state": "pending", "attempts": 0,
                                  "next_at": now, "created_at": now})
         item_rows.append({"subscription_id": sub, "policy": policy["id"], "version": version,
-                          "change": change, "reason": store.dumps(reason), "created_at": now,
+                          "change": change, "reason": db.dumps(reason), "created_at": now,
                           "message_id": message})
     if message_rows:
         conn.execute(messages.insert(), message_rows)
@@ -215,7 +215,7 @@ def _baseline(engine: Engine, listed: list[dict[str, Any]], now: dt.datetime) ->
                  "url": p["url"], "doc_number": p.get("doc_number"), "issuer": p.get("issuer"),
                  "summary": p.get("summary"), "status_label": p.get("status_label"),
                  "seen_at": now} for p in listed]
-        store.insert_ignoring_duplicates(conn, policies, rows, ["policy"])
+        db.insert_ignoring_duplicates(conn, policies, rows, ["policy"])
         audit.append(conn, actor=ACTOR, function=FUNCTION, action="policy.baseline",
                      target="policies", detail={"policies": len(rows)})
     return True

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from functions.runtime.db import utc_now
 from functions.runtime.wordfilter import WordFilter
 
 from .channels import Channel, channels_from
@@ -19,11 +20,6 @@ from .site import SiteData, SiteUnavailable
 from .subscriptions import Subscriptions
 
 Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    """The current time, timezone-aware UTC."""
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

@@ -18,9 +18,7 @@ running the notifier again (or after a crash) never plans a message twice.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -35,7 +33,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Connection
 
 from functions.runtime.db import Migration, create_tables, serial_key
 
@@ -130,55 +127,6 @@ MIGRATIONS = [Migration("0001-engage-tables",
                         create_tables(subscriptions, policies, messages, items, comments))]
 
 
-def new_id(prefix: str, now: dt.datetime) -> str:
-    """A readable, unguessable id: ``DY20261205`` and 8 hex digits (订阅 DY, 意见 YJ)."""
-    return f"{prefix}{now:%Y%m%d}{secrets.token_hex(4).upper()}"
-
-
 def message_id(now: dt.datetime) -> str:
     """A message id (the e-mail's Message-ID local part and the webhook's ``webhook-id``)."""
     return f"msg_{now:%Y%m%d}{secrets.token_hex(10)}"
-
-
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored time as timezone-aware UTC (SQLite gives naive datetimes back)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON with Chinese kept readable."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _insert(conn: Connection, table: Table, keys: list[str]) -> Any:
-    """``INSERT … ON CONFLICT DO NOTHING`` for the connection's database.
-
-    Rather than catching the error: on PostgreSQL a failed statement aborts the whole
-    transaction.
-    """
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
-
-
-def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[str, Any]],
-                               keys: list[str]) -> None:
-    """Insert ``rows``, skipping those whose ``keys`` exist already."""
-    if rows:
-        conn.execute(_insert(conn, table, keys), rows)
-
-
-def insert_returning(conn: Connection, table: Table, row: dict[str, Any],
-                     keys: list[str]) -> bool:
-    """Insert one row unless its ``keys`` exist; whether it was inserted.
-
-    RETURNING rather than rowcount: drivers report the rowcount of an INSERT differently.
-    """
-    statement = _insert(conn, table, keys).values(**row).returning(table.c[keys[0]])
-    return conn.execute(statement).first() is not None

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from tongda_rules import Fact, profile_problems
 
 from functions.apply.identity import Principal
-from functions.runtime import audit
+from functions.runtime import audit, db
 from functions.runtime.problems import (
     Conflict,
     Forbidden,
@@ -156,10 +156,10 @@ class Subscriptions:
         now = self.clock()
         secret = _whsec() if body.channel == "webhook" else None
         row: dict[str, Any] = {
-            "id": store.new_id("DY", now), "subject": subject, "actor": principal.actor,
-            "kind": body.kind, "tags": store.dumps(tags),
+            "id": db.new_id("DY", now), "subject": subject, "actor": principal.actor,
+            "kind": body.kind, "tags": db.dumps(tags),
             "profile_subject": profile[0] if profile else None,
-            "profile": store.dumps(profile[1]) if profile else None,
+            "profile": db.dumps(profile[1]) if profile else None,
             "consent_at": now if profile else None,
             "consent_text": CONSENT_TEXT if profile else None,
             "channel": body.channel, "address": address,
@@ -230,8 +230,8 @@ class Subscriptions:
         labels = self._labels()
         tags = [{**t, "label": labels.get(t["kind"], {}).get(t["value"], t["value"])}
                 for t in json.loads(row["tags"] or "[]")]
-        created = store.utc(row["created_at"])
-        consent = store.utc(row.get("consent_at"))
+        created = db.utc(row["created_at"])
+        consent = db.utc(row.get("consent_at"))
         return {
             "id": row["id"], "kind": row["kind"], "tags": tags,
             "profile_subject": row.get("profile_subject"),

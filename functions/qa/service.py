@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
-from functions.runtime import audit
+from functions.runtime import audit, db
+from functions.runtime.db import utc_now
 from functions.runtime.problems import Problem
 from functions.runtime.wordfilter import PERSONAL, WordFilter
 
@@ -27,11 +28,6 @@ from .answer import Refused
 log = logging.getLogger("tongda.qa")
 Clock = Callable[[], dt.datetime]
 FUNCTION = "qa"
-
-
-def utc_now() -> dt.datetime:
-    """The current time, timezone-aware UTC."""
-    return dt.datetime.now(dt.UTC)
 
 
 def refusal(exc: Refused) -> Problem:
@@ -55,7 +51,7 @@ def screen(words: WordFilter, text: str) -> str:
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    v = store.utc(value)
+    v = db.utc(value)
     return v.isoformat().replace("+00:00", "Z") if v else None
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from functions.runtime.db import Migration, create_tables, serial_key
+from functions.runtime.db import Migration, create_tables, new_id, serial_key
 
 metadata = MetaData()
 feedback = Table(
@@ -63,13 +63,6 @@ OPEN = "open"
 ANSWERED = "answered"
 
 
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored time as timezone-aware UTC (SQLite gives naive datetimes back)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def code_hash(code: str) -> str:
     """How a question's code is kept (never the code itself)."""
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
@@ -94,7 +87,7 @@ def vote_counts(engine: Engine) -> dict[str, list[int]]:
 def new_question(conn: Connection, *, question: str, contact: str | None,
                  at: dt.datetime) -> tuple[str, str]:
     """Store a submitted question; return its id and the asker's code (shown once)."""
-    qid = f"ZX{at:%Y%m%d}{secrets.token_hex(4).upper()}"
+    qid = new_id("ZX", at)
     code = secrets.token_urlsafe(12)
     conn.execute(insert(questions).values(
         id=qid, code_hash=code_hash(code), question=question, contact=contact, status=OPEN,

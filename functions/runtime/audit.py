@@ -40,7 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from .db import Migration, add_columns, create_tables, serial_key
+from .db import Migration, add_columns, create_tables, serial_key, utc
 
 if TYPE_CHECKING:
     from .audit_verify import VerifyResult
@@ -132,17 +132,10 @@ MIGRATIONS = [
 ]
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes; every stored time is UTC.
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
-
-
 def _iso(value: dt.datetime | str) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return _utc(value).isoformat(timespec="microseconds")
+    return utc(value).isoformat(timespec="microseconds")
 
 
 def row_digest(row: Mapping[str, Any]) -> str:

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from . import audit, roles
-from .db import Migration, add_columns, create_tables
+from .db import Migration, add_columns, create_tables, utc_now
 from .problems import Problem
 
 metadata = MetaData()
@@ -107,7 +107,7 @@ class TokenInfo:
         """``有效``, ``已过期`` or ``已吊销``."""
         if self.revoked_at is not None:
             return "已吊销"
-        if self.expires_at is not None and self.expires_at <= (now or _now()):
+        if self.expires_at is not None and self.expires_at <= (now or utc_now()):
             return "已过期"
         return "有效"
 
@@ -122,10 +122,6 @@ class IssuedToken:
 
 class TokenError(ValueError):
     """A token that cannot be made or found; the message is in Chinese."""
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -164,7 +160,7 @@ def issue_token(engine: Engine, name: str, role_names: list[str], *, subject: st
     subject_ = _text(subject, "主体编号", required=False)
     if not 1 <= days <= MAX_DAYS:
         raise TokenError(f"有效期应为 1 至 {MAX_DAYS} 天，而不是 {days} 天。")
-    created = now or _now()
+    created = now or utc_now()
     expires = created + dt.timedelta(days=days)
     info = TokenInfo(id=secrets.token_hex(6), name=name_ or "", roles=tuple(checked),
                      subject=subject_, created_at=created, expires_at=expires, revoked_at=None)
@@ -191,7 +187,7 @@ def create_token(engine: Engine, name: str, role_names: list[str], *,
 def _info(row: object) -> TokenInfo:
     r = row._mapping  # type: ignore[attr-defined]
     return TokenInfo(id=r["id"], name=r["name"], roles=tuple(r["roles"].split()),
-                     subject=r["subject"], created_at=_utc(r["created_at"]) or _now(),
+                     subject=r["subject"], created_at=_utc(r["created_at"]) or utc_now(),
                      expires_at=_utc(r["expires_at"]), revoked_at=_utc(r["revoked_at"]))
 
 
@@ -219,7 +215,7 @@ def revoke(engine: Engine, token_id: str, *, actor: str = "system",
         info = _info(row)
         if info.revoked_at is not None:
             return info
-        when = now or _now()
+        when = now or utc_now()
         conn.execute(update(staff_tokens).where(staff_tokens.c.id == token_id)
                      .values(revoked_at=when))
         audit.append(conn, actor=actor, function="runtime", action="token.revoke",
@@ -263,7 +259,7 @@ def authenticate(engine: Engine, header: str | None, *, now: dt.datetime | None 
     if info.revoked_at is not None:
         raise Problem(401, f"令牌 {info.id} 已于 {info.revoked_at:%Y-%m-%d %H:%M} (UTC) 被吊销，"
                       "请向管理员申请新的令牌。", headers=_INVALID, reason="revoked_token")
-    if info.expires_at is not None and info.expires_at <= (now or _now()):
+    if info.expires_at is not None and info.expires_at <= (now or utc_now()):
         raise Problem(401, f"令牌 {info.id} 已于 {info.expires_at:%Y-%m-%d %H:%M} (UTC) 过期，"
                       "请向管理员申请新的令牌。", headers=_INVALID, reason="expired_token")
     return Staff(info.name, frozenset(info.roles), info.id, info.subject, info.expires_at)

@@ -9,11 +9,14 @@ ones are recorded in ``schema_migrations`` per namespace and never run twice.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import secrets
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, overload
 
 from sqlalchemy import (
     BigInteger,
@@ -155,3 +158,63 @@ def create_tables(*tables: Table) -> Callable[[Connection], None]:
         for table in tables:
             table.create(conn, checkfirst=True)
     return apply
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+@overload
+def utc(value: None) -> None: ...
+@overload
+def utc(value: dt.datetime) -> dt.datetime: ...
+@overload
+def utc(value: dt.datetime | None) -> dt.datetime | None: ...
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as timezone-aware UTC (SQLite gives naive datetimes back)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def new_id(prefix: str, day: dt.date) -> str:
+    """A readable, unguessable id: the prefix, the day and 8 hex digits (``SQ20261205…``)."""
+    return f"{prefix}{day:%Y%m%d}{secrets.token_hex(4).upper()}"
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON for a text column, Chinese kept readable."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _insert_ignoring(conn: Connection, table: Table, keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` for the connection's database.
+
+    Rather than catching the error: on PostgreSQL a failed statement aborts the whole
+    transaction (which also holds the idempotency record and the audit entry).
+    """
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
+
+
+def insert_ignoring_duplicates(conn: Connection, table: Table, rows: list[dict[str, Any]],
+                               keys: list[str]) -> None:
+    """Insert ``rows``, skipping those whose ``keys`` exist already."""
+    if rows:
+        conn.execute(_insert_ignoring(conn, table, keys), rows)
+
+
+def insert_returning(conn: Connection, table: Table, row: dict[str, Any],
+                     keys: list[str]) -> bool:
+    """Insert one row unless its ``keys`` exist; whether it was inserted.
+
+    RETURNING rather than rowcount: drivers report the rowcount of an INSERT differently.
+    """
+    statement = _insert_ignoring(conn, table, keys).values(**row).returning(table.c[keys[0]])
+    return conn.execute(statement).first() is not None

@@ -51,7 +51,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from .clients import retry_after, token_id
-from .db import Migration, create_tables
+from .db import Migration, create_tables, utc
 from .limits import JSON_KEY
 from .problems import Problem
 
@@ -267,7 +267,7 @@ def _claim(runtime: Any, claim: _Claim, digest: str) -> _Claim | Response:
             row = conn.execute(select(idempotency_keys).where(claim.where)).mappings().first()
             if row is None:
                 continue  # released between our insert and this read: try again
-            if _utc(row["created_at"]) < now - dt.timedelta(seconds=settings.idempotency_ttl):
+            if utc(row["created_at"]) < now - dt.timedelta(seconds=settings.idempotency_ttl):
                 conn.execute(delete(idempotency_keys).where(
                     claim.where & (idempotency_keys.c.created_at == row["created_at"])))
                 continue
@@ -276,7 +276,7 @@ def _claim(runtime: Any, claim: _Claim, digest: str) -> _Claim | Response:
                               title="幂等键与请求内容不符")
             if row["state"] == "done":
                 return _replay(row)
-            held = _utc(row["lease_until"]) - now
+            held = utc(row["lease_until"]) - now
             if held.total_seconds() > 0:
                 raise _busy(held.total_seconds())
             # The request holding it crashed (its lease ran out): take the key over.
@@ -306,8 +306,3 @@ def _replay(row: Any) -> Response:
     media_type = headers.pop("content-type", "application/json")
     return Response(row["body"], status_code=row["status"], headers=headers,
                     media_type=media_type)
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    # SQLite gives back naive datetimes; every stored time is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

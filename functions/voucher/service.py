@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Connection, Engine
 
 from functions.runtime import audit, signing
+from functions.runtime.db import utc_now
 from functions.runtime.problems import ServiceError
 
 from . import credential as vc
@@ -107,7 +108,7 @@ class VoucherService:
         self.engine, self.config, self.keys = engine, config, keys
         self.catalogue, self.provider = catalogue, provider
         self.identity = identity or SimulatedIdentityCheck()
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.clock = clock or utc_now
         self.store = VoucherStore(engine)
         self.log = TransparencyLog(config.log_origin, keys.log)
         self.publisher = publisher

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
-from functions.runtime.db import Migration, create_tables, serial_key
+from functions.runtime.db import Migration, create_tables, serial_key, utc
 
 from . import anchor, log
 
@@ -85,13 +85,6 @@ MIGRATIONS = [*log.MIGRATIONS,
               Migration("0003-voucher-tables",
                         create_tables(requests, vouchers, events, issuer_keys)),
               *anchor.MIGRATIONS]
-
-
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored time as aware UTC (SQLite returns naive datetimes)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
