@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 import themes
+from site_builder.plugins.core.component import render_macro
 
 COMPONENT_DIR = Path(themes.__file__).parent / "tongda" / "components" / "apply"
 SUBJECT_LABELS = {"enterprise": "企业", "person": "个人"}
@@ -16,14 +15,11 @@ PAGE_JS = ["components/calculator/match-core.js", "components/apply/apply.js"]
 PAGE_CSS = ["components/apply/apply.css"]
 #: Assets of a policy page's 在线申请 box.
 BOX_JS = ["components/apply/apply-stats.js"]
-_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)), autoescape=True)
 
 
 def render(macro: str, params: dict[str, Any]) -> str:
     """Render ``apply_form`` or ``apply_box`` with ``params`` (see the component's examples.yml)."""
-    template = _ENV.from_string('{% from "apply.html" import ' + macro + " %}"
-                                "{{ " + macro + "(params) }}")
-    return template.render(params=params)
+    return render_macro("apply", macro, params)
 
 
 def relative_root(page_url: str) -> str:

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import jinja2
 import yaml
 
 import themes
+from site_builder.plugins.core.component import render_macro
 
 COMPONENT_DIR = Path(themes.__file__).parent / "tongda" / "components" / "complaint"
 ASSETS_CSS = ["components/complaint/complaint.css"]
@@ -80,9 +80,4 @@ def params(page: str, paths: Paths, city: str, services: list[dict[str, Any]],
 
 def render(page: str, values: dict[str, Any]) -> str:
     """Render the macro of ``page`` with ``values``."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)),
-                             autoescape=True)
-    macro = MACROS[page]
-    template = env.from_string('{% from "complaint.html" import ' + macro + " %}"
-                               "{{ " + macro + "(params) }}")
-    return template.render(params=values)
+    return render_macro("complaint", MACROS[page], values)

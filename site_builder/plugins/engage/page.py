@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 import themes
+from site_builder.plugins.core.component import render_macro
 
 COMPONENT_DIR = Path(themes.__file__).parent / "tongda" / "components" / "engage"
 CSS = ["components/engage/engage.css"]
@@ -17,14 +16,11 @@ KIND_LABELS = {"topic": "专题", "audience": "对象", "life_stage": "人生和
                "issuer": "发文机关", "level": "层级"}
 DECISIONS = ("采纳", "部分采纳", "未采纳")
 GENERAL_SECTION = "总体意见"
-_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)), autoescape=True)
 
 
 def render(macro: str, params: dict[str, Any]) -> str:
     """Render ``consult_form`` or ``consult_summary`` (see the component's examples.yml)."""
-    template = _ENV.from_string('{% from "engage.html" import ' + macro + " %}"
-                                "{{ " + macro + "(params) }}")
-    return template.render(params=params)
+    return render_macro("engage", macro, params)
 
 
 def chinese_date(day: Any) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 import themes
+from site_builder.plugins.core.component import render_macro
 
 COMPONENT_DIR = Path(themes.__file__).parent / "tongda" / "components" / "calculator"
 SUBJECT_LABELS = {"enterprise": "企业", "person": "个人"}
@@ -19,11 +18,7 @@ VENDOR_JSONLOGIC = "assets/vendor/json-logic-js/logic.js"
 
 def render_component(params: dict[str, Any]) -> str:
     """Render the ``calculator`` macro with ``params`` (see the component's examples.yml)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)),
-                             autoescape=True)
-    template = env.from_string('{% from "calculator.html" import calculator %}'
-                               "{{ calculator(params) }}")
-    return template.render(params=params)
+    return render_macro("calculator", "calculator", params)
 
 
 def page_params(ruleset: dict[str, Any], *, title: str, rules_url: str, base: str) -> dict[str, Any]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 import themes
+from site_builder.plugins.core.component import render_macro
 
 COMPONENT_DIR = Path(themes.__file__).parent / "tongda" / "components" / "qa"
 ASSETS_CSS = ["components/qa/qa.css"]
@@ -29,6 +28,4 @@ def params(page: str, *, api: str, faqs: str, search: str) -> dict[str, Any]:
 
 def render(values: dict[str, Any]) -> str:
     """The chat panel's HTML."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)), autoescape=True)
-    template = env.from_string('{% from "qa.html" import qa_panel %}{{ qa_panel(params) }}')
-    return template.render(params=values)
+    return render_macro("qa", "qa_panel", values)

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import jinja2
-
 import themes
+from site_builder.plugins.core.component import render_macro
 
 COMPONENT_DIR = Path(themes.__file__).parent / "tongda" / "components" / "voucher"
 ASSETS_JS = ["components/voucher/voucher-verify.js", "components/voucher/voucher.js"]
@@ -33,10 +32,7 @@ log = logging.getLogger("mkdocs.plugins.tongda-voucher")
 def render_component(params: dict[str, Any], macro: str = "voucher") -> str:
     """Render the ``voucher`` (verifier) or ``voucher_mine`` (citizen's page) macro with
     ``params`` (see the component's examples.yml)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(COMPONENT_DIR)), autoescape=True)
-    template = env.from_string('{% from "voucher.html" import ' + macro + " %}{{ "
-                               + macro + "(params) }}")
-    return template.render(params=params)
+    return render_macro("voucher", macro, params)
 
 
 def relative_root(page_path: str) -> str:
