@@ -183,14 +183,12 @@ def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: li
     start = time.perf_counter()
     opts = settings.browser_options
     workers = max(1, min(browser_jobs(settings.jobs), len(jobs)))
-    results: list[tuple[str, list[Finding]]] = [("", []) for _ in jobs]
+    results: list[list[Finding]] = [[] for _ in jobs]
     loads = [0] * workers
     lock = threading.Lock()
     pending = iter(range(len(jobs)))
-    done = 0
 
     def worker(index: int, base_url: str) -> None:
-        nonlocal done
         with start_chrome(width=opts.width, height=opts.height) as driver:
             bc = BrowserChecker(driver, base_url, axe, opts, shots)
             try:
@@ -199,11 +197,9 @@ def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: li
                         n = next(pending, None)
                         if n is None:
                             return
-                        done += 1
-                        page, mode, full = jobs[n]
-                        say(f"浏览器检查 {done}/{len(jobs)}：{page.url or '/'} [{mode.name}]")
-                    results[n] = (page.source or "",
-                                  _check_one(bc, shots, opts, by_page, page, mode, full, driver))
+                        page, mode, full = jobs[n]  # handed out in order: n + 1 are started
+                        say(f"浏览器检查 {n + 1}/{len(jobs)}：{page.url or '/'} [{mode.name}]")
+                    results[n] = _check_one(bc, shots, opts, by_page, page, mode, full, driver)
             finally:
                 loads[index] = bc.page_loads
 
@@ -215,9 +211,10 @@ def _browser_pass(settings: Settings, pages: list[PageInfo], static_findings: li
                 for future in [pool.submit(worker, i, base_url) for i in range(workers)]:
                     future.result()
     found: list[Finding] = []
-    for source, batch in results:  # in plan order, however many browsers there were
+    # In plan order, however many browsers there were.
+    for (page, _, _), batch in zip(jobs, results, strict=True):
         for finding in batch:
-            mapper.locate(finding, source)
+            mapper.locate(finding, page.source)
             found.append(finding)
     seconds = time.perf_counter() - start
     report.axe_version = axe.version
