@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
 import re
 from collections import Counter
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from search_index.model import SearchDoc
+from search_index.store import write_atomic
 from search_index.text import CJK_RE, bigrams, docnum_key, normalize, runs
 
 TITLE_PREFIX = re.compile(r"^中华人民共和国")
@@ -146,9 +146,7 @@ class BodyCache:
             return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache, written by this analyzer
         self.misses += 1
         value = compute()
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         return value
 
 
@@ -214,9 +212,7 @@ class DocCache:
         out = CompactTerms.of(analyze(doc, self.bodies))
         record = ("\0".join(out.terms), out.packed.astype(np.uint32).tobytes(), out.lengths,
                   "\0".join(out.words), "\0".join(out.title_words), out.docnums)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
+        write_atomic(path, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         return out
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from search_index.store import EXT, FileWriter, page_size
+from search_index.store import EXT, FileWriter, page_size, write_atomic
 from search_index.text import fnv1a, term_key
 
 #: Spill partitions (a power of two, at most the smallest bucket count).
@@ -187,9 +187,7 @@ class BucketWriter:
 
     def save(self) -> None:
         if self.path is not None:
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(self.used), "utf-8")
-            tmp.replace(self.path)
+            write_atomic(self.path, json.dumps(self.used).encode("utf-8"))
 
 
 def write_terms(spool: PostingSpool, writer: FileWriter, store: Path | None, buckets: int,

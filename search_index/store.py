@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,20 @@ from search_index.text import fnv1a
 
 #: Extension for our gzip files: not ``.gz`` so no server adds Content-Encoding to them.
 EXT = ".tdz"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` aside and move it into place: a reader (another build
+    sharing a cache, a build stopped half-way) finds the old file or the new one, never
+    part of one. The temporary name is the process' and the thread's own; it is removed
+    when writing fails. The folder must exist."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def dumps(obj: Any) -> bytes:
@@ -51,9 +66,7 @@ class FileWriter:
             self.reused.append(name)
             return name
         data = gzip.compress(raw, compresslevel=9, mtime=0)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_atomic(path, data)
         self.written.append(name)
         self.bytes_written += len(data)
         return name

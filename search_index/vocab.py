@@ -6,7 +6,6 @@ them (a word in a title counts much more: titles are what people look for).
 """
 from __future__ import annotations
 
-import os
 import pickle
 import re
 from collections import Counter
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from search_index.pinyin import char_readings, fuzzy, word_syllables
-from search_index.store import FileWriter, bucket_count, write_family
+from search_index.store import FileWriter, bucket_count, write_atomic, write_family
 from search_index.text import CJK_RE, normalize
 
 TITLE_WEIGHT = 20
@@ -94,10 +93,9 @@ class PinyinMemo:
         if self.path is None or not self._dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps({"version": self.version, "words": self.words,
-                                      "chars": self.chars}, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.path)
+        write_atomic(self.path, pickle.dumps({"version": self.version, "words": self.words,
+                                              "chars": self.chars},
+                                             protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def readings_of(word: str, syl: list[str], memo: PinyinMemo | None = None) -> list[list[str]]:

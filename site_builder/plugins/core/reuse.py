@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from search_index.store import write_atomic
+
 MANIFEST = "pages.json"
 
 
@@ -129,6 +131,4 @@ class PageReuse:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"site": self.site_sig, "pages": self.new}), encoding="utf-8")
-        tmp.replace(self.path)
+        write_atomic(self.path, json.dumps({"site": self.site_sig, "pages": self.new}).encode("utf-8"))

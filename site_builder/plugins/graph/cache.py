@@ -14,9 +14,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from pathlib import Path
 
+from search_index.store import write_atomic
 from site_builder.content.corpus import Corpus
 
 from .citations import Citation
@@ -67,7 +67,5 @@ def save(folder: Path, key: str, citations: list[Citation]) -> None:
     stopped half-way leaves the previous file whole."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = [[c.source, c.text, c.where, c.line, c.target, c.basis] for c in citations]
-    tmp = folder / f".{_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps({"key": key, "citations": rows}, ensure_ascii=False,
-                              separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, folder / _FILE)
+    write_atomic(folder / _FILE, json.dumps({"key": key, "citations": rows}, ensure_ascii=False,
+                                            separators=(",", ":")).encode("utf-8"))

@@ -16,6 +16,8 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from search_index.store import write_atomic
+
 from . import converter
 
 
@@ -60,9 +62,7 @@ class TextCache:
         dest.write_bytes(data)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = kept.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(kept)
+            write_atomic(kept, data)
         except OSError:  # a cache that cannot be written costs only time
             pass
         return key
