@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
@@ -39,6 +40,7 @@ class EngagePlugin(BasePlugin[EngageConfig]):
         self.corpus: Corpus | None = None
         self._drafts: dict[str, Entry] = {}
         self.sections: dict[str, list[str]] = {}
+        self._policies: dict[str, Any] | None = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
@@ -52,7 +54,7 @@ class EngagePlugin(BasePlugin[EngageConfig]):
             self.corpus = load_corpus(Path(config.docs_dir),
                                       today=dt.date.fromisoformat(today) if today else None)
         self._drafts = {e.src_path: e for e in consultations(self.corpus)}
-        self.sections = {}
+        self.sections, self._policies = {}, None
         if self.config.pages_subscribe:
             if ctx is not None:  # people who do not come looking must find it too
                 ctx.add_nav("政策订阅", _SUBSCRIBE_SRC)
@@ -87,20 +89,25 @@ class EngagePlugin(BasePlugin[EngageConfig]):
         assert self.corpus is not None
         page.meta["td_css"] = [*page.meta.get("td_css", []), *pages.CSS]
         page.meta["td_js"] = [*page.meta.get("td_js", []), *pages.SUBSCRIBE_JS]
-        document = policies_document(self.corpus, site_name=config.site_name,
-                                     site_url=config.site_url or "")
         return pages.render("subscribe_page", pages.subscribe_params(
-            document["facets"], _facts(Path(config.docs_dir) / self.config.pages_facts,
+            self._policies_document(config)["facets"], _facts(Path(config.docs_dir) / self.config.pages_facts,
                                        self.config.pages_facts),
             base="../" * page.url.count("/"), api_path=self.config.pages_api,
             feeds_path=self.config.pages_feeds))
+
+    def _policies_document(self, config: MkDocsConfig) -> dict[str, Any]:
+        """``policies.json``, made once a build: the subscriptions page shows its facets."""
+        assert self.corpus is not None
+        if self._policies is None:
+            self._policies = policies_document(self.corpus, site_name=config.site_name,
+                                               site_url=config.site_url or "")
+        return self._policies
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.corpus is None:
             return
         site = Path(config.site_dir)
-        document = policies_document(self.corpus, site_name=config.site_name,
-                                     site_url=config.site_url or "")
+        document = self._policies_document(config)
         drafts = {"version": 1, "consultations": [
             consultation_entry(e, self.sections.get(e.id, [])) for e in self._drafts.values()]}
         for path, content in ((self.config.data_policies, document),
@@ -110,8 +117,6 @@ class EngagePlugin(BasePlugin[EngageConfig]):
             target.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")),
                               encoding="utf-8")
         log.info("政策推送：%d 项政策，%d 份征求意见稿", len(document["policies"]), len(self._drafts))
-
-
 
 
 def _facts(path: Path, shown_as: str) -> dict[str, list[dict[str, object]]]:
