@@ -62,10 +62,11 @@ def load_synonyms(path: Path | None) -> tuple[dict[str, list[str]], dict[str, li
     Raises:
         LexiconError: when an entry is not ``phrase: [formal terms]``.
     """
+    # A copy of each list too: the caller extends them, and the defaults must stay as they
+    # are for the next build in the same process (tongda serve, a test run).
+    cues = {kind: list(words) for kind, words in DEFAULT_CUES.items()}
     if path is None or not path.exists():
-        # A copy of each list too: the caller extends them, and the defaults must stay as they
-        # are for the next build in the same process (tongda serve, a test run).
-        return {}, {kind: list(words) for kind, words in DEFAULT_CUES.items()}
+        return {}, cues
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: top level must be a mapping with 'synonyms' and 'cues'")
@@ -78,7 +79,6 @@ def load_synonyms(path: Path | None) -> tuple[dict[str, list[str]], dict[str, li
         k = normalize(str(key)).replace(" ", "")
         merged = syn.setdefault(k, [])
         merged.extend(normalize(v) for v in values if normalize(v) not in merged)
-    cues = {kind: list(words) for kind, words in DEFAULT_CUES.items()}
     for kind, words in (data.get("cues") or {}).items():
         if not isinstance(words, list):
             raise LexiconError(f"{path}: cues.{kind}: expected a list of strings")
