@@ -17,6 +17,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from a11y.browser import set_viewport, start_chrome
+from tests.browser_testlib import wait_js as _wait
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -25,16 +26,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 def browser() -> Iterator[Any]:
     with start_chrome(width=1280, height=900) as chrome:
         yield chrome
-
-
-def _wait(driver: Any, script: str, timeout: float = 10) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = driver.execute_script("return " + script)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out: {script}")
 
 
 def _results(driver: Any, portal: str, query: str) -> list[dict[str, str]]:

@@ -18,6 +18,7 @@ import pytest
 from lxml import html as lxml_html
 
 from a11y.browser import set_viewport, start_chrome
+from tests.browser_testlib import wait_js as _wait
 
 pytestmark = [pytest.mark.integration]
 GUIDE = "services/id-card-renewal/"
@@ -91,16 +92,6 @@ def test_on_a_phone_in_elder_mode_the_heading_and_first_fact_are_on_the_first_sc
                   size: parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)};""")
         assert box["elder"] == "elder" and box["size"] >= 22 and box["scrolled"] == 0, box
         assert box["h1"] <= box["height"] and box["fact"] <= box["height"], (url, box)
-
-
-def _wait(driver: Any, script: str, timeout: float = 15) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = driver.execute_script("return " + script)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out: {script}")
 
 
 @pytest.mark.browser

@@ -5,7 +5,6 @@ the status page, then rated; the form axe-clean, reflowing at 320 px, big in eld
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from functions.complaint.workflow import Actor
 from functions.runtime.http import Hygiene
 from functions.runtime.server import Portal
 from functions.runtime.settings import Settings
+from tests.browser_testlib import wait_js as wait_for
 from tests.portal_server import serve_app
 
 pytestmark = pytest.mark.browser
@@ -40,15 +40,6 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     app = create_app(Settings(database_url=f"sqlite:///{database}", rate_limit=0))
     with serve_app(Hygiene(Portal(root / "site", {"complaint": app})), log_level="error") as origin:
         yield f"{origin}/", app
-
-
-def wait_for(driver: Any, script: str, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := driver.execute_script("return " + script)):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {script}")
-        time.sleep(0.1)
-    return value
 
 
 def press(driver: Any, *keys: str) -> None:

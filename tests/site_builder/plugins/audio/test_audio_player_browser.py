@@ -8,7 +8,6 @@ import http.server
 import re
 import shutil
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from a11y.browser import browser_unavailable_reason, start_chrome
+from tests.browser_testlib import wait_js as wait_for
 from tests.components import missing
 
 pytestmark = pytest.mark.browser
@@ -69,18 +69,6 @@ def serve(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-def wait_for(driver: Any, script: str, timeout: float = 15.0) -> Any:
-    """Poll a JavaScript expression until it is truthy (browser state, not wall-clock asserts)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = driver.execute_script("return " + script)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {script}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

@@ -4,28 +4,18 @@ find a document, see its picture and list, move along an edge, filter, go back; 
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from a11y.browser import browser_unavailable_reason, serve_directory, start_chrome
+from tests.browser_testlib import wait_js as wait_for
 from tests.components import missing
 
 pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).parents[3] / "fixtures" / "graph-site"
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
-
-
-def wait_for(driver: Any, script: str, timeout: float = 15.0) -> Any:
-    """Poll a JavaScript expression until it is truthy."""
-    deadline = time.monotonic() + timeout
-    while not (value := driver.execute_script("return " + script)):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {script}")
-        time.sleep(0.1)
-    return value
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from a11y.axe import AxeRunner, find_axe
 from a11y.browser import start_chrome
 from functions.runtime import auth
 from functions.runtime.db import make_engine
+from tests.browser_testlib import wait_js as wait
 from tests.conftest import ROOT, tongda
 from tests.portal_server import serve_portal
 
@@ -65,16 +66,6 @@ def driver() -> Iterator[Any]:
     with start_chrome(width=1280, height=900) as chrome:
         chrome.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
         yield chrome
-
-
-def wait(driver: Any, script: str, timeout: float = 15) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = driver.execute_script("return " + script)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out: {script}")
 
 
 def open_panel(driver: Any, base: str) -> None:
