@@ -13,11 +13,10 @@ from tests.conftest import ROOT, tongda
 
 WORDS = ROOT / "content" / "_data" / "sensitive-words.txt"
 QUESTIONS = Path(__file__).parent / "questions.yml"
-#: The demo portal with the plugins the Q&A function reads: the core, search and qa.
+#: The demo portal's mkdocs.yml: ``plugins`` is the YAML list of plugins it is built with.
 CONFIG = """\
 site_name: 临江市政策服务门户
-site_url: http://127.0.0.1:8000/
-docs_dir: {docs}
+{site_url}docs_dir: {docs}
 site_dir: {site}
 use_directory_urls: true
 theme:
@@ -26,6 +25,9 @@ markdown_extensions: [tables, attr_list, def_list, footnotes, {{toc: {{permalink
 exclude_docs: |
   _data/
 plugins:
+{plugins}"""
+#: The plugins the Q&A function reads: the core, search and qa.
+QA_PLUGINS = """\
   - tongda
   - tongda-search
   - tongda-qa:
@@ -33,11 +35,14 @@ plugins:
 """
 
 
-def build_demo(folder: Path, docs: Path = ROOT / "content") -> Path:
-    """Build ``docs`` (the demo content by default) with the core, search and qa plugins."""
+def build_demo(folder: Path, docs: Path = ROOT / "content", *, plugins: str = QA_PLUGINS,
+               site_url: str | None = "http://127.0.0.1:8000/") -> Path:
+    """Build ``docs`` (the demo content by default) into ``folder / "site"`` with ``plugins``
+    (by default the core, search and qa) and the real command line."""
     folder.mkdir(parents=True, exist_ok=True)
     cfg = folder / "mkdocs.yml"
-    cfg.write_text(CONFIG.format(docs=docs, site=folder / "site"), "utf-8")
+    cfg.write_text(CONFIG.format(site_url=f"site_url: {site_url}\n" if site_url else "",
+                                 docs=docs, site=folder / "site", plugins=plugins), "utf-8")
     built = tongda("build", "-f", str(cfg), cwd=folder)
     assert built.returncode == 0, built.stderr[-3000:]
     return folder / "site"

@@ -24,23 +24,14 @@ from a11y.browser import start_chrome
 from functions.runtime import auth
 from functions.runtime.db import make_engine
 from tests.browser_testlib import wait_js as wait
-from tests.conftest import ROOT, tongda
+from tests.conftest import ROOT
+from tests.functions.qa.qa_testlib import build_demo
 from tests.portal_server import serve_portal
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
-CONFIG = """\
-site_name: 临江市政策服务门户
-docs_dir: {docs}
-site_dir: {site}
-use_directory_urls: true
-theme:
-  name: tongda
-markdown_extensions: [tables, attr_list, def_list, footnotes, {{toc: {{permalink: false}}}}]
-exclude_docs: |
-  _data/
-plugins: [tongda, tongda-search, tongda-complaint, tongda-qa]
-"""
+#: The plugins the demo is built with for the panel (a list in mkdocs.yml).
+PLUGINS = "  - tongda\n  - tongda-search\n  - tongda-complaint\n  - tongda-qa\n"
 WATCH = """
 window.__blocked = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__blocked.push(
@@ -53,9 +44,7 @@ MODES = json.loads((ROOT / "themes/tongda/assets/modes.json").read_text("utf-8")
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     folder = tmp_path_factory.mktemp("qa-panel")
-    (folder / "mkdocs.yml").write_text(CONFIG.format(docs=ROOT / "content", site=folder / "site"), "utf-8")
-    built = tongda("build", "-f", str(folder / "mkdocs.yml"), cwd=folder)
-    assert built.returncode == 0, built.stderr[-3000:]
+    build_demo(folder, plugins=PLUGINS, site_url=None)
     db = f"sqlite:///{folder / 'db.sqlite3'}"
     with serve_portal(folder / "site", db) as base:
         yield base, db
