@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from node_search import RUNTIME, run_node
 from pypinyin import Style, lazy_pinyin
 from search_fixture_docs import DOCS, SYNONYMS
 
@@ -16,21 +17,6 @@ from search_index.text import CJK_RE
 
 pytestmark = [pytest.mark.integration, pytest.mark.node]
 
-RUNTIME = Path(__file__).resolve().parents[2] / "search_index/runtime/tongda-search.js"
-NODE = r"""
-const TS = require(process.argv[2]);
-const queries = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-(async () => {
-  const s = new TS.Searcher({dir: process.argv[3]});
-  const out = [];
-  for (const item of queries) {
-    const [q, opts] = typeof item === "string" ? [item, {}] : item;
-    const r = await s.search(q, Object.assign({limit: 10}, opts));
-    out.push({ids: r.results.map(x => x.id), notice: r.notice, total: r.total});
-  }
-  process.stdout.write(JSON.stringify(out));
-})().catch(e => { console.error(e); process.exit(1); });
-"""
 HOMOPHONES = {"份": "分", "登": "等", "积": "基", "助": "主", "伤": "商", "障": "帐", "证": "正",
               "保": "宝", "险": "显", "护": "户", "照": "找"}
 
@@ -59,15 +45,6 @@ def queries() -> list[str]:
     out += ["国办函[2011]15号", "国务院令第350号", "查国办函（2011）第15号", "", "   ", "的", "zzz",
             "身份证 到期 补办", "个人所得税 政策", "2018", "app"]
     return list(dict.fromkeys(out))
-
-
-def run_node(tmp_path: Path, index_dir: Path, requests: list[Any]) -> list[Any]:
-    """The browser runtime's answers to ``requests``, run under Node."""
-    script = tmp_path / "parity.js"
-    script.write_text(NODE, "utf-8")
-    res = subprocess.run(["node", str(script), str(RUNTIME), str(index_dir)],
-                         input=json.dumps(requests), capture_output=True, text=True, check=True)
-    return json.loads(res.stdout)
 
 
 def test_node_and_python_give_the_same_top_ten(index_dir: Path, tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from node_search import run_node
 from search_fixture_docs import DOCS
-from test_search_parity import run_node
 
 from search_index.model import SearchDoc
 from search_index.runtime import Searcher

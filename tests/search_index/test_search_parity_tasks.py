@@ -9,11 +9,10 @@ The index has every kind of page, learned aliases and readers' votes.
 """
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
+import node_search
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -25,22 +24,6 @@ from search_index.runtime import Searcher
 from search_index.text import CJK_RE
 
 pytestmark = [pytest.mark.integration, pytest.mark.node]
-
-RUNTIME = Path(__file__).resolve().parents[2] / "search_index/runtime/tongda-search.js"
-NODE = r"""
-const TS = require(process.argv[2]);
-const queries = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-(async () => {
-  const s = new TS.Searcher({dir: process.argv[3]});
-  const out = [];
-  for (const q of queries) {
-    const r = await s.search(q, {limit: 10});
-    out.push({ids: r.results.map(x => x.id), scores: r.results.map(x => x.score),
-              notice: r.notice, total: r.total, cue: r.plan.cue});
-  }
-  process.stdout.write(JSON.stringify(out));
-})().catch(e => { console.error(e); process.exit(1); });
-"""
 
 
 def _words() -> list[str]:
@@ -105,12 +88,9 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_node(index_dir: Path, queries: list[str]) -> list[Any]:
-    """The browser runtime's answers, run under Node."""
-    script = index_dir.parent / "parity-tasks.js"
-    script.write_text(NODE, "utf-8")
-    res = subprocess.run(["node", str(script), str(RUNTIME), str(index_dir)],
-                         input=json.dumps(queries), capture_output=True, text=True, check=True)
-    return json.loads(res.stdout)
+    """The browser runtime's answers, run under Node: everything ``answers`` compares."""
+    return node_search.run_node(index_dir.parent, index_dir, queries,
+                                fields=("ids", "scores", "notice", "total", "cue"))
 
 
 def answers(s: Searcher, q: str) -> dict[str, Any]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from functions.runtime import auth
 from tests.conftest import ROOT, tongda
+from tests.search_index.node_search import run_node
 
 WORDS = ROOT / "content" / "_data" / "sensitive-words.txt"
 QUESTIONS = Path(__file__).parent / "questions.yml"
@@ -54,23 +53,8 @@ def bearer(engine: Engine, name: str, roles: list[str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {auth.create_token(engine, name, roles)}"}
 
 
-RUNTIME = ROOT / "search_index" / "runtime" / "tongda-search.js"
-NODE = r"""
-const TS = require(process.argv[2]);
-const queries = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-(async () => {
-  const s = new TS.Searcher({dir: process.argv[3]});
-  const out = [];
-  for (const q of queries) out.push((await s.search(q, {limit: 1})).results.map(r => r.id));
-  process.stdout.write(JSON.stringify(out));
-})().catch(e => { console.error(e); process.exit(1); });
-"""
-
-
 def search_page_first_results(site: Path, queries: list[str]) -> list[list[str]]:
     """The first result the search page (``tongda-search.js``, run in Node) gives each query."""
-    script = site.parent / "first-results.js"
-    script.write_text(NODE, "utf-8")
-    res = subprocess.run(["node", str(script), str(RUNTIME), str(site / "search")],
-                         input=json.dumps(queries), capture_output=True, text=True, check=True)
-    return json.loads(res.stdout)  # type: ignore[no-any-return]
+    answers = run_node(site.parent, site / "search", [[q, {"limit": 1}] for q in queries],
+                       fields=("ids",))
+    return [answer["ids"] for answer in answers]
