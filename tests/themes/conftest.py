@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,3 +32,12 @@ def portal(demo_site: Path) -> Iterator[str]:
     """The built demo and every function on one loopback origin; yields its base URL."""
     with serve_portal(demo_site, f"sqlite:///{demo_site.parent / 'db.sqlite3'}") as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium at 1280×900 for one test module (a module may define its own)."""
+    from a11y.browser import start_chrome
+
+    with start_chrome(width=1280, height=900) as chrome:
+        yield chrome

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,8 +19,6 @@ import httpx
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-
-from a11y.browser import start_chrome
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 VERDICT = {"yes": True, "maybe": None, "no": False}
@@ -36,12 +33,6 @@ return [...document.querySelectorAll('.td-calculator__list > .td-calculator__ite
   answers: [...li.querySelectorAll('a')].map(a => a.getAttribute('href')).find(h => h.includes('#answers=')) || null,
 }));
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with start_chrome(width=1280, height=900) as chrome:
-        yield chrome
 
 
 def _keys(driver: Any, *keys: str) -> None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from lxml import html as lxml_html
 
-from a11y.browser import set_viewport, start_chrome
+from a11y.browser import set_viewport
 
 pytestmark = [pytest.mark.integration]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -71,12 +70,6 @@ def test_a_replaced_version_names_the_version_in_force(demo_site: Path) -> None:
     assert status.startswith("已失效，现行版本：")
     assert old[0].xpath(".//span[@class='td-doc-status']/a/@href") == \
         ["../../policies/linjiang-rd-subsidy-2023/"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with start_chrome(width=1280, height=900) as chrome:
-        yield chrome
 
 
 def _explore(driver: Any, portal: str, doc_id: str) -> dict[str, Any]:

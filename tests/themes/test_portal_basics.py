@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,6 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 from theme_testlib import build_fixture
-
-from a11y.browser import start_chrome
 
 pytestmark = [pytest.mark.integration]
 
@@ -86,12 +83,6 @@ def test_every_page_names_an_icon_that_exists(demo_site: Path, portal: str) -> N
         answer = httpx.get(portal + url + icon[0])
         assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/")
     assert httpx.get(portal + "favicon.ico").status_code == 200  # clients that just ask
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with start_chrome(width=1280, height=900) as chrome:
-        yield chrome
 
 
 STYLE_JS = """

@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
 
-from a11y.browser import set_viewport, start_chrome
+from a11y.browser import set_viewport
 from tests.browser_testlib import wait_js as _wait
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with start_chrome(width=1280, height=900) as chrome:
-        yield chrome
 
 
 def _results(driver: Any, portal: str, query: str) -> list[dict[str, str]]:
