@@ -143,6 +143,11 @@ def section(driver: Any, name: str) -> str:
     return str(driver.find_element(By.CSS_SELECTOR, f'[data-list="{name}"]').text)
 
 
+def confirmation(driver: Any) -> str:
+    """The text of the open confirmation (authorise, refuse or revoke)."""
+    return str(driver.find_element(By.CSS_SELECTOR, ".td-voucher-mine__confirm").text)
+
+
 def sign_in(driver: Any, portal: Portal_) -> None:
     driver.get(f"{portal.url}/{PAGE}")
     field = wait(driver, lambda d: (f := d.find_element(By.ID, "td-voucher-mine-token"))
@@ -181,7 +186,7 @@ def test_the_citizen_authorises_sees_each_access_and_revokes_by_keyboard(
     assert focused(driver)["text"] == "同意授权"
     press(driver, Keys.ENTER)
     wait(driver, lambda d: focus_is(d, "td-voucher-mine-confirm-title"))
-    confirm = driver.find_element(By.CSS_SELECTOR, ".td-voucher-mine__confirm").text
+    confirm = confirmation(driver)
     assert focused(driver)["text"] == "确认授权给 临江农商银行"
     assert "为“个人住房贷款审批”取回下列数据，仅限这些" in confirm
     assert "社会保险缴纳信息：参保状态、连续缴费月数、月缴费基数" in confirm
@@ -215,8 +220,7 @@ def test_the_citizen_authorises_sees_each_access_and_revokes_by_keyboard(
 
     driver.find_element(By.XPATH, "//button[text()='撤销授权']").send_keys(Keys.ENTER)
     wait(driver, lambda d: focus_is(d, "td-voucher-mine-confirm-title"))
-    assert "不能再取回您的数据报告" in driver.find_element(
-        By.CSS_SELECTOR, ".td-voucher-mine__confirm").text
+    assert "不能再取回您的数据报告" in confirmation(driver)
     press(driver, Keys.TAB)
     assert focused(driver)["text"] == "确认撤销"
     press(driver, Keys.ENTER)
@@ -243,8 +247,7 @@ def test_refusal_a_failed_identity_check_and_cancel_by_keyboard(
     assert not driver.find_elements(By.CSS_SELECTOR, ".td-voucher-mine__confirm")
     press(driver, Keys.ENTER)
     wait(driver, lambda d: focus_is(d, "td-voucher-mine-confirm-title"))
-    assert "看不到您的任何数据" in driver.find_element(
-        By.CSS_SELECTOR, ".td-voucher-mine__confirm").text
+    assert "看不到您的任何数据" in confirmation(driver)
     press(driver, Keys.TAB)
     assert focused(driver)["text"] == "确认拒绝"
     press(driver, Keys.ENTER)
@@ -369,7 +372,7 @@ def test_a_real_identity_service_is_called_through_the_portals_hook(
         sign_in(driver, served)
         driver.find_element(By.XPATH, "//button[text()='同意授权']").send_keys(Keys.ENTER)
         wait(driver, lambda d: focus_is(d, "td-voucher-mine-confirm-title"))
-        confirm = driver.find_element(By.CSS_SELECTOR, ".td-voucher-mine__confirm").text
+        confirm = confirmation(driver)
         assert "本站尚未接入人脸识别" in confirm  # no hook: no way to authorise online
         assert not driver.find_elements(By.XPATH, "//button[text()='确认授权']")
         # The deployment's script (window.TongdaIdentity) runs the face check.
