@@ -80,7 +80,8 @@ def profile(rng: random.Random) -> dict[str, Any]:
 
 def fill(engine: Any, count: int) -> None:
     """``count`` active profile subscriptions (one known policy, so the run is no baseline)."""
-    from functions.engage.store import dumps, policies, subscriptions
+    from functions.engage.store import policies, subscriptions
+    from functions.runtime.db import dumps
 
     rng = random.Random(20261205)  # test data, the same on every run
     now = dt.datetime.now(dt.UTC)
