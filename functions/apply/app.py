@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,7 +9,7 @@ from mangum import Mangum
 
 from functions.runtime.factory import Runtime, create_function_app
 from functions.runtime.limits import RouteLimit
-from functions.runtime.settings import Settings
+from functions.runtime.settings import Settings, site_dir_from_env
 
 from .config import ApplySettings, identity_from_env
 from .identity import Identity
@@ -57,10 +56,6 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
     return app
 
 
-def _site_dir_from_env() -> Path | None:
-    value = os.environ.get("TONGDA_SITE_DIR")
-    return Path(value) if value else None
 
-
-app = create_app(site_dir=_site_dir_from_env())
+app = create_app(site_dir=site_dir_from_env())
 handler = Mangum(app)

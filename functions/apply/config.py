@@ -20,6 +20,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from tongda_rules import Fact
 
+from functions.runtime.settings import site_dir_from_env
+
 from .catalog import CATALOG_FILE, CatalogFile
 from .identity import Identity, oidc_from_env
 from .rules import PublishedRules
@@ -50,7 +52,7 @@ class ApplySettings:
                  site_dir: Path | None = None) -> ApplySettings:
         """Read the settings; an explicit ``site_dir`` wins over ``TONGDA_SITE_DIR``."""
         env = os.environ if env is None else env
-        site = site_dir or (Path(env["TONGDA_SITE_DIR"]) if env.get("TONGDA_SITE_DIR") else None)
+        site = site_dir or site_dir_from_env(env)
         return cls(site_dir=site,
                    registry_dir=Path(env.get("TONGDA_REGISTRY_DIR") or DEFAULT_REGISTRY),
                    trusted_url=env.get("TONGDA_TRUSTED_DATA_URL") or None,

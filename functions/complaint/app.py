@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from functions.runtime.factory import create_function_app
 from functions.runtime.limits import RouteLimit
 from functions.runtime.problems import MEDIA_TYPE
-from functions.runtime.settings import Settings
+from functions.runtime.settings import Settings, env_integer, site_dir_from_env
 
 from . import catalog as catalog_module
 from . import formats, open311, openapi, routes, staff
@@ -35,18 +35,10 @@ def limits_from_env() -> Limits:
     """Per-client, per-reporter and photo limits (``TONGDA_COMPLAINT_*``)."""
     env = os.environ
     defaults = Limits()
-
-    def number(name: str, default: int) -> int:
-        text = env.get(name, "").strip()
-        if not text:
-            return default
-        if not text.isdigit():
-            raise ValueError(f"{name} 应为非负整数，而不是 {text!r}")
-        return int(text)
-
-    return Limits(per_client=number("TONGDA_COMPLAINT_CLIENT_LIMIT", defaults.per_client),
-                  per_reporter=number("TONGDA_COMPLAINT_REPORTER_LIMIT", defaults.per_reporter),
-                  photo_bytes=number("TONGDA_COMPLAINT_PHOTO_BYTES", defaults.photo_bytes))
+    return Limits(
+        per_client=env_integer(env, "TONGDA_COMPLAINT_CLIENT_LIMIT", defaults.per_client),
+        per_reporter=env_integer(env, "TONGDA_COMPLAINT_REPORTER_LIMIT", defaults.per_reporter),
+        photo_bytes=env_integer(env, "TONGDA_COMPLAINT_PHOTO_BYTES", defaults.photo_bytes))
 
 
 def create_app(settings: Settings | None = None, *, site_dir: Path | None = None,
@@ -144,6 +136,5 @@ async def _as_open311(start: Message, body: bytes, fmt: str, send: Send) -> None
     await send({"type": "http.response.body", "body": response.body, "more_body": False})
 
 
-app = create_app(site_dir=Path(os.environ["TONGDA_SITE_DIR"])
-                 if os.environ.get("TONGDA_SITE_DIR") else None)
+app = create_app(site_dir=site_dir_from_env())
 handler = Mangum(app)

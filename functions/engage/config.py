@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functions.runtime.settings import env_integer, site_dir_from_env
+
 
 @dataclass(frozen=True)
 class SmtpSettings:
@@ -59,30 +61,21 @@ class EngageSettings:
                  site_dir: Path | None = None) -> EngageSettings:
         """Read the settings; an explicit ``site_dir`` wins over ``TONGDA_SITE_DIR``."""
         env = os.environ if env is None else env
-        site = site_dir or (Path(env["TONGDA_SITE_DIR"]) if env.get("TONGDA_SITE_DIR") else None)
+        site = site_dir or site_dir_from_env(env)
         smtp = SmtpSettings(
             host=env.get("TONGDA_SMTP_HOST", "").strip(),
-            port=_number(env, "TONGDA_SMTP_PORT", 25),
+            port=env_integer(env, "TONGDA_SMTP_PORT", 25),
             user=env.get("TONGDA_SMTP_USER") or None,
             password=env.get("TONGDA_SMTP_PASSWORD") or None,
             starttls=_flag(env, "TONGDA_SMTP_STARTTLS"), ssl=_flag(env, "TONGDA_SMTP_SSL"),
             sender=env.get("TONGDA_MAIL_FROM", "").strip() or SmtpSettings.sender)
-        hour = _number(env, "TONGDA_ENGAGE_DIGEST_HOUR", 8)
+        hour = env_integer(env, "TONGDA_ENGAGE_DIGEST_HOUR", 8)
         if not 0 <= hour <= 23:
             raise ValueError(f"TONGDA_ENGAGE_DIGEST_HOUR 应为 0 到 23 的整点，而不是 {hour}")
         return cls(site_dir=site, public_url=_url(env.get("TONGDA_PUBLIC_URL", "")),
                    smtp=smtp, digest_hour=hour,
                    webhook_private=_flag(env, "TONGDA_ENGAGE_WEBHOOK_PRIVATE"),
                    channels=_channels(env.get("TONGDA_ENGAGE_CHANNELS", "")))
-
-
-def _number(env: Mapping[str, str], name: str, default: int) -> int:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    if not text.isdigit():
-        raise ValueError(f"{name} 应为非负整数，而不是 {text!r}")
-    return int(text)
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,7 +12,7 @@ from tongda_rules import ruleset_problems
 
 from functions.runtime.factory import Runtime, create_function_app
 from functions.runtime.limits import RouteLimit
-from functions.runtime.settings import Settings
+from functions.runtime.settings import Settings, site_dir_from_env
 
 from .routes import router
 from .store import MIGRATIONS, MatchStore
@@ -48,12 +47,6 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
                                              role="match:publish")})
 
 
-def _site_dir_from_env() -> Path | None:
-    # A function deployed alone finds the site's rules where the deployment put a copy of
-    # the built site (or of its api/ folder); without it, staff publish through /rulesets.
-    value = os.environ.get("TONGDA_SITE_DIR")
-    return Path(value) if value else None
 
-
-app = create_app(site_dir=_site_dir_from_env())
+app = create_app(site_dir=site_dir_from_env())
 handler = Mangum(app)

@@ -85,15 +85,15 @@ class Settings:
                              "列出反向代理的地址或网段（见 docs/deploy.md）")
         return cls(
             database_url=url,
-            max_body_bytes=_integer(env, "TONGDA_MAX_BODY", 64 * 1024),
-            max_json_depth=_integer(env, "TONGDA_MAX_JSON_DEPTH", 32),
+            max_body_bytes=env_integer(env, "TONGDA_MAX_BODY", 64 * 1024),
+            max_json_depth=env_integer(env, "TONGDA_MAX_JSON_DEPTH", 32),
             rate_limit=limit,
             rate_window=window,
-            rate_table_size=_integer(env, "TONGDA_RATE_TABLE_SIZE", 100_000),
+            rate_table_size=env_integer(env, "TONGDA_RATE_TABLE_SIZE", 100_000),
             trusted_proxies=parse_proxies(env.get("TONGDA_TRUSTED_PROXIES", "")),
             forwarded_header=_forwarded_header(env.get("TONGDA_FORWARDED_HEADER", "")),
-            idempotency_ttl=_integer(env, "TONGDA_IDEMPOTENCY_TTL", 24 * 3600),
-            idempotency_lease=float(_integer(env, "TONGDA_IDEMPOTENCY_LEASE", 30)),
+            idempotency_ttl=env_integer(env, "TONGDA_IDEMPOTENCY_TTL", 24 * 3600),
+            idempotency_lease=float(env_integer(env, "TONGDA_IDEMPOTENCY_LEASE", 30)),
             **_audit_settings(env, var_dir or Path(env.get("TONGDA_VAR_DIR", "var"))),
         )
 
@@ -135,7 +135,8 @@ def _forwarded_header(text: str) -> str:
     return name
 
 
-def _integer(env: Mapping[str, str], name: str, default: int) -> int:
+def env_integer(env: Mapping[str, str], name: str, default: int) -> int:
+    """The non-negative integer in ``env[name]``; ``default`` when unset or blank."""
     text = env.get(name, "").strip()
     if not text:
         return default
@@ -155,5 +156,15 @@ def _audit_settings(env: Mapping[str, str], var_dir: Path) -> dict[str, Any]:
         "audit_publish_dir": Path(publish) if publish else None,
         "audit_trusted_keys": tuple(env.get("TONGDA_AUDIT_TRUSTED_KEYS", "").replace(",", " ")
                                     .split()),
-        "token_days": _integer(env, "TONGDA_TOKEN_DAYS", 90),
+        "token_days": env_integer(env, "TONGDA_TOKEN_DAYS", 90),
     }
+
+
+def site_dir_from_env(env: Mapping[str, str] | None = None) -> Path | None:
+    """The built site named by ``TONGDA_SITE_DIR`` (``None`` when unset or empty).
+
+    A function deployed alone finds the site's files where the deployment put a copy of
+    the built site (or of its ``api/`` folder).
+    """
+    value = (os.environ if env is None else env).get("TONGDA_SITE_DIR")
+    return Path(value) if value else None

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from fastapi import FastAPI
 from mangum import Mangum
 
 from functions.runtime.factory import Runtime, create_function_app
-from functions.runtime.settings import Settings
+from functions.runtime.settings import Settings, site_dir_from_env
 
 from .catalogue import Catalogue, CatalogueError, RegistryProvider
 from .config import VoucherConfig
@@ -64,10 +63,6 @@ def create_app(settings: Settings | None = None, *, site_dir: Path | None = None
     return app
 
 
-def _site_dir_from_env() -> Path | None:
-    value = os.environ.get("TONGDA_SITE_DIR")
-    return Path(value) if value else None
 
-
-app = create_app(site_dir=_site_dir_from_env())
+app = create_app(site_dir=site_dir_from_env())
 handler = Mangum(app)
