@@ -130,6 +130,18 @@ def demo(tmp: Path) -> Path:
     return root
 
 
+def imported_laws(tmp: Path) -> Path:
+    """The law corpus sample imported with ``tongda import``, to be built with the demo's
+    ``mkdocs.yml`` and data (issue 20's setup), without the demo's texts."""
+    root = tmp / "laws"
+    imported = tongda("import", str(FIXTURES / "import-src" / "laws"), str(root / "content"))
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    shutil.copy(ROOT / "mkdocs.yml", root)
+    shutil.copytree(ROOT / "content" / "_data", root / "content" / "_data")
+    copy_vouchers(root)
+    return root
+
+
 def test_demo_rebuilds_equal_fresh_builds(tmp_path: Path) -> None:
     root = demo(tmp_path)
     content = root / "content"
@@ -147,13 +159,7 @@ def test_demo_rebuilds_equal_fresh_builds(tmp_path: Path) -> None:
 
 
 def test_imported_corpus_rebuilds_equal_fresh_builds(tmp_path: Path) -> None:
-    root = tmp_path / "laws"
-    imported = tongda("import", str(FIXTURES / "import-src" / "laws"), str(root / "content"))
-    assert imported.returncode == 0, imported.stderr[-2000:]
-    # Built with the demo's mkdocs.yml and data (issue 20's setup), without the demo's texts.
-    shutil.copy(ROOT / "mkdocs.yml", root)
-    shutil.copytree(ROOT / "content" / "_data", root / "content" / "_data")
-    copy_vouchers(root)
+    root = imported_laws(tmp_path)
     laws = sorted((root / "content").rglob("*.md"))
     laws = [p for p in laws if "_data" not in p.parts]
 
@@ -172,12 +178,7 @@ def test_serve_rebuilds_in_one_process_equal_fresh_builds(tmp_path: Path,
     build."""
     from site_builder.commands.serve import Rebuilder
 
-    root = tmp_path / "laws"
-    imported = tongda("import", str(FIXTURES / "import-src" / "laws"), str(root / "content"))
-    assert imported.returncode == 0, imported.stderr[-2000:]
-    shutil.copy(ROOT / "mkdocs.yml", root)
-    shutil.copytree(ROOT / "content" / "_data", root / "content" / "_data")
-    copy_vouchers(root)
+    root = imported_laws(tmp_path)
     monkeypatch.chdir(root)
     rebuilder = Rebuilder(None, None, live=False)
     assert rebuilder.build(), rebuilder.error
