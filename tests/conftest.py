@@ -48,6 +48,14 @@ def tongda(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
                           capture_output=True, text=True, timeout=600)
 
 
+def build_demo(site: Path) -> Path:
+    """The demo portal (``mkdocs.yml``: ``content/`` with every plugin) built into ``site``
+    with the real command line."""
+    built = tongda("build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site), cwd=ROOT)
+    assert built.returncode == 0, built.stderr[-3000:]
+    return site
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test marked ``browser`` or ``node`` fails at once, naming what is missing."""
     from tests.components import require_marked

@@ -11,17 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, tongda
+from tests.conftest import ROOT, build_demo, tongda
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    built_site = tmp_path_factory.mktemp("demo") / "site"
-    built = tongda("build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(built_site), cwd=ROOT)
-    assert built.returncode == 0, built.stderr
-    return built_site
+    return build_demo(tmp_path_factory.mktemp("demo") / "site")
 
 
 def test_every_entry_of_the_demo_nav_has_its_elder_mode_icon(site: Path) -> None:

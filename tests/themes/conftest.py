@@ -14,17 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, tongda
+from tests.conftest import build_demo
 from tests.portal_server import serve_portal
 
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo portal built with the real command line."""
-    site = tmp_path_factory.mktemp("demo") / "site"
-    built = tongda("build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site), cwd=ROOT)
-    assert built.returncode == 0, built.stderr[-3000:]
-    return site
+    return build_demo(tmp_path_factory.mktemp("demo") / "site")
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from selenium.webdriver.common.keys import Keys
 
 from a11y.browser import start_chrome
 from functions.runtime.http import CONTENT_SECURITY_POLICY
-from tests.conftest import ROOT, tongda
+from tests.conftest import build_demo
 from tests.portal_server import serve_portal
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -37,9 +37,7 @@ window.addEventListener('unhandledrejection', (e) => window.__blocked.push('reje
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("csp") / "site"
-    built = tongda("build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site), cwd=ROOT)
-    assert built.returncode == 0, built.stderr[-3000:]
+    site = build_demo(tmp_path_factory.mktemp("csp") / "site")
     with serve_portal(site, f"sqlite:///{site.parent / 'db.sqlite3'}") as url:
         yield url
 
