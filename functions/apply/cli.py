@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from functions.runtime import audit, auth, idempotency
+from functions.runtime.clierror import CliError
 from functions.runtime.db import make_engine, migrate
 from functions.runtime.settings import Settings
 
@@ -23,14 +24,6 @@ from .rules import seed_rules
 from .service import ApplyError, ApplyService
 from .store import MIGRATIONS
 from .views import yuan
-
-
-class CliError(click.ClickException):
-    """A command that cannot go on; shown as ``错误：…`` with exit code 1."""
-
-    def show(self, file: object = None) -> None:
-        """Print the message in Chinese to standard error."""
-        click.echo(f"错误：{self.format_message()}", err=True)
 
 
 def _service(database_url: str | None, site: Path | None) -> ApplyService:
@@ -44,9 +37,7 @@ def _service(database_url: str | None, site: Path | None) -> ApplyService:
     engine = make_engine(settings.database_url)
     migrate(engine, "runtime", audit.MIGRATIONS + auth.MIGRATIONS + idempotency.MIGRATIONS)
     migrate(engine, "apply", MIGRATIONS)
-    attach = getattr(audit, "attach_from_settings", None)
-    if attach is not None:  # sign the audit chain's heads after each commit, as the app does
-        attach(engine, settings)
+    audit.attach_from_settings(engine, settings)  # signed heads after each commit, as the app
     seed_rules(engine, apply_settings.site_dir)
     return build_service(engine, apply_settings)
 

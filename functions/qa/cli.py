@@ -14,20 +14,13 @@ from pathlib import Path
 import click
 
 from functions.runtime import audit, auth, idempotency
+from functions.runtime.clierror import CliError
 from functions.runtime.db import make_engine, migrate
 from functions.runtime.settings import Settings
 from functions.runtime.wordfilter import WordFilter
 
 from .service import QaService
 from .store import MIGRATIONS
-
-
-class CliError(click.ClickException):
-    """A command that cannot go on; shown as ``错误：…`` with exit code 1."""
-
-    def show(self, file: object = None) -> None:
-        """Print the message in Chinese to standard error."""
-        click.echo(f"错误：{self.format_message()}", err=True)
 
 
 @click.group("qa")

@@ -24,17 +24,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from . import audit, audit_verify, auth, grants, heads, roles
+from .clierror import CliError
 from .db import make_engine, migrate
 from .settings import Settings
-
-
-class CliError(click.ClickException):
-    """A command that cannot go on; shown as ``错误：…`` with exit code 1."""
-
-    def show(self, file: Any = None) -> None:
-        """Print the message in Chinese to standard error."""
-        click.echo(f"错误：{self.format_message()}", file=file, err=file is None)
-
 
 _URL_HELP = "数据库连接串（默认取环境变量 DATABASE_URL，否则为 var/tongda.sqlite3）。"
 

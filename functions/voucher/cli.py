@@ -13,15 +13,9 @@ from typing import Any
 
 import click
 
+from functions.runtime.clierror import CliError
+
 from .verify import verify_voucher
-
-
-class CliError(click.ClickException):
-    """A command that cannot go on; shown as ``错误：…`` with exit code 1."""
-
-    def show(self, file: Any = None) -> None:
-        """Print the message in Chinese to standard error."""
-        click.echo(f"错误：{self.format_message()}", file=file, err=file is None)
 
 
 def _json_file(path: Path | None, what: str) -> Any:
