@@ -54,6 +54,8 @@ def _assert_at_rest(player: Any, idle: str) -> None:
 
 def test_when_playback_ends_the_controls_say_so(player: Any) -> None:
     idle = _start(player)
+    # Seek near the end once the length is known (on a busy machine it may not be yet).
+    wait_for(player, f"isFinite({AUDIO}.duration) && {AUDIO}.duration > 1")
     player.execute_script(f"window.tdEnded = false; {AUDIO}.addEventListener('ended',"
                         " function () { window.tdEnded = true; });"
                         f" {AUDIO}.currentTime = {AUDIO}.duration - 0.4")
