@@ -1,0 +1,449 @@
+"""`make mutation`: mutation testing of the modules where a wrong answer reaches a citizen or
+an editor unnoticed (issue 22), with mutmut for Python and Stryker for the browser scripts.
+
+Each Python module of ``tests/mutation/modules.toml`` gets a work folder
+``build/mutation/<key>/`` (the project linked in, a ``pyproject.toml`` with the module's own
+``[tool.mutmut]``), so every module runs only the tests that guard it, and modules can be run
+one at a time while their tests are written::
+
+    python tests/mutation/run.py                   # every module, then Stryker, then the report
+    python tests/mutation/run.py limits audit      # some modules (the report keeps the others)
+    python tests/mutation/run.py --no-js           # Python only
+    python tests/mutation/run.py --report-only     # rewrite the report from the last results
+
+Scores: killed (a test failed or timed out) over all mutants, less the equivalent mutants
+listed with their reason in ``tests/mutation/equivalent/<key>.toml`` and
+``tests/js/equivalent-mutants.json``. The report goes to ``docs/mutation.md`` (dated) and
+``build/mutation/report.json``; the survivors' diffs to ``build/mutation/<key>/survivors.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "build" / "mutation"
+MODULES_FILE = ROOT / "tests" / "mutation" / "modules.toml"
+EQUIVALENT_DIR = ROOT / "tests" / "mutation" / "equivalent"
+JS_EQUIVALENT_FILE = ROOT / "tests" / "js" / "equivalent-mutants.json"
+STRYKER_CONFIG = ROOT / "tests" / "js" / "stryker.config.json"
+STRYKER_REPORT = OUT / "stryker.json"
+REPORT_MD = ROOT / "docs" / "mutation.md"
+REPORT_JSON = OUT / "report.json"
+# What the work folder links to: the packages mutmut copies (and mutates where asked), and
+# what the tests read beside them.
+LINKED = ["functions", "site_builder", "search_index", "a11y", "tests", "themes", "content",
+          "mkdocs.yml", "node_modules", "package.json"]
+PACKAGES = ["functions", "site_builder", "search_index", "a11y"]
+TARGET = 80.0
+DETECTED = {"killed", "timeout", "caught by type check", "segfault"}
+
+# mutmut's exit codes (mutmut/stats.py), kept here so the report can be read without it.
+STATUS_BY_EXIT_CODE: dict[int | None, str] = {
+    1: "killed", 3: "killed", 0: "survived", 5: "no tests", 2: "interrupted", None: "not checked",
+    33: "no tests", 34: "skipped", 35: "suspicious", 36: "timeout", 37: "caught by type check",
+    -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout", -11: "segfault",
+    -9: "segfault",
+}
+
+
+@dataclass
+class Module:
+    key: str
+    title: str
+    files: list[str]
+    tests: list[str]
+    args: list[str] = field(default_factory=list)
+    language: str = "python"
+
+
+@dataclass
+class Score:
+    key: str
+    title: str
+    language: str
+    files: list[str]
+    total: int = 0
+    killed: int = 0
+    timeout: int = 0
+    survived: int = 0
+    no_tests: int = 0
+    other: int = 0
+    equivalent: int = 0
+    seconds: float = 0.0
+    run_on: str = ""
+    survivors: list[str] = field(default_factory=list)
+
+    @property
+    def detected(self) -> int:
+        return self.killed + self.timeout
+
+    @property
+    def counted(self) -> int:
+        return self.total - self.equivalent
+
+    @property
+    def score(self) -> float:
+        return 100.0 * self.detected / self.counted if self.counted else 100.0
+
+
+def load_modules() -> list[Module]:
+    data = tomllib.loads(MODULES_FILE.read_text("utf-8"))
+    return [Module(**entry) for entry in data["module"]]
+
+
+def load_equivalents() -> dict[str, str]:
+    """Mutant name -> why it cannot change behaviour (mutmut's names), one file a module."""
+    out: dict[str, str] = {}
+    for file in sorted(EQUIVALENT_DIR.glob("*.toml")):
+        data = tomllib.loads(file.read_text("utf-8"))
+        for entry in data.get("equivalent", []):
+            reason = str(entry.get("reason", "")).strip()
+            if not reason:
+                raise SystemExit(f"{file}: {entry.get('mutant')} has no reason")
+            out[str(entry["mutant"])] = reason
+    return out
+
+
+def expand(patterns: list[str]) -> list[str]:
+    """The module's test files: each glob, in order, without repeats."""
+    files: list[str] = []
+    for pattern in patterns:
+        for path in sorted(ROOT.glob(pattern)):
+            rel = str(path.relative_to(ROOT))
+            if rel not in files:
+                files.append(rel)
+    return files
+
+
+# ---------------------------------------------------------------------------------------- Python
+
+def work_folder(module: Module) -> Path:
+    folder = OUT / module.key
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link = folder / name
+        if (ROOT / name).exists() and not link.is_symlink():
+            link.symlink_to(ROOT / name)
+    base = (ROOT / "pyproject.toml").read_text("utf-8")
+    if "[tool.mutmut]" in base:
+        raise SystemExit("pyproject.toml has its own [tool.mutmut]: the modules are in "
+                         "tests/mutation/modules.toml")
+    settings = {
+        "source_paths": PACKAGES,
+        "only_mutate": module.files,
+        "also_copy": ["themes", "content", "mkdocs.yml", "package.json"],
+        "pytest_add_cli_args_test_selection": expand(module.tests),
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:xdist", "-q", *module.args],
+        # a mutant that makes the tests ten times slower than usual is counted as detected
+        "timeout_multiplier": 10.0,
+    }
+    lines = ["", "[tool.mutmut]"] + [f"{k} = {json.dumps(v, ensure_ascii=False)}"
+                                     for k, v in settings.items()]
+    (folder / "pyproject.toml").write_text(base + "\n".join(lines) + "\n", "utf-8")
+    return folder
+
+
+def count_meta(folder: Path, module: Module) -> tuple[int, int]:
+    done = total = 0
+    for file in module.files:
+        meta = folder / "mutants" / f"{file}.meta"
+        try:
+            codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        except (OSError, ValueError, KeyError):
+            continue
+        total += len(codes)
+        done += sum(1 for v in codes.values() if v is not None)
+    return done, total
+
+
+def run_python(module: Module, jobs: int, fresh: bool, log: Any) -> float:
+    folder = work_folder(module)
+    if fresh:
+        shutil.rmtree(folder / "mutants", ignore_errors=True)
+    started = time.monotonic()
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", SE_OFFLINE="true")
+    mutmut = Path(sys.executable).with_name("mutmut")
+    with open(folder / "mutmut.log", "w", encoding="utf-8") as out:
+        proc = subprocess.Popen([str(mutmut), "run", "--max-children", str(jobs)], cwd=folder,
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
+        stop = threading.Event()
+
+        def progress() -> None:
+            while not stop.wait(2.0):
+                done, total = count_meta(folder, module)
+                if total:
+                    width = 30
+                    filled = int(width * done / total)
+                    log.write(f"\r  {module.key:16} [{'#' * filled}{'.' * (width - filled)}] "
+                              f"{done}/{total} {time.monotonic() - started:5.0f} s")
+                    log.flush()
+
+        watcher = threading.Thread(target=progress, daemon=True)
+        watcher.start()
+        code = proc.wait()
+        stop.set()
+        watcher.join()
+    seconds = time.monotonic() - started
+    log.write("\n")
+    if code != 0:
+        tail = (folder / "mutmut.log").read_text("utf-8", "replace")[-3000:]
+        raise SystemExit(f"mutmut failed for {module.key} (exit {code}); the end of "
+                         f"{folder / 'mutmut.log'}:\n{tail}")
+    return seconds
+
+
+def python_score(module: Module, equivalents: dict[str, str]) -> Score:
+    folder = OUT / module.key
+    score = Score(module.key, module.title, "python", module.files)
+    for file in module.files:
+        meta = folder / "mutants" / f"{file}.meta"
+        if not meta.exists():
+            raise SystemExit(f"no mutmut results for {file}: run `python tests/mutation/run.py "
+                             f"{module.key}` first")
+        codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        for name, code in sorted(codes.items()):
+            status = STATUS_BY_EXIT_CODE.get(code, "suspicious")
+            score.total += 1
+            if status in ("killed", "caught by type check", "segfault"):
+                score.killed += 1
+            elif status == "timeout":
+                score.timeout += 1
+            elif name in equivalents:
+                score.equivalent += 1
+            elif status == "survived":
+                score.survived += 1
+                score.survivors.append(name)
+            elif status == "no tests":
+                score.no_tests += 1
+                score.survivors.append(name)
+            else:
+                score.other += 1
+                score.survivors.append(name)
+    return score
+
+
+def write_survivors(module: Module, score: Score) -> None:
+    """The diff of every mutant no test noticed, for the person writing the next test."""
+    folder = OUT / module.key
+    code = (
+        "import json, sys\n"
+        "from mutmut.mutation.diff_apply import get_diff_for_mutant\n"
+        "names, files = json.loads(sys.argv[1])\n"
+        "out = {}\n"
+        "for name in names:\n"
+        "    path = next((f for f in files if name.startswith(f[:-3].replace('/', '.') + '.')), files[0])\n"
+        "    try:\n"
+        "        out[name] = get_diff_for_mutant(name, path=path)\n"
+        "    except Exception as error:  # a mutant of a function mutmut cannot show\n"
+        "        out[name] = f'(no diff: {error})'\n"
+        "print(json.dumps(out))\n"
+    )
+    diffs: dict[str, str] = {}
+    if score.survivors:
+        result = subprocess.run([sys.executable, "-c", code,
+                                 json.dumps([score.survivors, module.files])],
+                                cwd=folder, capture_output=True, text=True, check=False)
+        if result.returncode == 0:
+            diffs = json.loads(result.stdout)
+    lines = [f"# Survivors: {module.title}", "",
+             f"{len(score.survivors)} of {score.total} mutants were not detected "
+             f"(score {score.score:.1f} %). Tests: {', '.join(expand(module.tests))}", ""]
+    for name in score.survivors:
+        lines += [f"## {name}", "", "```diff", diffs.get(name, "(no diff)"), "```", ""]
+    (folder / "survivors.md").write_text("\n".join(lines), "utf-8")
+
+
+# -------------------------------------------------------------------------------------------- JS
+
+def run_js(log: Any) -> float:
+    if not STRYKER_CONFIG.exists():
+        raise SystemExit(f"{STRYKER_CONFIG} is missing")
+    started = time.monotonic()
+    log.write("  stryker: tests/js (the search runtime, player and toolbar)\n")
+    log.flush()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with open(OUT / "stryker.log", "w", encoding="utf-8") as out:
+        code = subprocess.run([str(ROOT / "node_modules" / ".bin" / "stryker"), "run",
+                               str(STRYKER_CONFIG.relative_to(ROOT))], cwd=ROOT, stdout=out,
+                              stderr=subprocess.STDOUT, check=False).returncode
+    if code != 0:
+        tail = (OUT / "stryker.log").read_text("utf-8", "replace")[-3000:]
+        raise SystemExit(f"Stryker failed (exit {code}):\n{tail}")
+    return time.monotonic() - started
+
+
+def js_scores(seconds: float, run_on: str) -> list[Score]:
+    if not STRYKER_REPORT.exists():
+        return []
+    report = json.loads(STRYKER_REPORT.read_text("utf-8"))
+    equivalents: list[dict[str, Any]] = []
+    if JS_EQUIVALENT_FILE.exists():
+        equivalents = json.loads(JS_EQUIVALENT_FILE.read_text("utf-8"))
+    scores = []
+    for file, entry in sorted(report.get("files", {}).items()):
+        rel = str(Path(file).resolve().relative_to(ROOT)) if Path(file).is_absolute() else file
+        score = Score("js:" + Path(rel).stem, rel, "javascript", [rel], seconds=seconds,
+                      run_on=run_on)
+        for mutant in entry.get("mutants", []):
+            status = mutant.get("status")
+            line = mutant.get("location", {}).get("start", {}).get("line")
+            if status in ("CompileError", "Ignored"):
+                continue
+            score.total += 1
+            if status in ("Killed", "RuntimeError"):
+                score.killed += 1
+            elif status == "Timeout":
+                score.timeout += 1
+            elif any(e.get("file") == rel and e.get("line") == line
+                     and e.get("mutator") == mutant.get("mutatorName")
+                     and e.get("replacement", mutant.get("replacement")) == mutant.get("replacement")
+                     for e in equivalents):
+                score.equivalent += 1
+            elif status == "Survived":
+                score.survived += 1
+                score.survivors.append(f"{rel}:{line} {mutant.get('mutatorName')}")
+            elif status == "NoCoverage":
+                score.no_tests += 1
+                score.survivors.append(f"{rel}:{line} {mutant.get('mutatorName')}")
+            else:
+                score.other += 1
+        scores.append(score)
+    return scores
+
+
+# ---------------------------------------------------------------------------------------- report
+
+def load_previous() -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(REPORT_JSON.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {entry["key"]: entry for entry in data.get("modules", [])}
+
+
+def write_report(scores: list[Score], equivalents: dict[str, str], wall: float) -> bool:
+    today = dt.date.today()
+    all_ok = all(s.score >= TARGET for s in scores)
+    REPORT_JSON.parent.mkdir(parents=True, exist_ok=True)
+    REPORT_JSON.write_text(json.dumps(
+        {"date": today.isoformat(), "target": TARGET,
+         "modules": [dict(asdict(s), score=round(s.score, 1)) for s in scores]},
+        ensure_ascii=False, indent=2), "utf-8")
+    lines = [
+        "# 变异测试 Mutation testing",
+        "",
+        f"Last run: {today.year}年{today.month}月{today.day}日 ({today.isoformat()}), "
+        f"`make mutation`, {wall / 60:.1f} min on this 2-core machine. "
+        f"Target: at least {TARGET:.0f} % of non-equivalent mutants detected in every module.",
+        "",
+        "How it runs: `tests/mutation/run.py` runs mutmut over each module of "
+        "`tests/mutation/modules.toml` with only the tests that guard it (for each mutant, "
+        "only those that execute the mutated function), then Stryker over the browser scripts "
+        "(`tests/js/stryker.config.json`). A mutant is detected when a test fails or times "
+        "out. Equivalent mutants (no input can tell them from the original) are listed with "
+        "their reason in `tests/mutation/equivalent/<module>.toml` and `tests/js/equivalent-mutants.json` "
+        "and left out of the count. `make test` does not run this; the survivors of the last run "
+        "are in `build/mutation/<module>/survivors.md`.",
+        "",
+        "| module | files | mutants | detected | survived | no test | equivalent | score | time |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in scores:
+        mark = "" if s.score >= TARGET else " ✗"
+        lines.append(
+            f"| {s.title} | {'<br>'.join(f'`{f}`' for f in s.files)} | {s.total} | "
+            f"{s.detected} | {s.survived + s.other} | {s.no_tests} | {s.equivalent} | "
+            f"**{s.score:.1f} %**{mark} | {s.seconds:.0f} s |")
+    total = sum(s.total for s in scores)
+    detected = sum(s.detected for s in scores)
+    counted = sum(s.counted for s in scores)
+    lines += ["", f"All modules: {detected} of {counted} non-equivalent mutants detected "
+              f"({100.0 * detected / counted if counted else 100.0:.1f} %), {total} mutants in all.",
+              ""]
+    python_equivalents = [(name, reason) for name, reason in sorted(equivalents.items())]
+    if python_equivalents:
+        lines += ["## Equivalent mutants (Python)", "", "| mutant | why it cannot change behaviour |",
+                  "|---|---|"]
+        lines += [f"| `{name}` | {reason} |" for name, reason in python_equivalents]
+        lines.append("")
+    if JS_EQUIVALENT_FILE.exists():
+        js_equivalents = json.loads(JS_EQUIVALENT_FILE.read_text("utf-8"))
+        if js_equivalents:
+            lines += ["## Equivalent mutants (JavaScript)", "",
+                      "| file:line | mutator | replacement | why it cannot change behaviour |",
+                      "|---|---|---|---|"]
+            for e in js_equivalents:
+                replacement = str(e.get("replacement", "")).replace("|", "\\|").replace("\n", " ")
+                lines.append(f"| `{e['file']}:{e['line']}` | {e['mutator']} | `{replacement}` | "
+                             f"{e['reason']} |")
+            lines.append("")
+    REPORT_MD.write_text("\n".join(lines), "utf-8")
+    return all_ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="module keys (default: all)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--no-js", action="store_true", help="skip Stryker")
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep earlier results (mutmut reruns only what changed)")
+    args = parser.parse_args(argv)
+    modules = load_modules()
+    known = {m.key for m in modules}
+    unknown = [k for k in args.modules if k not in known and k != "js"]
+    if unknown:
+        parser.error(f"unknown module {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    chosen = [m for m in modules if not args.modules or m.key in args.modules]
+    run_js_too = not args.no_js and (not args.modules or "js" in args.modules)
+    equivalents = load_equivalents()
+    previous = load_previous()
+    started = time.monotonic()
+    today = dt.date.today().isoformat()
+    seconds: dict[str, float] = {}
+    if not args.report_only:
+        for module in chosen:
+            seconds[module.key] = run_python(module, args.jobs, fresh=not args.keep, log=sys.stderr)
+        if run_js_too:
+            seconds["js"] = run_js(sys.stderr)
+    scores: list[Score] = []
+    for module in modules:
+        if (OUT / module.key / "mutants").exists():
+            score = python_score(module, equivalents)
+            if module.key in seconds:
+                score.seconds, score.run_on = seconds[module.key], today
+                write_survivors(module, score)
+            elif module.key in previous:
+                score.seconds = previous[module.key].get("seconds", 0.0)
+                score.run_on = previous[module.key].get("run_on", "")
+            scores.append(score)
+    js_previous = next((p for k, p in previous.items() if k.startswith("js:")), {})
+    scores += js_scores(seconds.get("js", js_previous.get("seconds", 0.0)),
+                        today if "js" in seconds else js_previous.get("run_on", ""))
+    wall = time.monotonic() - started if not args.report_only else sum(s.seconds for s in scores)
+    ok = write_report(scores, equivalents, wall)
+    width = max((len(s.key) for s in scores), default=10)
+    print(f"\n{'module':{width}}  mutants  detected  survived  equiv.  score")
+    for s in scores:
+        print(f"{s.key:{width}}  {s.total:7}  {s.detected:8}  {s.survived + s.no_tests + s.other:8}"
+              f"  {s.equivalent:6}  {s.score:5.1f} %{'' if s.score >= TARGET else '  below ' + str(TARGET)}")
+    print(f"\nreport: {REPORT_MD.relative_to(ROOT)}; survivors: build/mutation/<module>/survivors.md")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
