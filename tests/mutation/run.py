@@ -146,7 +146,9 @@ def work_folder(module: Module) -> Path:
         "only_mutate": module.files,
         "also_copy": ["themes", "content", "mkdocs.yml", "package.json"],
         "pytest_add_cli_args_test_selection": expand(module.tests),
-        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:xdist", "-q", *module.args],
+        # -x: the first failing test detects the mutant; the rest need not run
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:xdist", "-q", "-x",
+                                *module.args],
         # a mutant that makes the tests ten times slower than usual is counted as detected
         "timeout_multiplier": 10.0,
     }
