@@ -125,14 +125,14 @@ def read_entry(rel: str, path: Path, errors: list[ContentError],
             invalid.setdefault(Path(rel).stem, "")
         return None
     meta = dict(src.meta)
-    if src.problems:
-        errors.extend(ContentError(rel, line, ".".join(str(p) for p in path), message)
-                      for path, line, message in src.problems)
-        _remember_invalid(meta, invalid)
-        return None
     folder = rel.split("/", 1)[0]
     if "kind" not in meta and folder in FOLDER_KINDS:
         meta["kind"] = FOLDER_KINDS[folder]
+    if src.problems:
+        errors.extend(ContentError(rel, line, ".".join(str(p) for p in path), message)
+                      for path, line, message in src.problems)
+        _remember_invalid(meta, invalid)  # with its kind, from its folder if need be
+        return None
     kind = meta.get("kind")
     if not isinstance(kind, str) or kind not in MODELS:
         allowed = "、".join(MODELS)
