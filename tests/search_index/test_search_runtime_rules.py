@@ -12,7 +12,7 @@ import json
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from test_search_runtime_answers import LAWS, PORTAL
 
@@ -38,6 +38,9 @@ PIECES = ["身份证", "身分证", "居民", "护照", "出国", "我要", "怎
           "小店", "手续", "狗证", "残疾证", "丢了", "家里困难", "申请"]
 queries = st.lists(st.sampled_from(PIECES), min_size=1, max_size=4).map("".join)
 INDEXES = {"laws": LAWS, "portal": PORTAL}
+#: No shrinking: a failing query is short already, and the mutation run pays for every
+#: shrinking step of every mutant these tests detect.
+NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
 def everything(s: Searcher, q: str, **kw: object) -> list[tuple[str, float]]:
@@ -46,7 +49,7 @@ def everything(s: Searcher, q: str, **kw: object) -> list[tuple[str, float]]:
     return [(r["id"], r["score"]) for r in res["results"]]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, phases=NO_SHRINK)
 @given(q=queries, which=st.sampled_from(sorted(INDEXES)))
 def test_results_are_best_first_and_ties_go_by_document_number(q: str, which: str) -> None:
     s = Searcher(INDEXES[which])
@@ -61,7 +64,7 @@ def test_results_are_best_first_and_ties_go_by_document_number(q: str, which: st
     assert len({r["id"] for r in res["results"]}) == len(res["results"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, phases=NO_SHRINK)
 @given(q=queries, which=st.sampled_from(sorted(INDEXES)))
 def test_a_result_holds_a_word_of_the_query_or_is_asked_for(q: str, which: str) -> None:
     """Results are exactly the pages holding a required concept's term, those the
@@ -85,7 +88,7 @@ def test_a_result_holds_a_word_of_the_query_or_is_asked_for(q: str, which: str) 
     assert {r["doc"] for r in res["results"]} == holding | asked | exact
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, phases=NO_SHRINK)
 @given(q=queries, offset=st.integers(0, 12), limit=st.integers(1, 6))
 def test_a_page_of_results_is_a_slice_of_all_of_them(q: str, offset: int, limit: int) -> None:
     s = Searcher(PORTAL)
@@ -95,7 +98,7 @@ def test_a_page_of_results_is_a_slice_of_all_of_them(q: str, offset: int, limit:
     assert page["total"] == len(full)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, phases=NO_SHRINK)
 @given(q=queries, kinds=st.sets(st.sampled_from(["service", "faq", "policy", "interpretation",
                                                  "scenario"]), min_size=1))
 def test_a_kind_filter_keeps_the_order_and_scores_of_the_pages_it_lets_through(
@@ -110,7 +113,7 @@ def test_a_kind_filter_keeps_the_order_and_scores_of_the_pages_it_lets_through(
     assert list(counts.values()) == sorted(counts.values(), reverse=True)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, phases=NO_SHRINK)
 @given(q=queries)
 def test_sorting_by_date_shows_the_same_pages_newest_first(q: str) -> None:
     s = Searcher(LAWS)
@@ -120,7 +123,7 @@ def test_sorting_by_date_shows_the_same_pages_newest_first(q: str) -> None:
     assert dates == sorted(dates, reverse=True)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, phases=NO_SHRINK)
 @given(q=queries)
 def test_the_notice_says_what_was_searched_instead(q: str) -> None:
     s = Searcher(LAWS)
