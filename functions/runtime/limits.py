@@ -283,7 +283,8 @@ class RequestLimits:
         if limit.role is not None:
             principal = await principal_of(scope, self.runtime)
             if not principal.has(limit.role):
-                raise Problem(403, f"此操作需要“{limit.role}”角色，当前令牌没有。请向管理员申请。")
+                raise Problem(403, f"此操作需要“{limit.role}”角色，当前令牌没有。请向管理员申请。",
+                              reason="missing_role")
 
 
 class _Disconnected(Exception):
@@ -313,10 +314,14 @@ async def _read(receive: Receive, limit: int) -> bytes:
 
 
 def _is_json(scope: Scope) -> bool:
-    """FastAPI's rule: ``application/json`` or ``application/*+json``."""
+    """FastAPI's rule: ``application/json`` or ``application/*+json``.
+
+    A type with more than one ``/`` is no media type; FastAPI (the standard library's
+    ``email.message``) reads it as ``text/plain``, so it is not parsed here either.
+    """
     kind = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
     main, _, sub = kind.partition("/")
-    return main == "application" and (sub == "json" or sub.endswith("+json"))
+    return main == "application" and "/" not in sub and (sub == "json" or sub.endswith("+json"))
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
