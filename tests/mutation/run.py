@@ -67,6 +67,10 @@ class Module:
     tests: list[str]
     args: list[str] = field(default_factory=list)
     language: str = "python"
+    # Modules with thousands of mutants run a fixed sample of them (the same one every run:
+    # the names with the smallest SHA-256), so that `make mutation` keeps to its half hour;
+    # `--full` runs them all.
+    sample: int = 0
 
 
 @dataclass
@@ -84,6 +88,7 @@ class Score:
     equivalent: int = 0
     seconds: float = 0.0
     run_on: str = ""
+    sampled_from: int = 0
     survivors: list[str] = field(default_factory=list)
 
     @property
@@ -97,6 +102,16 @@ class Score:
     @property
     def score(self) -> float:
         return 100.0 * self.detected / self.counted if self.counted else 100.0
+
+    def interval(self) -> tuple[float, float]:
+        """95 % Wilson interval of the score (meaningful for a sample)."""
+        n = self.counted
+        if not n:
+            return 100.0, 100.0
+        p, z = self.detected / n, 1.96
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+        return 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half)
 
 
 def load_modules() -> list[Module]:
@@ -158,28 +173,89 @@ def work_folder(module: Module) -> Path:
     return folder
 
 
+def sampled(folder: Path) -> tuple[set[str] | None, int]:
+    """The names of the sample this module ran, and how many mutants it has in all."""
+    try:
+        data = json.loads((folder / "sample.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None, 0
+    return set(data["names"]), int(data["from"])
+
+
 def count_meta(folder: Path, module: Module) -> tuple[int, int]:
     done = total = 0
+    only, _ = sampled(folder)
     for file in module.files:
         meta = folder / "mutants" / f"{file}.meta"
         try:
             codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
         except (OSError, ValueError, KeyError):
             continue
-        total += len(codes)
-        done += sum(1 for v in codes.values() if v is not None)
+        for name, code in codes.items():
+            if only is None or name in only:
+                total += 1
+                done += code is not None
     return done, total
 
 
-def run_python(module: Module, jobs: int, fresh: bool, log: Any) -> float:
+GENERATE = """
+from mutmut.__main__ import create_mutants, store_lines_covered_by_tests
+from mutmut.mutation.trampoline import set_mutant_under_test
+from mutmut.utils.file_utils import copy_also_copy_files, copy_src_dir, setup_source_paths
+set_mutant_under_test("mutant_generation")
+copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()
+create_mutants(2)
+"""
+
+
+def all_mutant_names(folder: Path, module: Module) -> list[str]:
+    names: list[str] = []
+    for file in module.files:
+        meta = json.loads((folder / "mutants" / f"{file}.meta").read_text("utf-8"))
+        names += meta["exit_code_by_key"]
+    return names
+
+
+def choose_sample(names: list[str], size: int) -> list[str]:
+    """The same mutants every run, spread over the module: the smallest SHA-256 of names."""
+    import hashlib
+
+    ranked = sorted(names, key=lambda n: hashlib.sha256(n.encode("utf-8")).hexdigest())
+    return sorted(ranked[:size])
+
+
+def skip_all_but(folder: Path, module: Module, keep: set[str]) -> None:
+    """Mark every mutant outside the sample as skipped (mutmut's code 34): `mutmut run`
+    tests only mutants without a result."""
+    for file in module.files:
+        meta_path = folder / "mutants" / f"{file}.meta"
+        meta = json.loads(meta_path.read_text("utf-8"))
+        meta["exit_code_by_key"] = {name: (code if name in keep else 34)
+                                    for name, code in meta["exit_code_by_key"].items()}
+        meta_path.write_text(json.dumps(meta), "utf-8")
+
+
+def run_python(module: Module, jobs: int, fresh: bool, log: Any, full: bool = False) -> float:
     folder = work_folder(module)
     if fresh:
         shutil.rmtree(folder / "mutants", ignore_errors=True)
+    (folder / "sample.json").unlink(missing_ok=True)
     started = time.monotonic()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", SE_OFFLINE="true")
     mutmut = Path(sys.executable).with_name("mutmut")
+    command = [str(mutmut), "run", "--max-children", str(jobs)]
+    if module.sample and not full:
+        (folder / "mutants").mkdir(exist_ok=True)
+        subprocess.run([sys.executable, "-c", GENERATE], cwd=folder, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        names = all_mutant_names(folder, module)
+        if len(names) > module.sample:
+            sample = choose_sample(names, module.sample)
+            (folder / "sample.json").write_text(json.dumps(
+                {"from": len(names), "names": sample}, ensure_ascii=False), "utf-8")
+            skip_all_but(folder, module, set(sample))
     with open(folder / "mutmut.log", "w", encoding="utf-8") as out:
-        proc = subprocess.Popen([str(mutmut), "run", "--max-children", str(jobs)], cwd=folder,
+        proc = subprocess.Popen(command, cwd=folder,
                                 stdout=out, stderr=subprocess.STDOUT, env=env)
         stop = threading.Event()
 
@@ -207,16 +283,23 @@ def run_python(module: Module, jobs: int, fresh: bool, log: Any) -> float:
     return seconds
 
 
-def python_score(module: Module, equivalents: dict[str, str]) -> Score:
+def python_score(module: Module, equivalents: dict[str, str]) -> Score | None:
+    """The module's score from its last run; None when it has no complete results (never
+    run, or a run still going on)."""
     folder = OUT / module.key
     score = Score(module.key, module.title, "python", module.files)
+    only, score.sampled_from = sampled(folder)
     for file in module.files:
         meta = folder / "mutants" / f"{file}.meta"
-        if not meta.exists():
-            raise SystemExit(f"no mutmut results for {file}: run `python tests/mutation/run.py "
-                             f"{module.key}` first")
-        codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        try:
+            codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        except (OSError, ValueError, KeyError):
+            return None
         for name, code in sorted(codes.items()):
+            if only is not None and name not in only:
+                continue
+            if code is None:
+                return None
             status = STATUS_BY_EXIT_CODE.get(code, "suspicious")
             score.total += 1
             if status in ("killed", "caught by type check", "segfault"):
@@ -357,18 +440,27 @@ def write_report(scores: list[Score], equivalents: dict[str, str], wall: float) 
         "(`tests/js/stryker.config.json`). A mutant is detected when a test fails or times "
         "out. Equivalent mutants (no input can tell them from the original) are listed with "
         "their reason in `tests/mutation/equivalent/<module>.toml` and `tests/js/equivalent-mutants.json` "
-        "and left out of the count. `make test` does not run this; the survivors of the last run "
-        "are in `build/mutation/<module>/survivors.md`.",
+        "and left out of the count. Modules with thousands of mutants run a fixed sample of them "
+        "(the same names every run) so that the whole run keeps to half an hour; the score is "
+        "then an estimate, given with its 95 % interval, and `tests/mutation/run.py --full "
+        "<module>` runs every mutant. `make test` does not run this; the survivors of the last "
+        "run are in `build/mutation/<module>/survivors.md`.",
         "",
         "| module | files | mutants | detected | survived | no test | equivalent | score | time |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in scores:
         mark = "" if s.score >= TARGET else " ✗"
+        mutants = str(s.total)
+        score_text = f"**{s.score:.1f} %**{mark}"
+        if s.sampled_from:
+            low, high = s.interval()
+            mutants = f"{s.total} (a fixed sample of {s.sampled_from})"
+            score_text += f" (95 %: {low:.0f}–{high:.0f} %)"
         lines.append(
-            f"| {s.title} | {'<br>'.join(f'`{f}`' for f in s.files)} | {s.total} | "
+            f"| {s.title} | {'<br>'.join(f'`{f}`' for f in s.files)} | {mutants} | "
             f"{s.detected} | {s.survived + s.other} | {s.no_tests} | {s.equivalent} | "
-            f"**{s.score:.1f} %**{mark} | {s.seconds:.0f} s |")
+            f"{score_text} | {s.seconds:.0f} s |")
     total = sum(s.total for s in scores)
     detected = sum(s.detected for s in scores)
     counted = sum(s.counted for s in scores)
@@ -402,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-js", action="store_true", help="skip Stryker")
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--full", action="store_true",
+                        help="every mutant of the sampled modules, not their sample")
     parser.add_argument("--keep", action="store_true",
                         help="keep earlier results (mutmut reruns only what changed)")
     args = parser.parse_args(argv)
@@ -419,20 +513,24 @@ def main(argv: list[str] | None = None) -> int:
     seconds: dict[str, float] = {}
     if not args.report_only:
         for module in chosen:
-            seconds[module.key] = run_python(module, args.jobs, fresh=not args.keep, log=sys.stderr)
+            seconds[module.key] = run_python(module, args.jobs, fresh=not args.keep,
+                                             log=sys.stderr, full=args.full)
         if run_js_too:
             seconds["js"] = run_js(sys.stderr)
     scores: list[Score] = []
     for module in modules:
-        if (OUT / module.key / "mutants").exists():
-            score = python_score(module, equivalents)
-            if module.key in seconds:
-                score.seconds, score.run_on = seconds[module.key], today
-                write_survivors(module, score)
-            elif module.key in previous:
-                score.seconds = previous[module.key].get("seconds", 0.0)
-                score.run_on = previous[module.key].get("run_on", "")
-            scores.append(score)
+        score = python_score(module, equivalents)
+        if score is None:
+            print(f"{module.key}: no complete results yet (not run, or a run still going on)",
+                  file=sys.stderr)
+            continue
+        if module.key in seconds:
+            score.seconds, score.run_on = seconds[module.key], today
+            write_survivors(module, score)
+        elif module.key in previous:
+            score.seconds = previous[module.key].get("seconds", 0.0)
+            score.run_on = previous[module.key].get("run_on", "")
+        scores.append(score)
     js_previous = next((p for k, p in previous.items() if k.startswith("js:")), {})
     scores += js_scores(seconds.get("js", js_previous.get("seconds", 0.0)),
                         today if "js" in seconds else js_previous.get("run_on", ""))
