@@ -89,6 +89,7 @@ class Score:
     seconds: float = 0.0
     run_on: str = ""
     sampled_from: int = 0
+    sampled_lines: float = 0.0
     survivors: list[str] = field(default_factory=list)
 
     @property
@@ -353,16 +354,59 @@ def write_survivors(module: Module, score: Score) -> None:
 
 # -------------------------------------------------------------------------------------------- JS
 
-def run_js(log: Any) -> float:
+def sample_lines(file: str, fraction: float) -> list[int]:
+    """A fixed share of a script's code lines (not blank, not comments): those whose text
+    (with its occurrence number) has the smallest SHA-256, so an edit elsewhere in the file
+    leaves the choice of the other lines as it was."""
+    import hashlib
+
+    seen: dict[str, int] = {}
+    keyed: list[tuple[str, int]] = []
+    for number, line in enumerate((ROOT / file).read_text("utf-8").splitlines(), start=1):
+        text = line.strip()
+        if not text or text.startswith(("//", "/*", "*")):
+            continue
+        seen[text] = seen.get(text, 0) + 1
+        keyed.append((hashlib.sha256(f"{text}#{seen[text]}".encode()).hexdigest(), number))
+    keyed.sort()
+    return sorted(number for _, number in keyed[:max(1, round(len(keyed) * fraction))])
+
+
+def stryker_config(full: bool) -> Path:
+    """The Stryker configuration to run: the committed one, with the sampled scripts'
+    ``mutate`` entries narrowed to their sampled lines (unless ``full``)."""
+    config = json.loads(STRYKER_CONFIG.read_text("utf-8"))
+    plan = tomllib.loads(MODULES_FILE.read_text("utf-8")).get("js", {})
+    samples: dict[str, float] = plan.get("sample_lines", {})
+    if full or not samples:
+        return STRYKER_CONFIG
+    mutate: list[str] = []
+    for entry in config["mutate"]:
+        if entry in samples:
+            mutate += [f"{entry}:{n}-{n}" for n in sample_lines(entry, samples[entry])]
+        else:
+            mutate.append(entry)
+    config["mutate"] = mutate
+    config.pop("$schema", None)
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = OUT / "stryker.config.json"
+    out.write_text(json.dumps(config, ensure_ascii=False, indent=1), "utf-8")
+    (OUT / "stryker-sample.json").write_text(json.dumps(samples), "utf-8")
+    return out
+
+
+def run_js(log: Any, full: bool = False) -> float:
     if not STRYKER_CONFIG.exists():
         raise SystemExit(f"{STRYKER_CONFIG} is missing")
+    (OUT / "stryker-sample.json").unlink(missing_ok=True)
+    config = stryker_config(full)
     started = time.monotonic()
     log.write("  stryker: tests/js (the search runtime, player and toolbar)\n")
     log.flush()
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / "stryker.log", "w", encoding="utf-8") as out:
         code = subprocess.run([str(ROOT / "node_modules" / ".bin" / "stryker"), "run",
-                               str(STRYKER_CONFIG.relative_to(ROOT))], cwd=ROOT, stdout=out,
+                               str(config.relative_to(ROOT))], cwd=ROOT, stdout=out,
                               stderr=subprocess.STDOUT, check=False).returncode
     if code != 0:
         tail = (OUT / "stryker.log").read_text("utf-8", "replace")[-3000:]
@@ -377,11 +421,16 @@ def js_scores(seconds: float, run_on: str) -> list[Score]:
     equivalents: list[dict[str, Any]] = []
     if JS_EQUIVALENT_FILE.exists():
         equivalents = json.loads(JS_EQUIVALENT_FILE.read_text("utf-8"))
+    try:
+        line_samples: dict[str, float] = json.loads(
+            (OUT / "stryker-sample.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        line_samples = {}
     scores = []
     for file, entry in sorted(report.get("files", {}).items()):
         rel = str(Path(file).resolve().relative_to(ROOT)) if Path(file).is_absolute() else file
         score = Score("js:" + Path(rel).stem, rel, "javascript", [rel], seconds=seconds,
-                      run_on=run_on)
+                      run_on=run_on, sampled_lines=line_samples.get(rel, 0.0))
         for mutant in entry.get("mutants", []):
             status = mutant.get("status")
             line = mutant.get("location", {}).get("start", {}).get("line")
@@ -453,9 +502,10 @@ def write_report(scores: list[Score], equivalents: dict[str, str], wall: float) 
         mark = "" if s.score >= TARGET else " ✗"
         mutants = str(s.total)
         score_text = f"**{s.score:.1f} %**{mark}"
-        if s.sampled_from:
+        if s.sampled_from or s.sampled_lines:
             low, high = s.interval()
-            mutants = f"{s.total} (a fixed sample of {s.sampled_from})"
+            mutants = (f"{s.total} (a fixed sample of {s.sampled_from})" if s.sampled_from else
+                       f"{s.total} (on a fixed {s.sampled_lines:.0%} of its lines)")
             score_text += f" (95 %: {low:.0f}–{high:.0f} %)"
         lines.append(
             f"| {s.title} | {'<br>'.join(f'`{f}`' for f in s.files)} | {mutants} | "
@@ -516,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds[module.key] = run_python(module, args.jobs, fresh=not args.keep,
                                              log=sys.stderr, full=args.full)
         if run_js_too:
-            seconds["js"] = run_js(sys.stderr)
+            seconds["js"] = run_js(sys.stderr, full=args.full)
     scores: list[Score] = []
     for module in modules:
         score = python_score(module, equivalents)
