@@ -246,6 +246,22 @@ def align(part: str, i: int, key: str, cand: list, lex: dict, bucket: Bucket) ->
     return None
 
 
+def breaks_a_pair(part: str, j: int, w: str, bucket: Bucket, n_docs: int) -> bool:
+    """Whether placing ``w`` at ``j`` changes a character that the site often sees beside its
+    neighbour outside ``w``: in 实施条例, 一条 (施 has the rare reading yi) over 施条 would
+    break 实施, so 施 is no typo."""
+    limit = max(1, n_docs // 1000)
+    end = j + len(w)
+    for p in range(j, end):
+        if part[p] == w[p - j]:
+            continue
+        if p == j and p > 0 and term_df(part[p - 1 : p + 1], bucket) > limit:
+            return True
+        if p == end - 1 and end < len(part) and term_df(part[p : p + 2], bucket) > limit:
+            return True
+    return False
+
+
 def correct(part: str, lex: dict, bucket: Bucket, n_docs: int) -> str:
     """Replace homophone / similar-shape typos by popular words of the site's vocabulary."""
     fixed = part
@@ -261,6 +277,8 @@ def correct(part: str, lex: dict, bucket: Bucket, n_docs: int) -> str:
                     continue
                 orig = part[a[4] : a[4] + len(a[3])]
                 if -a[2] < 3 or -a[2] <= 3 * term_df(orig, bucket) or known_word(orig, bucket):
+                    continue
+                if breaks_a_pair(part, a[4], a[3], bucket, n_docs):
                     continue
                 if best is None or a < best:
                     best = a

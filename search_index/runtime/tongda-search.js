@@ -214,6 +214,17 @@
     for (var k = 0; k < a.length; k++) { if (a[k] < b[k]) return true; if (a[k] > b[k]) return false; }
     return false;
   }
+  // placing w at j would change a character the site often sees beside its neighbour
+  // outside w (实施条例: 一条 over 施条 would break 实施); the same rule as query.py
+  function breaksAPair(part, j, w, B, n) {
+    var limit = Math.max(1, Math.floor(n / 1000)), end = j + w.length;
+    for (var p = j; p < end; p++) {
+      if (part[p] === w[p - j]) continue;
+      if (p === j && p > 0 && termDf(part.slice(p - 1, p + 1), B) > limit) return true;
+      if (p === end - 1 && end < part.length && termDf(part.slice(p, p + 2), B) > limit) return true;
+    }
+    return false;
+  }
   function correct(part, lex, B, n) {
     var fixed = part, covered = {};
     suspicious(part, B, n).forEach(function (i) {
@@ -225,6 +236,7 @@
           if (!a) return;
           var orig = part.slice(a[4], a[4] + a[3].length);
           if (-a[2] < 3 || -a[2] <= 3 * termDf(orig, B) || knownWord(orig, B)) return;
+          if (breaksAPair(part, a[4], a[3], B, n)) return;
           if (best === null || tupleLess(a, best)) best = a;
         });
       });

@@ -43,7 +43,9 @@ def queries() -> list[str]:
             key = line.split(":")[0].strip()
             out += [key, "我要" + key, key + "怎么办理", "北京 " + key]
     out += ["国办函[2011]15号", "国务院令第350号", "查国办函（2011）第15号", "", "   ", "的", "zzz",
-            "身份证 到期 补办", "个人所得税 政策", "2018", "app"]
+            "身份证 到期 补办", "个人所得税 政策", "2018", "app",
+            # common phrases whose characters have rare readings (施 yi): no "correction"
+            "实施条例", "实施办法", "住房公基金", "身份正到期"]
     return list(dict.fromkeys(out))
 
 
