@@ -4,6 +4,7 @@ headers carry a token, the 401 reasons and challenges, the role a route needs (4
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
@@ -24,8 +25,7 @@ CHALLENGE = 'Bearer realm="tongda"'
 INVALID = 'Bearer realm="tongda", error="invalid_token"'
 
 
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
+def _portal(folder: Path) -> Iterator[tuple[TestClient, str]]:
     """A function with one route for ``match:publish`` and the audit log; an auditor's
     token (``audit:read``)."""
     router = APIRouter(route_class=JsonRoute)
@@ -35,7 +35,6 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     def check(staff: auth.Staff = Depends(publisher)) -> dict[str, str]:
         return {"actor": staff.actor}
 
-    folder = tmp_path_factory.mktemp("auth")
     app: FastAPI = create_function_app(
         name="t", title="t", description="t", version="1", routers=[router],
         settings=Settings(database_url=f"sqlite:///{folder / 'db.sqlite3'}", rate_limit=0))
@@ -43,6 +42,18 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
         token = auth.create_token(app.state.runtime.engine, "王审计", ["audit:read"])
         yield client, token
     app.state.runtime.dispose()
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
+    """One portal for the many header tests (they only send requests)."""
+    yield from _portal(tmp_path_factory.mktemp("auth"))
+
+
+@pytest.fixture
+def publishing(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
+    """A portal of the test's own: the route's role is declared while the test runs."""
+    yield from _portal(tmp_path)
 
 
 @pytest.mark.parametrize("header", [
@@ -85,8 +96,9 @@ def test_a_mangled_token_is_invalid_not_missing(portal: tuple[TestClient, str],
     assert body["detail"] == "令牌无效：没有这个令牌。请检查是否抄写完整，或向管理员申请新的令牌。"
 
 
-def test_a_token_without_the_routes_role_is_403_naming_it(portal: tuple[TestClient, str]) -> None:
-    client, token = portal
+def test_a_token_without_the_routes_role_is_403_naming_it(
+        publishing: tuple[TestClient, str]) -> None:
+    client, token = publishing
     response = client.get("/publish-check", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 403 and response.headers["content-type"] == PROBLEM
     body = response.json()
@@ -95,8 +107,8 @@ def test_a_token_without_the_routes_role_is_403_naming_it(portal: tuple[TestClie
 
 
 def test_the_role_or_admin_passes_and_the_handler_knows_who(
-        portal: tuple[TestClient, str]) -> None:
-    client, _ = portal
+        publishing: tuple[TestClient, str]) -> None:
+    client, _ = publishing
     engine = client.app.state.runtime.engine  # type: ignore[attr-defined]
     for role in ("match:publish", "admin"):
         issued = auth.issue_token(engine, "李工", [role])
