@@ -163,8 +163,9 @@ def work_folder(module: Module) -> Path:
         "also_copy": ["themes", "content", "mkdocs.yml", "package.json"],
         "pytest_add_cli_args_test_selection": expand(module.tests),
         # -x: the first failing test detects the mutant; the rest need not run
+        # tests/mutation/durations.py: each test's real duration, for each mutant's CPU limit
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-p", "no:xdist", "-q", "-x",
-                                *module.args],
+                                "-p", "tests.mutation.durations", *module.args],
         # a mutant that makes the tests ten times slower than usual is counted as detected
         "timeout_multiplier": 10.0,
     }
