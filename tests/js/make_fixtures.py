@@ -46,11 +46,21 @@ SEARCHES: list[tuple[str, str, str, dict[str, Any]]] = [
     *[("typos", "search", q, {}) for q in (
         "身分证", "户口等记", "住房公基金", "工商保险", "身分证 到期", "护找", "最低生活保帐",
         "劳动合通", "个人所的税", "法律援主", "居民身分证法", "户口登记条列")],
+    # a shape-alike character (入 for 人, 士 for 土, 检 for 险), a near reading (以 for 施),
+    # two typos in one query, and replacements that would break a pair the site often writes
+    *[("typos", "search", q, {}) for q in (
+        "个入所得税", "国有士地", "工伤保检", "实以条例", "提施条例", "为动车停车", "住房公之金",
+        "专项附加扣主", "专项附加扣出", "劳懂合同", "个人所得水", "设会秩序", "申睛办理",
+        "户口等记条列", "身分证护找", "实以条例实以条例")],
+    ("typos", "tasks", "居民身分证法实施条列", {}),
     ("typos", "search", "身分证", {"literal": True}),
     ("typos", "search", "户口等记", {"literal": True}),
     *[("pinyin", "search", q, {}) for q in (
         "huzhao", "gongjijin", "sfz", "zhufang", "jumin", "shenfenzheng", "laodonghetong", "zfgjj",
-        "tingche", "ldht", "gs", "beijing", "hz", "falvyuanzhu", "xiyan", "gongjijin tiqu")],
+        "tingche", "ldht", "gs", "beijing", "hz", "falvyuanzhu", "xiyan", "gongjijin tiqu", "hzbl",
+        "huzhaobanli")],
+    # a task verb before initials (ban + gs: 办 工商), and before initials that also begin a word
+    *[("pinyin", "tasks", q, {}) for q in ("bangs", "banlijm")],
     *[("synonyms", "search", q, {}) for q in (
         "我要出国", "房子被拆迁怎么补偿", "被公司辞退", "低保", "养狗", "出国 办理", "低保 北京",
         "我想养狗", "辞退补偿", "出国")],
@@ -59,7 +69,8 @@ SEARCHES: list[tuple[str, str, str, dict[str, Any]]] = [
         "国办函〔2011〕15号 补偿", "国办函〔2099〕1号", "国务院令第999号", "办函〔2011〕15号")],
     ("docnum", "search", "国办函[2011]15号", {"filters": {"kind": ["service"]}}),
     *[("cues", "search", q, {}) for q in (
-        "身份证到期", "护照办理", "个人所得税 政策", "补办身份证", "税", "办理", "身份证 补贴")],
+        "身份证到期", "护照办理", "个人所得税 政策", "补办身份证", "税", "办理", "身份证 补贴",
+        "护照 办 理", "身份证 补 办")],
     *[("edge", "search", q, {}) for q in (
         "", "   ", "的", "zzz", "zzzzqqq", "2018", "app", "Ｂｅｉｊｉｎｇ", "身份证！！", "<script>",
         "身", "证", "的的的", "a", "中华人民共和国的", "\u3000护照\u3000")],
@@ -75,6 +86,8 @@ SEARCHES: list[tuple[str, str, str, dict[str, Any]]] = [
     ("filters", "search", "条例", {"offset": 3, "limit": 4}),
     ("filters", "search", "条例", {"offset": 20, "limit": 10}),
     ("filters", "search", "条例", {"limit": 0}),
+    # pages without a date: date order keeps them in rank order, last
+    *[("filters", "tasks", q, {"sort": "date"}) for q in ("身份证", "护照")],
     ("facets", "search", "身份证", {"facets": True}),
     ("facets", "search", "条例", {"facets": True, "filters": {"level": ["province"]}}),
     ("facets", "search", "zzz", {"facets": True}),
@@ -97,12 +110,16 @@ PAGES: list[tuple[str, dict[str, Any]]] = [
         ("北京", {}, "relevance", 0, False),
         ("身分证", {}, "relevance", 0, False),
         ("身分证", {}, "relevance", 0, True),
-        ("<img src=x>", {}, "relevance", 0, False))]
+        ("<img src=x>", {}, "relevance", 0, False),
+        ("条例", {"date": ["2010", "2019"]}, "relevance", 0, False),
+        ("国有土地", {}, "relevance", 0, False),
+        ("中华人民共和国", {}, "relevance", 0, True))]
 #: (index, prefix) for suggest().
 SUGGESTS: list[tuple[str, str]] = [
     (ix, p) for ix, ps in (
         ("search", ["住", "住房", "住房公", "身份", "个人所", "sh", "gj", "zhufang", "北京", "x", "护",
-                    "", " ", "中华人民共和国", "ZHU", "居民身份证法", "zfgjj", "个"]),
+                    "", " ", "中华人民共和国", "ZHU", "居民身份证法", "zfgjj", "个",
+                    " 住 房", "s h"]),
         ("tasks", ["身", "身份证", "hu", "办", "残疾"]))
     for p in ps]
 

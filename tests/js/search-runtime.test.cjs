@@ -159,6 +159,19 @@ describe("search runtime: excerpts", function () {
     assert.strictEqual(TS.makeExcerpt("一二三", ["四"], 110), "一二三");
     assert.strictEqual(TS.makeExcerpt("a.b a+b", ["a+b", "."], 110), "a<mark>.</mark>b <mark>a+b</mark>");
   });
+  it("counts a word at the very start of the text, and adds no ellipsis when the window ends the text", function () {
+    const TS = H.loadSearch();
+    /* The first of two equally good windows: the one at the start, without a leading "…". */
+    assert.strictEqual(TS.makeExcerpt("护照" + "甲".repeat(50) + "护照", ["护照"], 30),
+      "<mark>护照</mark>" + "甲".repeat(28) + "…");
+    assert.strictEqual(TS.makeExcerpt("一二三四", [], 4), "一二三四");
+    assert.strictEqual(TS.makeExcerpt("一二三四五", [], 4), "一二三四…");
+  });
+  it("looks at no more than 200 places where the words occur, however long the page", function () {
+    const TS = H.loadSearch();
+    /* 证明 fills the first 200 places, so the later window holding 护照 too is not looked at. */
+    assert.strictEqual(TS.makeExcerpt("证明".repeat(210) + "护照和证明", ["证明", "护照"], 10), "<mark>证明证明证明证明证明</mark>…");
+  });
   it("marks only the words a reader typed or was shown, longest first", async function () {
     const TS = H.loadSearch(), s = searchers(TS).search;
     const r = await s.search("身分证");
@@ -186,6 +199,25 @@ describe("search runtime: suggestions in the search box", function () {
     const t = searchers(H.loadSearch()).tasks;
     assert.deepStrictEqual(await t.suggestions("身份证"), ["身份证丢了怎么办?", "身份证件"]);
     assert.deepStrictEqual(await t.suggestions("办"), ["办护照要多长时间?急着出国能加急吗?", "办狗证要交钱吗?", "办理", "办法", "办狗"]);
+  });
+  it("offers the titles and words a first character, a prefix or pinyin initials begin", async function () {
+    const s = searchers(H.loadSearch()).search;
+    assert.deepStrictEqual(await s.suggestions("护"), ["护照法", "护照", "护照办理"]);
+    assert.deepStrictEqual(await s.suggestions("hz"), ["护照法", "护照", "护照办理"]);
+    assert.deepStrictEqual(await s.suggestions("居民"), ["居民身份证法", "居民身份证", "居民身份证换领"]);
+    assert.deepStrictEqual(await s.suggestions("出境"), ["出境入境管理法", "出境入境"]);
+    assert.deepStrictEqual(await s.suggestions("x"), ["吸烟", "吸烟条例"]);
+    const t = searchers(H.loadSearch()).tasks;
+    assert.deepStrictEqual(await t.suggestions("小"), ["小微企业所得税优惠政策的公告", "小微企业所得税优惠政策解读", "小微", "小微企业"]);
+    assert.deepStrictEqual(await t.suggestions("hz"), ["护照法", "护照", "护照办理"]);
+  });
+  it("reads nothing for an empty search box", async function () {
+    const TS = H.loadSearch(), names = [];
+    const s = new TS.Searcher({ load: function (name) { names.push(name); return Promise.resolve(fs.readFileSync(path.join(INDEX.search, name))); } });
+    for (const p of ["", null, undefined, "   "]) assert.deepStrictEqual(await s.suggest(p), [], String(p));
+    assert.deepStrictEqual(await s.suggestions(null), []);
+    assert.deepStrictEqual(names, []);
+    assert.strictEqual(s.files, 0);
   });
   it("offers at most the number asked, from the first character on", async function () {
     const s = searchers(H.loadSearch()).search;
@@ -267,6 +299,17 @@ describe("search runtime: loading the index", function () {
       ["huzhao", INDEX.search, 7], ["国办函[2011]15号", INDEX.search, 8], ["开个小店要办什么手续", INDEX.tasks, 8],
       ["条例", INDEX.search, 4]];
     for (const m of most) assert.ok(await waves(m[0], m[1]) <= m[2], m[0]);
+  });
+  it("fetches the character readings along only for Chinese text, which a typo check may need", async function () {
+    async function read(q) {
+      const TS = H.loadSearch(), names = [];
+      const s = new TS.Searcher({ load: function (name) { names.push(name); return Promise.resolve(fs.readFileSync(path.join(INDEX.search, name))); } });
+      await s.search(q);
+      return names.filter(function (n) { return n.startsWith("Pchr-"); }).length;
+    }
+    assert.strictEqual(await read("huzhao"), 0);
+    assert.strictEqual(await read("sfz 2011"), 0);
+    assert.strictEqual(await read("身份证"), 1);
   });
   it("still answers from an index written before the learned aliases", async function () {
     const TS = H.loadSearch();
@@ -355,8 +398,8 @@ function cannedSearcher(w, fail) {
 }
 function resultsPage(query, opts) {
   opts = opts || {};
-  const w = H.page(H.readFixture("search.html"), { url: "https://portal.example.gov.cn/search/" + query, scripts: ["search"] });
-  const s = cannedSearcher(w, opts.fail);
+  const w = H.page(H.readFixture("search.html"), { url: "https://portal.example.gov.cn/search/" + query, scripts: ["search"], before: opts.before });
+  const s = opts.searcher ? opts.searcher(w) : cannedSearcher(w, opts.fail);
   w.TongdaSearch.searcher = function () { return s; };
   w.asked = s.asked;
   return w;
@@ -458,6 +501,53 @@ describe("search results page", function () {
     assert.strictEqual(empty.asked.length, 0);
     const broken = resultsPage("?q=x", { fail: true });
     await until(broken, function () { return $(broken, "[role=status]").textContent === "搜索暂时不可用，请稍后再试。"; }, "failure");
+  });
+  it("asks for a query when the address has none at all", async function () {
+    const w = resultsPage("?sort=date");
+    await H.settle(w);
+    assert.strictEqual($(w, "[role=status]").textContent, "请输入要查找的内容，例如：身份证、我要出国、低保。");
+    assert.strictEqual(w.asked.length, 0);
+    assert.strictEqual($(w, "input[type=search].td-search__input").value, "");
+  });
+  it("leaves what the reader typed in the header's box", async function () {
+    const w = await shown(resultsPage("?q=%E8%BA%AB%E4%BB%BD%E8%AF%81", {  // 身份证
+      before: function (w) { w.document.getElementById("td-search-input").value = "护照"; } }));
+    assert.strictEqual($(w, "#td-search-input").value, "护照");
+    assert.strictEqual($(w, "input[type=search].td-search__input").value, "身份证");
+  });
+  it("keeps both ends of a date range in the form", async function () {
+    const w = await shown(resultsPage("?q=%E6%9D%A1%E4%BE%8B&from=2010&to=2019"));  // 条例
+    assert.strictEqual($(w, "[role=status]").textContent, "找到 6 条与“条例”相关的结果");
+    assert.strictEqual($(w, "#td-search-from").value, "2010");
+    assert.strictEqual($(w, "#td-search-to").value, "2019");
+    assert.strictEqual($(w, ".td-search__refine").open, true);
+  });
+  it("offers no next page when the results fill exactly the pages shown", async function () {
+    const w = await shown(resultsPage("?q=%E5%9B%BD%E6%9C%89%E5%9C%9F%E5%9C%B0"));  // 国有土地: 10 results
+    assert.strictEqual($(w, "[role=status]").textContent, "找到 10 条与“国有土地”相关的结果");
+    assert.strictEqual($$(w, ".td-search__result").length, 10);
+    assert.strictEqual($(w, ".td-search__pages"), null);
+  });
+  it("keeps searching as typed on the next page", async function () {
+    const w = await shown(resultsPage("?q=%E4%B8%AD%E5%8D%8E%E4%BA%BA%E6%B0%91%E5%85%B1%E5%92%8C%E5%9B%BD&literal=1"));  // 中华人民共和国
+    assert.deepStrictEqual($$(w, ".td-search__pages a").map(function (a) { return [a.rel, a.getAttribute("href")]; }),
+      [["next", "?q=%E4%B8%AD%E5%8D%8E%E4%BA%BA%E6%B0%91%E5%85%B1%E5%92%8C%E5%9B%BD&literal=1&page=2"]]);
+  });
+  it("names every level in Chinese and links both ways from a middle page", async function () {
+    /* A hand-made answer: the fixture's pages are all national or provincial, and none has 21 results. */
+    const w = await shown(resultsPage("?q=%E5%8A%9E%E4%BA%8B&page=2", { searcher: function (w) {  // 办事
+      return { base: "./", asked: [], excerpt: function () { return w.Promise.resolve(""); },
+        search: function () {
+          return w.Promise.resolve({ total: 25, results: [], shown: "", plan: { concepts: [] },
+            facets: { level: { national: 4, province: 3, city: 2, district: 1 } } });
+        } };
+    } }));
+    assert.strictEqual($(w, "[role=status]").textContent, "找到 25 条与“办事”相关的结果，第 2 页，共 3 页");
+    assert.deepStrictEqual($$(w, "input[name=level] + label").map(function (l) { return l.textContent; }),
+      ["国家（4）", "省级（3）", "市级（2）", "区县（1）"]);
+    assert.strictEqual($(w, ".td-search__pages").textContent, "上一页 下一页");
+    assert.deepStrictEqual($$(w, ".td-search__pages a").map(function (a) { return a.getAttribute("href"); }),
+      ["?q=%E5%8A%9E%E4%BA%8B&page=1", "?q=%E5%8A%9E%E4%BA%8B&page=3"]);
   });
   it("escapes the query wherever it shows it", async function () {
     const w = await shown(resultsPage("?q=%3Cimg%20src%3Dx%3E"));
