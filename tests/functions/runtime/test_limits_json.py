@@ -76,7 +76,7 @@ _JSON = st.recursive(
     max_leaves=12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(value=_JSON, ascii_only=st.booleans(), indent=st.sampled_from([None, 1]))
 def test_any_body_nested_exactly_to_the_limit_passes_and_one_level_less_refuses(
         value: Any, ascii_only: bool, indent: int | None) -> None:

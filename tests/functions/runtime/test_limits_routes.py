@@ -359,7 +359,7 @@ def unlimited(tmp_path_factory: pytest.TempPathFactory) -> Portal:
     return Portal(tmp_path_factory.mktemp("unlimited"), rate_limit=0)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @example(content_type="application/x/y+json")  # two slashes: FastAPI reads text/plain
 @example(content_type="application/vnd.tongda+json; charset=utf-8")
 @given(content_type=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6).map("".join))
