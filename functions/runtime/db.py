@@ -67,7 +67,10 @@ def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` with Tongda's connection settings."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1].split("?", 1)[0]
+        # sqlite:///file.db and sqlite:////abs/file.db name a file; sqlite:// (no path) and
+        # :memory: are in memory and must not leave a file called "sqlite:" behind
+        _, sep, rest = url.partition(":///")
+        path = rest.split("?", 1)[0] if sep else ""
         if path and path != ":memory:":
             create_private_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
