@@ -12,10 +12,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
+import itertools
 import re
 import resource
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from search_index.indexer import SearchIndex
@@ -66,16 +68,16 @@ def parse(path: Path, root: Path, variant: int = 0) -> SearchDoc | None:
     )
 
 
-def load(root: Path, copies: int = 1) -> list[SearchDoc]:
-    """Every document of the corpus, ``copies`` times (variants get distinct ids/titles)."""
+def load(root: Path, copies: int = 1) -> Iterator[SearchDoc]:
+    """Every document of the corpus, ``copies`` times (variants get distinct ids/titles),
+    read one at a time: the indexer keeps no body once it has analysed it, so holding the
+    whole corpus here would measure this script's memory rather than the indexer's."""
     files = sorted(p for p in root.rglob("*.md"))
-    out = []
     for v in range(copies):
         for p in files:
             doc = parse(p, root, v)
             if doc:
-                out.append(doc)
-    return out
+                yield doc
 
 
 def write_html(site: Path, doc: SearchDoc) -> None:
@@ -102,12 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     docs = load(args.corpus, args.copies)
     if args.limit:
-        docs = docs[: args.limit]
-    if args.touch >= 0:
-        docs[args.touch].body += "\n本条例由市人民政府负责解释。"
+        docs = itertools.islice(docs, args.limit)
     index = SearchIndex(synonyms_path=ROOT / "content/_data/synonyms.yml",
                         analysis_cache=args.cache / "analysis" if args.cache else None)
-    for doc in docs:
+    for number, doc in enumerate(docs):
+        if number == args.touch:
+            doc.body += "\n本条例由市人民政府负责解释。"
         index.add(doc)
         if args.html:
             write_html(args.out, doc)
