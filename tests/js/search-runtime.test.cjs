@@ -169,8 +169,11 @@ describe("search runtime: excerpts", function () {
   });
   it("looks at no more than 200 places where the words occur, however long the page", function () {
     const TS = H.loadSearch();
-    /* 证明 fills the first 200 places, so the later window holding 护照 too is not looked at. */
-    assert.strictEqual(TS.makeExcerpt("证明".repeat(210) + "护照和证明", ["证明", "护照"], 10), "<mark>证明证明证明证明证明</mark>…");
+    /* 200 places of 证明 come first, so the window where 护照 and 证明 meet is not looked at;
+     * with one 证明 fewer it is. */
+    const tail = "甲".repeat(40) + "护照证明";
+    assert.strictEqual(TS.makeExcerpt("证明".repeat(200) + tail, ["证明", "护照"], 30), "<mark>" + "证明".repeat(15) + "</mark>…");
+    assert.strictEqual(TS.makeExcerpt("证明".repeat(199) + tail, ["证明", "护照"], 30), "…" + "甲".repeat(18) + "<mark>护照证明</mark>");
   });
   it("marks only the words a reader typed or was shown, longest first", async function () {
     const TS = H.loadSearch(), s = searchers(TS).search;
