@@ -48,8 +48,23 @@ def test_the_committed_fixtures_are_up_to_date(tmp_path: Path) -> None:
     names = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
     committed = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*") if p.is_file())
     assert names == committed
-    stale = [n for n in names if (fresh / n).read_bytes() != (FIXTURES / n).read_bytes()]
+    stale = [n for n in names if (fresh / n).read_bytes() != (FIXTURES / n).read_bytes()
+             and not (n == "timing.json" and _without_times(fresh / n) == _without_times(FIXTURES / n))]
     assert not stale, f"stale fixtures, rerun tests/js/make_fixtures.py: {stale[:10]}"
+
+
+def _without_times(path: Path) -> object:
+    """A timing map without its times: eSpeak NG's clip lengths differ a little from one
+    synthesis to the next (105.909 s and 105.914 s here, 100.954 s on a fresh clone), the
+    cues, their sentences and their order do not."""
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("start", "end", "duration")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(json.loads(path.read_text("utf-8")))
 
 
 def test_listed_equivalent_mutants_point_at_mutated_lines() -> None:
