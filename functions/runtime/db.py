@@ -33,7 +33,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateColumn
 
@@ -67,10 +67,8 @@ def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` with Tongda's connection settings."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        # sqlite:///file.db and sqlite:////abs/file.db name a file; sqlite:// (no path) and
-        # :memory: are in memory and must not leave a file called "sqlite:" behind
-        _, sep, rest = url.partition(":///")
-        path = rest.split("?", 1)[0] if sep else ""
+        # SQLAlchemy's own reading of the URL: sqlite:// and sqlite:///:memory: are in memory
+        path = make_url(url).database
         if path and path != ":memory:":
             create_private_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
