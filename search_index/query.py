@@ -197,12 +197,18 @@ def pair_keys(a: str, b: str, lex: dict, bucket: Bucket) -> list[str]:
     return keys[:9]
 
 
+def rare(n_docs: int) -> int:
+    """The most documents a pair of characters may be in and still count as rare on the site:
+    a rare pair looks mistyped, a pair above this is one the site writes."""
+    return max(1, n_docs // 1000)
+
+
 def suspicious(part: str, bucket: Bucket, n_docs: int) -> list[int]:
     """Bigram positions that look mistyped: (nearly) absent from the site."""
     if len(part) < 2:
         return []
     dfs = [term_df(b, bucket) for b in bigrams(part)]
-    limit = max(1, n_docs // 1000)
+    limit = rare(n_docs)
     out = [i for i, d in enumerate(dfs) if d <= limit]
     if len(part) >= 3 and not bucket("t", part[:2]).get(part):
         worst = min(range(len(dfs)), key=lambda i: (dfs[i], i))
@@ -250,7 +256,7 @@ def breaks_a_pair(part: str, j: int, w: str, bucket: Bucket, n_docs: int) -> boo
     """Whether placing ``w`` at ``j`` changes a character that the site often sees beside its
     neighbour outside ``w``: in 实施条例, 一条 (施 has the rare reading yi) over 施条 would
     break 实施, so 施 is no typo."""
-    limit = max(1, n_docs // 1000)
+    limit = rare(n_docs)
     end = j + len(w)
     for p in range(j, end):
         if part[p] == w[p - j]:

@@ -173,10 +173,12 @@
     ra.forEach(function (x) { rb.forEach(function (y) { var k = fuzzy(x) + " " + fuzzy(y); if (keys.indexOf(k) < 0) keys.push(k); }); });
     return keys.slice(0, 9);
   }
+  // the most documents a pair may be in and still count as rare (query.py rare)
+  function rare(n) { return Math.max(1, Math.floor(n / 1000)); }
   function suspicious(part, B, n) {
     if (part.length < 2) return [];
     var dfs = bigrams(part).map(function (b) { return termDf(b, B); });
-    var limit = Math.max(1, Math.floor(n / 1000)), out = [];
+    var limit = rare(n), out = [];
     dfs.forEach(function (d, i) { if (d <= limit) out.push(i); });
     if (part.length >= 3 && !B("t", part.slice(0, 2))[part]) {
       var worst = 0;
@@ -217,7 +219,7 @@
   // placing w at j would change a character the site often sees beside its neighbour
   // outside w (实施条例: 一条 over 施条 would break 实施); the same rule as query.py
   function breaksAPair(part, j, w, B, n) {
-    var limit = Math.max(1, Math.floor(n / 1000)), end = j + w.length;
+    var limit = rare(n), end = j + w.length;
     for (var p = j; p < end; p++) {
       if (part[p] === w[p - j]) continue;
       if (p === j && p > 0 && termDf(part.slice(p - 1, p + 1), B) > limit) return true;
