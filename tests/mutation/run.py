@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -48,7 +49,8 @@ LINKED = ["functions", "site_builder", "search_index", "a11y", "tests", "themes"
           "mkdocs.yml", "node_modules", "package.json"]
 PACKAGES = ["functions", "site_builder", "search_index", "a11y"]
 TARGET = 80.0
-DETECTED = {"killed", "timeout", "caught by type check", "segfault"}
+# what counts as a kill besides a failing test (a timeout is counted on its own)
+KILLED = {"killed", "caught by type check", "segfault"}
 
 # mutmut's exit codes (mutmut/stats.py), kept here so the report can be read without it.
 STATUS_BY_EXIT_CODE: dict[int | None, str] = {
@@ -66,7 +68,6 @@ class Module:
     files: list[str]
     tests: list[str]
     args: list[str] = field(default_factory=list)
-    language: str = "python"
     # Modules with thousands of mutants run a fixed sample of them (the same one every run:
     # the names with the smallest SHA-256), so that `make mutation` keeps to its half hour;
     # `--full` runs them all.
@@ -184,20 +185,25 @@ def sampled(folder: Path) -> tuple[set[str] | None, int]:
     return set(data["names"]), int(data["from"])
 
 
-def count_meta(folder: Path, module: Module) -> tuple[int, int]:
-    done = total = 0
-    only, _ = sampled(folder)
+def exit_codes(folder: Path, module: Module) -> dict[str, int | None] | None:
+    """mutmut's result for every mutant of the module's files (None: no result yet), read
+    from its ``.meta`` files; None when a file has none (never run, or being generated)."""
+    codes: dict[str, int | None] = {}
     for file in module.files:
-        meta = folder / "mutants" / f"{file}.meta"
         try:
-            codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+            meta = json.loads((folder / "mutants" / f"{file}.meta").read_text("utf-8"))
+            codes.update(meta["exit_code_by_key"])
         except (OSError, ValueError, KeyError):
-            continue
-        for name, code in codes.items():
-            if only is None or name in only:
-                total += 1
-                done += code is not None
-    return done, total
+            return None
+    return codes
+
+
+def count_meta(folder: Path, module: Module) -> tuple[int, int]:
+    """Mutants tested so far, and how many the run tests (the sample, if any)."""
+    only, _ = sampled(folder)
+    codes = {name: code for name, code in (exit_codes(folder, module) or {}).items()
+             if only is None or name in only}
+    return sum(code is not None for code in codes.values()), len(codes)
 
 
 GENERATE = """
@@ -210,18 +216,8 @@ create_mutants(2)
 """
 
 
-def all_mutant_names(folder: Path, module: Module) -> list[str]:
-    names: list[str] = []
-    for file in module.files:
-        meta = json.loads((folder / "mutants" / f"{file}.meta").read_text("utf-8"))
-        names += meta["exit_code_by_key"]
-    return names
-
-
 def choose_sample(names: list[str], size: int) -> list[str]:
     """The same mutants every run, spread over the module: the smallest SHA-256 of names."""
-    import hashlib
-
     ranked = sorted(names, key=lambda n: hashlib.sha256(n.encode("utf-8")).hexdigest())
     return sorted(ranked[:size])
 
@@ -250,7 +246,7 @@ def run_python(module: Module, jobs: int, fresh: bool, log: Any, full: bool = Fa
         (folder / "mutants").mkdir(exist_ok=True)
         subprocess.run([sys.executable, "-c", GENERATE], cwd=folder, env=env, check=True,
                        stdout=subprocess.DEVNULL)
-        names = all_mutant_names(folder, module)
+        names = list(exit_codes(folder, module) or {})
         if len(names) > module.sample:
             sample = choose_sample(names, module.sample)
             (folder / "sample.json").write_text(json.dumps(
@@ -291,34 +287,30 @@ def python_score(module: Module, equivalents: dict[str, str]) -> Score | None:
     folder = OUT / module.key
     score = Score(module.key, module.title, "python", module.files)
     only, score.sampled_from = sampled(folder)
-    for file in module.files:
-        meta = folder / "mutants" / f"{file}.meta"
-        try:
-            codes: dict[str, int | None] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
-        except (OSError, ValueError, KeyError):
+    codes = exit_codes(folder, module)
+    if codes is None:
+        return None
+    for name, code in sorted(codes.items()):
+        if only is not None and name not in only:
+            continue
+        if code is None:
             return None
-        for name, code in sorted(codes.items()):
-            if only is not None and name not in only:
-                continue
-            if code is None:
-                return None
-            status = STATUS_BY_EXIT_CODE.get(code, "suspicious")
-            score.total += 1
-            if status in ("killed", "caught by type check", "segfault"):
-                score.killed += 1
-            elif status == "timeout":
-                score.timeout += 1
-            elif name in equivalents:
-                score.equivalent += 1
-            elif status == "survived":
+        status = STATUS_BY_EXIT_CODE.get(code, "suspicious")
+        score.total += 1
+        if status in KILLED:
+            score.killed += 1
+        elif status == "timeout":
+            score.timeout += 1
+        elif name in equivalents:
+            score.equivalent += 1
+        else:
+            score.survivors.append(name)
+            if status == "survived":
                 score.survived += 1
-                score.survivors.append(name)
             elif status == "no tests":
                 score.no_tests += 1
-                score.survivors.append(name)
             else:
                 score.other += 1
-                score.survivors.append(name)
     return score
 
 
@@ -359,8 +351,6 @@ def sample_lines(file: str, fraction: float) -> list[int]:
     """A fixed share of a script's code lines (not blank, not comments): those whose text
     (with its occurrence number) has the smallest SHA-256, so an edit elsewhere in the file
     leaves the choice of the other lines as it was."""
-    import hashlib
-
     seen: dict[str, int] = {}
     keyed: list[tuple[str, int]] = []
     for number, line in enumerate((ROOT / file).read_text("utf-8").splitlines(), start=1):
@@ -415,13 +405,30 @@ def run_js(log: Any, full: bool = False) -> float:
     return time.monotonic() - started
 
 
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1].strip() if 0 < number <= len(lines) else ""
+
+
+def js_equivalents() -> set[tuple[str, str, str, str]]:
+    """The listed equivalent mutants as (file, mutator, replacement, text of their line in
+    today's file): a mutant is matched by what its line says, so a report made before lines
+    above it moved still finds it."""
+    if not JS_EQUIVALENT_FILE.exists():
+        return set()
+    lines: dict[str, list[str]] = {}
+    keys = set()
+    for e in json.loads(JS_EQUIVALENT_FILE.read_text("utf-8")):
+        if e["file"] not in lines:
+            lines[e["file"]] = (ROOT / e["file"]).read_text("utf-8").splitlines()
+        keys.add((e["file"], e["mutator"], e["replacement"], _line(lines[e["file"]], e["line"])))
+    return keys
+
+
 def js_scores(seconds: float, run_on: str) -> list[Score]:
     if not STRYKER_REPORT.exists():
         return []
     report = json.loads(STRYKER_REPORT.read_text("utf-8"))
-    equivalents: list[dict[str, Any]] = []
-    if JS_EQUIVALENT_FILE.exists():
-        equivalents = json.loads(JS_EQUIVALENT_FILE.read_text("utf-8"))
+    equivalents = js_equivalents()
     try:
         line_samples: dict[str, float] = json.loads(
             (OUT / "stryker-sample.json").read_text("utf-8"))
@@ -430,11 +437,12 @@ def js_scores(seconds: float, run_on: str) -> list[Score]:
     scores = []
     for file, entry in sorted(report.get("files", {}).items()):
         rel = str(Path(file).resolve().relative_to(ROOT)) if Path(file).is_absolute() else file
+        source = entry.get("source", "").splitlines()  # the file as Stryker mutated it
         score = Score("js:" + Path(rel).stem, rel, "javascript", [rel], seconds=seconds,
                       run_on=run_on, sampled_lines=line_samples.get(rel, 0.0))
         for mutant in entry.get("mutants", []):
             status = mutant.get("status")
-            line = mutant.get("location", {}).get("start", {}).get("line")
+            line = mutant.get("location", {}).get("start", {}).get("line", 0)
             if status in ("CompileError", "Ignored"):
                 continue
             score.total += 1
@@ -442,19 +450,18 @@ def js_scores(seconds: float, run_on: str) -> list[Score]:
                 score.killed += 1
             elif status == "Timeout":
                 score.timeout += 1
-            elif any(e.get("file") == rel and e.get("line") == line
-                     and e.get("mutator") == mutant.get("mutatorName")
-                     and e.get("replacement", mutant.get("replacement")) == mutant.get("replacement")
-                     for e in equivalents):
+            elif (rel, mutant.get("mutatorName"), mutant.get("replacement"),
+                  _line(source, line)) in equivalents:
                 score.equivalent += 1
-            elif status == "Survived":
-                score.survived += 1
-                score.survivors.append(f"{rel}:{line} {mutant.get('mutatorName')}")
-            elif status == "NoCoverage":
-                score.no_tests += 1
-                score.survivors.append(f"{rel}:{line} {mutant.get('mutatorName')}")
             else:
-                score.other += 1
+                if status in ("Survived", "NoCoverage"):
+                    score.survivors.append(f"{rel}:{line} {mutant.get('mutatorName')}")
+                if status == "Survived":
+                    score.survived += 1
+                elif status == "NoCoverage":
+                    score.no_tests += 1
+                else:
+                    score.other += 1
         scores.append(score)
     return scores
 
