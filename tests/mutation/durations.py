@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-# (fixture name, where it is defined) -> the functions its setup called
-_FIXTURE_CALLS: dict[tuple[str, str], set[str]] = {}
+# fixture name -> where each fixture of that name is defined -> the functions its setup called
+_FIXTURE_CALLS: dict[str, dict[str, set[str]]] = {}
 
 
 def _mutmut_state() -> Any | None:
@@ -48,7 +48,8 @@ def pytest_fixture_setup(fixturedef: Any, request: Any) -> Generator[None, None,
     yield
     if state is not None and fixturedef.scope != "function":
         called = set(state._stats) - before
-        _FIXTURE_CALLS.setdefault((fixturedef.argname, fixturedef.baseid), set()).update(called)
+        by_place = _FIXTURE_CALLS.setdefault(fixturedef.argname, {})
+        by_place.setdefault(fixturedef.baseid, set()).update(called)
 
 
 def pytest_sessionfinish(session: Any) -> None:
@@ -58,7 +59,7 @@ def pytest_sessionfinish(session: Any) -> None:
     for item in getattr(session, "items", []):
         nodeid = item.nodeid.removeprefix("mutants/")
         for name in getattr(item, "fixturenames", ()):
-            for (argname, baseid), functions in _FIXTURE_CALLS.items():
-                if argname == name and item.nodeid.startswith(baseid):
+            for baseid, functions in _FIXTURE_CALLS.get(name, {}).items():
+                if item.nodeid.startswith(baseid):
                     for function in functions:
                         state.tests_by_mangled_function_name[function].add(nodeid)
