@@ -66,12 +66,14 @@ def _kill_before_commit(conn: Connection) -> None:
     os.kill(os.getpid(), signal.SIGKILL)  # the effect is written, the transaction open
 
 
-def thing_app(database_url: str, lease: str = "30", crash: str = "") -> FastAPI:
-    """The ``things`` function; with ``crash``, every effect kills the process uncommitted."""
+def thing_app(database_url: str, lease: str = "30", crash: str = "",
+              extra: tuple[APIRouter, ...] = ()) -> FastAPI:
+    """The ``things`` function; with ``crash``, every effect kills the process uncommitted;
+    ``extra`` routers beside its own."""
     settings = Settings(database_url=database_url, rate_limit=0,
                         idempotency_lease=float(lease))
     app = create_function_app(name="things", title="测试", description="测试", version="1",
-                              routers=[router], settings=settings,
+                              routers=[router, *extra], settings=settings,
                               migrations=[Migration("0001-things", create_tables(things))])
     app.state.before_effect = None
     app.state.after_effect = _kill_before_commit if crash else None

@@ -32,12 +32,9 @@ from hypothesis import strategies as st
 from sqlalchemy import event, insert, update
 from sqlalchemy.engine import Connection, Engine
 
-from functions.runtime.db import Migration, create_tables
-from functions.runtime.factory import create_function_app
 from functions.runtime.idempotency import idempotency_keys, idempotent
 from functions.runtime.limits import JsonRoute
 from functions.runtime.problems import Problem
-from functions.runtime.settings import Settings
 from tests.functions.runtime import test_idempotency as base
 from tests.functions.runtime.test_idempotency import _count, _keys, _send, _token, things
 
@@ -73,13 +70,7 @@ async def note(request: Request) -> Response:
 
 
 def make_app(database_url: str, lease: float = 30.0) -> FastAPI:
-    settings = Settings(database_url=database_url, rate_limit=0, idempotency_lease=lease)
-    app = create_function_app(name="things", title="测试", description="测试", version="1",
-                              routers=[base.router, extra], settings=settings,
-                              migrations=[Migration("0001-things", create_tables(things))])
-    app.state.before_effect = None
-    app.state.after_effect = None
-    return app
+    return base.thing_app(database_url, str(lease), extra=(extra,))
 
 
 @pytest.fixture
