@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from functions.match.app import create_app
 from functions.runtime import audit, auth, cli, roles
@@ -179,19 +180,26 @@ def test_the_audit_actor_is_the_token_id_and_name(client: TestClient,
     assert audit.verify(engine, settings=client.app.state.runtime.settings).findings == []  # type: ignore[attr-defined]
 
 
-def test_tokens_made_before_ids_keep_working(database_url: str) -> None:
+def first_release_token(database_url: str, token: str, created_at: dt.datetime) -> Engine:
+    """A database as the first release left it: its staff_tokens table (no ids, no expiry)
+    with 老李's ``token``, and its migration recorded; the later migrations not run yet."""
     engine = make_engine(database_url)
     migrate(engine, "runtime", audit.MIGRATIONS)
-    token = "tdk_made-before-ids"
-    with engine.begin() as conn:  # the table and row as the first release wrote them
+    with engine.begin() as conn:
         conn.execute(text("CREATE TABLE staff_tokens (token_hash VARCHAR(64) PRIMARY KEY, "
                           "name VARCHAR(200) NOT NULL, roles VARCHAR(1000) NOT NULL, "
                           "created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
                           "revoked_at TIMESTAMP WITH TIME ZONE)"))
         conn.execute(text("INSERT INTO staff_tokens VALUES (:h, '老李', 'match:publish', "
-                          ":at, NULL)"), {"h": auth._hash(token), "at": dt.datetime.now(dt.UTC)})
+                          ":at, NULL)"), {"h": auth._hash(token), "at": created_at})
         conn.execute(text("INSERT INTO schema_migrations VALUES ('runtime', "
-                          "'0001-staff-tokens', :at)"), {"at": dt.datetime.now(dt.UTC)})
+                          "'0001-staff-tokens', :at)"), {"at": created_at})
+    return engine
+
+
+def test_tokens_made_before_ids_keep_working(database_url: str) -> None:
+    token = "tdk_made-before-ids"
+    engine = first_release_token(database_url, token, dt.datetime.now(dt.UTC))
     assert migrate(engine, "runtime", auth.MIGRATIONS) == ["0002-staff-token-ids-expiry"]
     staff = auth.authenticate(engine, f"bearer {token}")
     assert staff.name == "老李" and staff.token_id == auth._hash(token)[:12]

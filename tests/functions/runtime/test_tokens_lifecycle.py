@@ -16,13 +16,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from functions.runtime import audit, auth
 from functions.runtime.auth import TokenError, TokenInfo
 from functions.runtime.db import make_engine, migrate
 from functions.runtime.problems import Problem
+from tests.functions.runtime.test_tokens import first_release_token
 
 pytestmark = pytest.mark.integration
 T0 = dt.datetime(2024, 6, 1, 9, 30, 15, tzinfo=dt.UTC)
@@ -225,19 +225,9 @@ def beijing_time(database_url: str) -> Iterator[None]:
 def test_tokens_made_before_expiry_existed_get_the_default_90_days_from_the_upgrade(
         database_url: str) -> None:
     """90 days from the upgrade, in UTC: not 8 hours later on a server set to Beijing time."""
-    engine = make_engine(database_url)
-    migrate(engine, "runtime", audit.MIGRATIONS)
     token = "tdk_made-before-ids"
     digest = hashlib.sha256(token.encode()).hexdigest()
-    with engine.begin() as conn:  # the table and row as the first release wrote them
-        conn.execute(text("CREATE TABLE staff_tokens (token_hash VARCHAR(64) PRIMARY KEY, "
-                          "name VARCHAR(200) NOT NULL, roles VARCHAR(1000) NOT NULL, "
-                          "created_at TIMESTAMP WITH TIME ZONE NOT NULL, "
-                          "revoked_at TIMESTAMP WITH TIME ZONE)"))
-        conn.execute(text("INSERT INTO staff_tokens VALUES (:h, '老李', 'match:publish', "
-                          ":at, NULL)"), {"h": digest, "at": T0})
-        conn.execute(text("INSERT INTO schema_migrations VALUES ('runtime', "
-                          "'0001-staff-tokens', :at)"), {"at": T0})
+    engine = first_release_token(database_url, token, T0)
     before = dt.datetime.now(dt.UTC)
     migrate(engine, "runtime", auth.MIGRATIONS)
     after = dt.datetime.now(dt.UTC)
