@@ -25,6 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -171,15 +172,8 @@ def _page(tmp: Path) -> tuple[str, str]:
     shutil.copytree(AUDIO_SITE, project, ignore=shutil.ignore_patterns(".tongda-cache", "site"))
     # a cache of its own: clips left in the project's cache by an earlier build must not make
     # the fixture differ from what a fresh clone writes
-    saved = os.environ.get("TONGDA_AUDIO_CACHE")
-    os.environ["TONGDA_AUDIO_CACHE"] = str(tmp / "audio-cache")
-    try:
+    with mock.patch.dict(os.environ, TONGDA_AUDIO_CACHE=str(tmp / "audio-cache")):
         build(load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site")))
-    finally:
-        if saved is None:
-            os.environ.pop("TONGDA_AUDIO_CACHE", None)
-        else:
-            os.environ["TONGDA_AUDIO_CACHE"] = saved
     site = project / "site"
     return ((site / PAGE / "index.html").read_text("utf-8"),
             (site / "audio" / f"{PAGE}.json").read_text("utf-8"))
