@@ -80,6 +80,22 @@ def locate_espeak(prefer_loader: bool = True) -> EspeakLibrary:
 _loaded: dict[str, Any] = {}
 
 
+def _point_at_data(where: EspeakLibrary) -> None:
+    """Tell eSpeak NG where its data is: ``ESPEAK_DATA_PATH``, read by
+    ``espeak_Initialize(path=NULL)``, which is what pyttsx3 calls for each new driver.
+
+    Set again on every load, not once per process: whoever restored the environment in
+    between (a test's ``mock.patch.dict(os.environ)`` around a build) would otherwise leave
+    the next driver with the library's built-in path, and eSpeak NG ends the whole
+    process when its data is not there. Child processes inherit it, so a stale value
+    (1.52 data) must not reach a 1.51 library either.
+    """
+    if where.data_path:
+        os.environ["ESPEAK_DATA_PATH"] = where.data_path
+    else:
+        os.environ.pop("ESPEAK_DATA_PATH", None)
+
+
 def load_espeak(where: EspeakLibrary) -> ctypes.CDLL:
     """Load the library once per process, before pyttsx3 can load another one.
 
@@ -93,13 +109,9 @@ def load_espeak(where: EspeakLibrary) -> ctypes.CDLL:
                 f"eSpeak NG already loaded from {_loaded['where'].library}; "
                 f"cannot switch to {where.library} in the same process"
             )
+        _point_at_data(where)  # the environment may have been put back since (see below)
         return _loaded["lib"]
-    # Read by espeak_Initialize(path=NULL), which is what pyttsx3 calls. Child processes
-    # inherit it, so a stale value (1.52 data) must not reach a 1.51 library.
-    if where.data_path:
-        os.environ["ESPEAK_DATA_PATH"] = where.data_path
-    else:
-        os.environ.pop("ESPEAK_DATA_PATH", None)
+    _point_at_data(where)
     try:
         lib = ctypes.CDLL(where.library)
     except OSError as exc:

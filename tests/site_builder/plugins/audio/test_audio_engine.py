@@ -110,3 +110,31 @@ def test_cache_refuses_an_empty_clip(tmp_path) -> None:
     with pytest.raises(ValueError):
         cache.put("k" * 64, Clip(np.zeros(0, dtype=np.int16), [0]), ["办理须知"])
     assert not cache.has("k" * 64)
+
+
+def test_the_driver_finds_the_data_after_the_environment_was_put_back() -> None:
+    """A build in a test (``mock.patch.dict(os.environ)`` around it) loaded eSpeak NG in this
+    process and synthesised in its worker processes; the patch then put the environment
+    back without ESPEAK_DATA_PATH. The first driver this process started afterwards got
+    the library's built-in data path, and eSpeak NG ended the whole process (the pytest
+    worker, and with it the run). Each load points eSpeak NG at its data again. In a
+    process of its own, since the failure is the process' end."""
+    code = textwrap.dedent(
+        """
+        import os
+        from unittest import mock
+        from site_builder.plugins.audio.engine import create_engine
+        os.environ.pop("ESPEAK_DATA_PATH", None)  # not inherited from this test's process
+        with mock.patch.dict(os.environ):
+            print(create_engine("pyttsx3", "auto", 165).identity)  # loads the library
+        assert "ESPEAK_DATA_PATH" not in os.environ  # the patch took it away
+        engine = create_engine("pyttsx3", "auto", 165)
+        print(engine.phonemes("身份证"))
+        print(engine.synthesize("身份证。").shape[0] > 0)
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-2000:]
+    phonemes, spoken = run.stdout.strip().splitlines()[-2:]
+    assert "ts." in phonemes and spoken == "True"
