@@ -51,10 +51,12 @@ lint: setup
 	$(BIN)/mypy
 
 # Lint, then the whole suite even when lint failed (both results are worth reading); either
-# failing fails. pytest's exit code 5 means no test ran: that is a failure, never a pass.
+# failing fails. A worker that dies (a crash in a C library) ends the run with its test named
+# (--max-worker-restart=0): pytest-xdist, restarting it, waited forever for the dead worker's
+# file with --dist loadfile. pytest's exit code 5 means no test ran: that is a failure, never a pass.
 test: setup
 	@lint=0; $(MAKE) --no-print-directory lint || lint=1; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder tests; status=$$?; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --max-worker-restart=0 tests; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest ran no test: failing" >&2; exit 1; fi; \
 	if [ $$lint -ne 0 ]; then echo "ruff or mypy found problems: failing" >&2; exit 1; fi; \
 	exit $$status
