@@ -43,7 +43,14 @@ class _HoldErrors(logging.Filter):
 
 def run_build(config_file: str | None, site_dir: str | None = None, *, command: str = "build",
               **overrides: object) -> str:
-    """Build once; return the site folder.
+    """Build once; return the site folder (see :func:`build_site`)."""
+    return str(build_site(config_file, site_dir, command=command, **overrides).site_dir)
+
+
+def build_site(config_file: str | None, site_dir: str | None = None, *, command: str = "build",
+               **overrides: object) -> Any:
+    """Build once; return the build's MkDocs configuration, its plugins as the build left
+    them (``tongda serve`` renders a saved page again with them).
 
     ``command`` is told to the plugins (MkDocs' ``on_startup``): with ``serve``, the plugins
     that keep state between builds in one process (the search's analyses) do.
@@ -53,10 +60,14 @@ def run_build(config_file: str | None, site_dir: str | None = None, *, command: 
             ``path:line: field: message`` (paths relative to the project) and its
             ``errors`` hold them one by one. The previous site is untouched. Any exception
             a plugin raises becomes one, naming the page it was working on.
+        BuildCancelled: ``tongda serve`` stopped the build because the sources changed
+            again (see :mod:`site_builder.plugins.core.cancel`); the previous site stays.
     """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort
     from mkdocs.exceptions import BuildError as MkDocsBuildError
+
+    from site_builder.plugins.core.cancel import BuildCancelled
 
     config = load(config_file, site_dir=site_dir, **overrides)
     config.plugins.on_startup(command=command, dirty=False)  # type: ignore[arg-type]
@@ -65,6 +76,8 @@ def run_build(config_file: str | None, site_dir: str | None = None, *, command: 
     build_log.addFilter(hold)
     try:
         build(config)
+    except BuildCancelled:
+        raise
     except (Abort, MkDocsBuildError) as exc:
         raise _failure(config, exc.__context__ or exc, hold.held) from None
     except Exception as exc:  # a plugin's crash is reported, never a traceback
@@ -74,7 +87,7 @@ def run_build(config_file: str | None, site_dir: str | None = None, *, command: 
         build_log.removeFilter(hold)
     for line in hold.held:  # errors MkDocs logged without stopping
         log.warning(line)
-    return str(config.site_dir)
+    return config
 
 
 def _validation(config: Any) -> Validation | None:

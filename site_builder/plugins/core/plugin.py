@@ -21,7 +21,7 @@ from site_builder.content.model import KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
 from site_builder.errors import ContentError
 from site_builder.validation import Validation
 
-from . import markdown_body
+from . import cancel, markdown_body
 from .atomic import AtomicOutput
 from .buildctx import BuildContext
 from .config import TongdaConfig
@@ -36,6 +36,10 @@ from .reuse import PageReuse, site_signature
 REUSE_TEMPLATE = "tongda-reuse.html"
 
 log = logging.getLogger("mkdocs.plugins.tongda")
+
+
+class NeedsFullBuild(Exception):
+    """A change :meth:`TongdaPlugin.refresh_page` cannot show alone (the reason in Chinese)."""
 
 
 class ContentBuildError(PluginError):
@@ -68,6 +72,16 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         self._gc_saved: tuple[int, ...] | None = None
         self.validation: Validation | None = None
         """The build's validation (``tongda build`` reports its errors)."""
+        self._last: tuple[Files, Any, Any] | None = None
+        """The finished build's files, nav and template environment: what
+        :meth:`refresh_page` renders one page again with (``tongda serve``)."""
+        self._files: Files | None = None
+        self._serving = False
+        self._nav: Any = None
+        self._env: Any = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -92,6 +106,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         # stages: files, schema, references, rules against facts.
         self.context = None
         self.reuse = None
+        self._last = self._files = self._nav = self._env = None
         self.validation = validation = Validation(config)
         # Loading makes the objects the whole build keeps (see gcpause.gc_freeze): the collector
         # would walk them again and again as they pile up, and find nothing to free.
@@ -171,6 +186,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Add pages other plugins generate (e.g. the calculator) to the default nav."""
+        self._check_cancel()
         if self.context is None or self.config_nav_given:
             return nav
         from mkdocs.structure.pages import Page as MkPage
@@ -270,6 +286,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
             return context
         corpus = self.corpus
         self._tick()
+        self._nav = nav
         if page.meta.get("td_reused"):
             return context
         context["td"] = self._site_context()
@@ -297,11 +314,13 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         env.filters["cn_date"] = cn_date
         env.loader = ChoiceLoader([env.loader, DictLoader({REUSE_TEMPLATE: ""})])
         self.links = LinkFragments(env)
+        self._files, self._env = files, env
         return env
 
     @event_priority(100)
     def _record_stats(self, *, config: MkDocsConfig) -> None:
         """The pages are done: their figures, before the build report reads them (-50)."""
+        self._check_cancel()  # before the long steps of the other plugins' post_build
         if self.context is None:
             return
         stats = self.context.stats
@@ -328,6 +347,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if self.output is not None:
             self.output.commit()
             config.site_dir = str(self.output.final)
+        if self._files is not None and self._env is not None:
+            self._last = (self._files, self._nav, self._env)
 
     on_post_build = CombinedEvent(_record_stats, _finish)
 
@@ -344,6 +365,74 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if self.output is not None:
             self.output.abort()
 
+    def refresh_page(self, config: MkDocsConfig, src_uri: str) -> str:
+        """Render one saved document's page again, into the site the last build made.
+
+        What ``tongda serve`` shows at once when a save changed only a document's text:
+        the page itself with the new text, made by the same hooks of every plugin as in a
+        whole build (its plain-text copy too). What the text feeds beyond its own page
+        (the search index, citations found in it and the panels they fill, feeds, audio)
+        follows with the whole rebuild the preview starts right after.
+
+        Returns the page's path in the site.
+
+        Raises:
+            NeedsFullBuild: the save changed more than a document's text (its front matter,
+                a file added, removed or renamed, a file with errors), or no build finished.
+        """
+        from mkdocs.commands.build import _populate_page, get_context
+
+        from search_index.store import write_atomic
+        from site_builder.content.corpus import read_entry
+        from site_builder.validation import file_limits
+
+        if self._last is None or self.corpus is None or self.output is None:
+            raise NeedsFullBuild("还没有生成完成的网站")
+        files, nav, env = self._last
+        entry = self.corpus.by_path.get(src_uri)
+        file = files.get_file_from_path(src_uri)
+        if entry is None or file is None or file.page is None:
+            raise NeedsFullBuild(f"{src_uri} 不是上次生成的文档")
+        errors: list[ContentError] = []
+        fresh = read_entry(src_uri, entry.abs_path, errors, None, file_limits(config))
+        if fresh is None or errors:
+            raise NeedsFullBuild(f"{src_uri} 有错误")
+        if fresh.meta != entry.meta:
+            raise NeedsFullBuild(f"{src_uri} 的元数据改了")
+        entry.body, entry.body_line, entry.source = fresh.body, fresh.body_line, fresh.source
+        entry.stat = fresh.stat
+        self.corpus.memo.get("doc_link_digest", {}).pop(entry.id, None)
+        # Rendered afresh: no page reuse (its records belong to the finished build).
+        saved = self._reuse_args, self.reuse
+        ctx_reuse = self.context.reuse if self.context is not None else None
+        self._reuse_args = self.reuse = None
+        if self.context is not None:
+            self.context.reuse = None
+        page = file.page
+        # The build's render went through its Markdown cache, which is closed now: MkDocs'
+        # own render for this page (on_pre_page sets the source from the corpus again).
+        vars(page).pop("render", None)
+        config._current_page = page
+        try:
+            _populate_page(page, config, files)
+            page.active = True
+            doc_files = files.documentation_pages()
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            output = config.plugins.on_post_page(template.render(context), page=page,
+                                                 config=config)
+        finally:
+            page.active = False
+            config._current_page = None
+            self._reuse_args, self.reuse = saved
+            if self.context is not None:
+                self.context.reuse = ctx_reuse
+        dest = self.output.final / file.dest_uri
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(dest, output.encode("utf-8", errors="xmlcharrefreplace"))
+        return file.dest_uri
+
     def _site_context(self) -> dict[str, Any]:
         return {"kind_labels": KIND_LABELS, "level_labels": LEVEL_LABELS,
                 "status_labels": STATUS_LABELS, "today": self.corpus.today if self.corpus else None}
@@ -356,7 +445,13 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
             self._progress = tqdm(total=2 * total, desc="生成页面（读取、写出）", unit="步",
                                   file=sys.stderr, mininterval=1.0, leave=False)
 
+    def _check_cancel(self) -> None:
+        """In ``tongda serve``: stop here when the sources changed again (see :mod:`.cancel`)."""
+        if self._serving:
+            cancel.check()
+
     def _tick(self) -> None:
+        self._check_cancel()
         if self._progress is not None:
             self._progress.update(1)
 
