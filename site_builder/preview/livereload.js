@@ -7,6 +7,7 @@
   var SHOWN = 10;
   var known = null;
   var shownKey = null;
+  var errorsKey = "";
   var listPage = document.documentElement.hasAttribute("data-td-error-list");
 
   function where(error) {
@@ -81,17 +82,40 @@
     place(banner(errors));
   }
 
-  function poll() {
-    fetch("/__tongda/version", {cache: "no-store"})
-      .then(function (response) { return response.json(); })
-      .then(function (state) {
-        if (known !== null && state.version !== known) { location.reload(); return; }
-        known = state.version;
-        show(state.errors || []);
-      })
-      .catch(function () {})
-      .then(function () { setTimeout(poll, 1000); });
+  // Where the editor was reading: a reload after a save keeps the place.
+  var SCROLL_KEY = "td-preview-scroll:" + location.pathname;
+
+  function reload() {
+    try { sessionStorage.setItem(SCROLL_KEY, String(window.scrollY)); } catch (e) { /* private mode */ }
+    location.reload();
   }
 
+  function restoreScroll() {
+    var y = null;
+    try {
+      y = sessionStorage.getItem(SCROLL_KEY);
+      sessionStorage.removeItem(SCROLL_KEY);
+    } catch (e) { /* private mode */ }
+    if (y !== null) { window.scrollTo(0, Number(y) || 0); }
+  }
+
+  // The server answers when the version or the errors change (or after 20 s): the page
+  // reloads as soon as a rebuild is done, without polling every second.
+  function poll() {
+    var url = "/__tongda/version";
+    if (known !== null) { url += "?after=" + known + "&errors=" + encodeURIComponent(errorsKey); }
+    fetch(url, {cache: "no-store"})
+      .then(function (response) { return response.json(); })
+      .then(function (state) {
+        if (known !== null && state.version !== known) { reload(); return; }
+        known = state.version;
+        errorsKey = state.errors_key || "";
+        show(state.errors || []);
+        setTimeout(poll, 0);
+      })
+      .catch(function () { setTimeout(poll, 1000); });  // the server is restarting
+  }
+
+  restoreScroll();
   poll();
 })();

@@ -212,3 +212,45 @@ def test_the_preview_pages_get_the_portals_headers_and_audit_heads_survive_rebui
         assert status == 200 and json.loads(body) == head, served.output()
     finally:
         served.stop()
+
+
+def test_the_open_page_learns_of_a_new_build_at_once(tmp_path: Path) -> None:
+    """``/__tongda/version?after=N`` answers as soon as the version (or the errors) differ
+    from what the page knows, and at once when they already do; without ``after``, at once.
+    The page reloads when a build is done instead of on its next one-second poll."""
+    import asyncio
+    import threading
+    from types import SimpleNamespace
+
+    import httpx
+
+    from site_builder.serving import build_asgi
+
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><title>首页</title>", "utf-8")
+    state = SimpleNamespace(version=3, error=None, errors=[])  # a Rebuilder's public state
+    app = build_asgi(tmp_path, state)
+
+    async def ask(query: str) -> tuple[float, dict]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://preview") as client:
+            started = time.monotonic()
+            response = await client.get("/__tongda/version" + query)
+            return time.monotonic() - started, response.json()
+
+    waited, answer = asyncio.run(ask(""))
+    assert answer["version"] == 3 and waited < 1
+    key = answer["errors_key"]
+    waited, answer = asyncio.run(ask("?after=2&errors=" + key))
+    assert answer["version"] == 3 and waited < 1  # already newer than the page's
+
+    def build_later(seconds: float, **change: object) -> None:
+        threading.Timer(seconds, lambda: vars(state).update(change)).start()
+
+    build_later(0.5, version=4)
+    waited, answer = asyncio.run(ask("?after=3&errors=" + key))
+    assert answer["version"] == 4 and 0.4 < waited < 3
+    errors = [{"path": "policies/a.md", "line": 3, "field": "level", "message": "无效"}]
+    build_later(0.5, errors=errors, error="内容有 1 处错误")
+    waited, answer = asyncio.run(ask("?after=4&errors=" + key))
+    assert answer["version"] == 4 and answer["errors"] == errors and 0.4 < waited < 3
+    assert answer["errors_key"] != key
