@@ -104,5 +104,11 @@ def test_a_save_during_the_whole_rebuild_stops_it_and_keeps_the_site(
     after = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
     assert after == pages  # the previous site, whole
     assert not list(root.glob("site.tongda-*")), "no half-written build left behind"
-    # The next round builds the whole site again.
+    # The save that stopped it is shown at once, with the finished build's state (the
+    # stopped build's plugins must not have reset it), then the whole site is built.
+    edit_paragraph(root / "content" / GUIDE, "（停下之后的修改。）")
+    assert rebuilder.refresh({str(root / "content" / GUIDE)})
+    shown = (site / PAGE).read_text("utf-8")
+    assert "停下之后的修改" in shown
     assert rebuilder.build(), rebuilder.error
+    assert (site / PAGE).read_text("utf-8") == shown

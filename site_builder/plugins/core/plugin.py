@@ -76,12 +76,8 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         """The finished build's files, nav and template environment: what
         :meth:`refresh_page` renders one page again with (``tongda serve``)."""
         self._files: Files | None = None
-        self._serving = False
         self._nav: Any = None
         self._env: Any = None
-
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -446,9 +442,12 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
                                   file=sys.stderr, mininterval=1.0, leave=False)
 
     def _check_cancel(self) -> None:
-        """In ``tongda serve``: stop here when the sources changed again (see :mod:`.cancel`)."""
-        if self._serving:
-            cancel.check()
+        """In ``tongda serve``: stop here when the sources changed again (see :mod:`.cancel`).
+
+        (No ``on_startup`` to learn the command from: MkDocs would then keep this plugin
+        from one build to the next, and a stopped build would reset the finished one's
+        state that :meth:`refresh_page` uses.)"""
+        cancel.check()
 
     def _tick(self) -> None:
         self._check_cancel()
