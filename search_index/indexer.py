@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,10 @@ DOC_CHUNK = 8
 EXCERPT_CHARS = 12000
 #: Target number of postings per term bucket (about 2-3 KB gzipped).
 POSTINGS_PER_BUCKET = 600
+
+
+def _nothing() -> None:
+    """No check between the index's writing steps."""
 
 
 @dataclass
@@ -128,6 +133,7 @@ class SearchIndex:
                  analysis_cache: Path | None = None, memory: IndexMemory | None = None,
                  feedback_path: Path | None = None) -> None:
         self.synonyms_path = synonyms_path
+        self._between: Callable[[], None] = _nothing
         # The Q&A function's satisfaction votes (exported), read when the index is written.
         self.feedback_path = feedback_path
         self.asks = AskTable()
@@ -190,16 +196,20 @@ class SearchIndex:
             self.docnums.setdefault(number, []).append(seq)
 
     # -- writing -------------------------------------------------------------------------
-    def write(self, out_dir: Path, cache_dir: Path | None = None) -> BuildStats:
+    def write(self, out_dir: Path, cache_dir: Path | None = None,
+              between: Callable[[], None] | None = None) -> BuildStats:
         """Write the index into ``out_dir`` (hash-named files plus ``manifest.tdz``).
 
         The manifest is the one file with a fixed name (gzip JSON, rewritten by each build);
         it carries the lexicon inline so a first query needs one round trip less.
 
         With ``cache_dir``, files are written there once and copied, so a rebuild writes
-        only the files whose content changed.
+        only the files whose content changed. ``between`` is called between the steps
+        (``tongda serve`` stops a build that is out of date there); whatever it raises
+        stops the writing, and the index is not to be written again.
         """
         t0 = time.perf_counter()
+        self._between = between or _nothing
         store = cache_dir or out_dir
         writer = FileWriter(store)
         order = sorted(range(len(self.docs)), key=lambda s: self.docs[s].sort_key())
@@ -231,7 +241,9 @@ class SearchIndex:
         avg = [_round2(sum(ln[i] for ln in self.lengths) / max(n, 1)) for i in range(4)]
         fam: dict[str, Any] = {}
         fam["t"] = self._write_terms(writer, new_id, avg, cache_dir)
+        self._between()
         fam.update(vocab_mod.write_families(writer, self.vocab, n, self.pinyin))
+        self._between()
         dn = {k: (k, sorted(new_id[s] for s in v)) for k, v in self.docnums.items()}
         fam["dn"] = write_family(writer, "dn", dn, bucket_count(len(dn), 200))
         kinds: dict[str, list[int]] = {}
@@ -269,7 +281,8 @@ class SearchIndex:
         word_df = self.vocab.word_df
         return write_terms(self.postings, writer, cache_dir,
                            bucket_count(self.postings.total, POSTINGS_PER_BUCKET), impact,
-                           np.asarray(new_id, dtype=np.int64), lambda t: word_df.get(t, 0))
+                           np.asarray(new_id, dtype=np.int64), lambda t: word_df.get(t, 0),
+                           self._between)
 
     def _write_docs(self, writer: FileWriter, order: list[int]) -> dict:
         chunks: list[str] = []

@@ -192,19 +192,24 @@ class BucketWriter:
 
 def write_terms(spool: PostingSpool, writer: FileWriter, store: Path | None, buckets: int,
                 impact: Callable[[np.ndarray], np.ndarray], new_id: np.ndarray,
-                df: Callable[[str], int]) -> dict[str, Any]:
+                df: Callable[[str], int],
+                between: Callable[[], None] | None = None) -> dict[str, Any]:
     """Write the ``t`` family from the spool; return its manifest entry.
 
     Args:
         impact: Impacts of a partition's rows (given the rows).
         new_id: Document number by the order documents were added (``seq``).
         df: A term's document frequency in the vocabulary (the first number of its list).
+        between: Called before each partition; whatever it raises stops the writing
+            (``tongda serve`` stopping a build that is out of date).
     """
     table = spool.table
     hashes = table.hashes()
     names = [""] * buckets
     out = BucketWriter(writer, store)
     for rows in spool.partitions():
+        if between is not None:
+            between()
         if not len(rows):
             continue
         doc = new_id[rows["seq"]]

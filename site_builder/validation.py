@@ -100,12 +100,15 @@ class Validation:
         self.prefix = shown_prefix(self.config)
 
     def content(self) -> Corpus:
-        """Stage 1: files, schema and references."""
+        """Stage 1: files, schema and references (stopped part-way when ``tongda serve``
+        asks, see :mod:`site_builder.plugins.core.cancel`)."""
+        from site_builder.plugins.core import cancel
+
         docs_dir = Path(self.config.docs_dir)
         limits = file_limits(self.config)
         files = scan(docs_dir, limits, skip=_excluded(self.config))
         self.corpus = load_corpus(docs_dir, today=build_today(self.config), limits=limits,
-                                  files=files)
+                                  files=files, between=cancel.check)
         self.errors += [e.under(self.prefix) for e in self.corpus.errors]
         return self.corpus
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,7 +156,8 @@ def _remember_invalid(meta: dict[str, Any], invalid: dict[str, str] | None) -> N
 
 
 def load_corpus(docs_dir: Path, *, today: dt.date | None = None,
-                limits: FileLimits | None = None, files: ContentFiles | None = None) -> Corpus:
+                limits: FileLimits | None = None, files: ContentFiles | None = None,
+                between: Callable[[], None] | None = None) -> Corpus:
     """Read and validate every document under ``docs_dir``; never raises on content errors.
 
     Args:
@@ -164,12 +165,16 @@ def load_corpus(docs_dir: Path, *, today: dt.date | None = None,
         today: The day policies' statuses are computed for (default: today).
         limits: File sizes and the folders links may lead to (see :mod:`.files`).
         files: The folder's walk when the caller made it already.
+        between: Called every hundred files (``tongda serve`` stops a build there when the
+            sources changed again); whatever it raises ends the loading.
     """
     corpus = Corpus(Path(docs_dir), today=today or dt.date.today())
     limits = limits or FileLimits()
     corpus.files = files if files is not None else scan(corpus.docs_dir, limits)
     corpus.errors.extend(corpus.files.errors)
-    for rel, path in corpus.files.markdown:
+    for n, (rel, path) in enumerate(corpus.files.markdown):
+        if between is not None and n % 100 == 99:
+            between()
         entry = read_entry(rel, path, corpus.errors, corpus.invalid_ids, limits)
         if entry is not None:
             _register(corpus, entry)

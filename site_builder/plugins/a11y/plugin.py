@@ -16,6 +16,7 @@ from mkdocs.plugins import BasePlugin
 from a11y.runner import run
 from site_builder.plugins.a11y.config import A11yConfig
 from site_builder.plugins.a11y.settings import build_settings
+from site_builder.plugins.core import cancel
 from site_builder.plugins.core.buildctx import build_context
 
 log = logging.getLogger("mkdocs.plugins.tongda.a11y")
@@ -29,6 +30,7 @@ class A11yPlugin(BasePlugin[A11yConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Run the static rules over the built site and write the static report."""
+        cancel.check()  # tongda serve: the sources changed again
         if not self.config.enabled or not self.config.static_on_build:
             return
         project = Path(config.config_file_path or ".").resolve().parent

@@ -82,6 +82,7 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        self._check_cancel()
         if self.config.build_atomic:
             self.output = AtomicOutput(Path(config.site_dir))
             config.site_dir = str(self.output.start())
@@ -113,7 +114,9 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         finally:
             if collecting:
                 gc.enable()
+        self._check_cancel()
         validation.rules()
+        self._check_cancel()
         validation.check_collected(files)
         if validation.errors:
             raise ContentBuildError(validation.errors)

@@ -12,6 +12,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from site_builder.plugins.core import cancel
 from site_builder.plugins.core.buildctx import BuildContext, build_context
 from site_builder.plugins.core.generated import directory_index, generated_page
 
@@ -84,6 +85,7 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        cancel.check()  # tongda serve: the sources changed again
         if not self.feeds:
             return
         writer = FeedWriter(config.site_url or "", config.site_name, self.config.feeds_timezone)

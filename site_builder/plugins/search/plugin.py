@@ -13,6 +13,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from search_index.indexer import IndexMemory, SearchIndex
+from site_builder.plugins.core import cancel
 from site_builder.plugins.core.buildctx import BuildContext, build_context
 from site_builder.plugins.core.generated import generated_page
 
@@ -98,7 +99,7 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         cache = None
         if self.config.cache_enabled:
             cache = Path(config.config_file_path).parent / self.config.cache_dir / "files"
-        stats = self.index.write(out, cache_dir=cache)
+        stats = self.index.write(out, cache_dir=cache, between=cancel.check)
         runtime = resources.files("search_index").joinpath("runtime", SCRIPT)
         with resources.as_file(runtime) as src:
             shutil.copyfile(src, out / SCRIPT)
