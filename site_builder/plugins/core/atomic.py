@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -45,11 +46,24 @@ class AtomicOutput:
             if not self.final.exists():
                 stale.rename(self.final)
             else:
-                shutil.rmtree(stale, ignore_errors=True)
+                self._discard(stale)
         for stale in parent.glob(f"{self.final.name}.tongda-tmp-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+            self._discard(stale)
+        for stale in parent.glob(f"{self.final.name}.tongda-trash-*"):
+            _remove_later(stale)  # a deletion that was interrupted
         self.tmp.mkdir()
         return self.tmp
+
+    def _discard(self, path: Path) -> None:
+        """Move ``path`` out of the way at once and delete it in the background (a stopped
+        build in ``tongda serve`` leaves thousands of files; the next build need not wait)."""
+        trash = self.final.with_name(f"{self.final.name}.tongda-trash-{os.getpid()}-{time.time_ns()}")
+        try:
+            path.rename(trash)
+        except OSError:
+            shutil.rmtree(path, ignore_errors=True)
+            return
+        _remove_later(trash)
 
     def commit(self) -> None:
         """Put the new site in place of the old one."""
@@ -62,4 +76,5 @@ class AtomicOutput:
 
     def abort(self) -> None:
         """Throw the half-written build away; the previous site stays as it was."""
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.tmp.exists():
+            self._discard(self.tmp)
