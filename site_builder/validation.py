@@ -172,6 +172,7 @@ class Validation:
                 (``tongda check`` lists the findings all the same, with the default
                 settings, but only the plugin's thresholds can fail the validation).
         """
+        from site_builder.plugins.core import cancel
         from site_builder.plugins.quality.settings import plugin_config, settings_from, slugify_of
         from site_builder.quality.engine import run_rules
 
@@ -182,7 +183,7 @@ class Validation:
         if not configured:  # listed for the editor; the build does not judge them
             settings = replace(settings, max_errors=-1, max_warnings=-1, max_notices=-1)
         self.quality = run_rules(self.corpus, settings, citations=citations,
-                                 slugify=slugify_of(self.config))
+                                 slugify=slugify_of(self.config), between=cancel.check)
         return self.quality
 
     def quality_errors(self) -> list[ContentError]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,8 @@ def owner(entry: Entry, corpus: Corpus) -> str:
 
 def run_rules(corpus: Corpus, settings: Settings | None = None, *,
               citations: list[Citation] | None = None, slugify: Any = None,
-              only: list[str] | None = None) -> QualityResult:
+              only: list[str] | None = None,
+              between: Callable[[], None] | None = None) -> QualityResult:
     """Run every enabled rule over a valid corpus.
 
     Args:
@@ -85,6 +87,8 @@ def run_rules(corpus: Corpus, settings: Settings | None = None, *,
         citations: Citations already found by the graph plugin, to avoid finding them twice.
         slugify: The toc extension's slugify function, so anchors match the built pages.
         only: Run only these rule ids (tests, benchmarks).
+        between: Called before each rule (``tongda serve`` stops a build that is out of
+            date there); whatever it raises stops the checking.
     """
     settings = settings or Settings()
     ctx = CheckContext(corpus, settings, citations=citations, slugify=slugify)
@@ -95,6 +99,8 @@ def run_rules(corpus: Corpus, settings: Settings | None = None, *,
     owners: dict[str, str] = {}
     start = time.perf_counter()
     for rule in rules.values():
+        if between is not None:
+            between()
         severity = settings.severity.get(rule.id, rule.severity)
         if severity == "off" or (only is not None and rule.id not in only):
             continue
