@@ -123,3 +123,32 @@ def test_the_banner_shows_the_errors_of_a_rebuild_and_goes_when_they_are_fixed(
     time.sleep(1.5)  # a poll or two later the banner has not come back
     assert not driver.execute_script(f"return document.querySelector('{BANNER}')")
     driver.execute_script("localStorage.clear()")
+
+
+def test_a_save_reloads_the_open_page_where_the_editor_was_reading(
+        driver: Any, served: Served) -> None:
+    """The editor's open page shows a saved text by itself (no reload by hand), at the
+    place they were reading, and says nothing is wrong."""
+    source = served.root / "content/policies/passport-law.md"
+    articles = "".join(f"\n第{n}条 关于护照申请的第{n}项规定，内容较长，便于翻页阅读。\n"
+                       for n in range(2, 80))
+    version = served.state()["version"]
+    source.write_text(source.read_text("utf-8") + articles, "utf-8")
+    deadline = time.monotonic() + 120
+    while served.state()["version"] == version and time.monotonic() < deadline:
+        time.sleep(0.1)
+    driver.set_window_size(1280, 800)
+    driver.get(f"{served.base}/policies/passport-law/")
+    until(driver, "return document.body.innerText.indexOf('第79条') >= 0")
+    driver.execute_script("window.scrollTo(0, 1500)")
+    until(driver, "return window.scrollY >= 1400")
+    driver.execute_script("window.tdBeforeSave = true")  # gone once the page reloads
+
+    source.write_text(source.read_text("utf-8").replace("第40条 关于", "第40条（刚刚改过）关于"),
+                      "utf-8")
+    until(driver, "return !window.tdBeforeSave && document.readyState === 'complete' && "
+                  "document.body.innerText.indexOf('刚刚改过') >= 0")
+    until(driver, "return window.scrollY >= 1400")  # the same place, not the top
+    assert 1400 <= driver.execute_script("return window.scrollY") <= 1600
+    assert not driver.execute_script(f"return document.querySelector('{BANNER}')")
+    assert "已更新 policies/passport-law/index.html" in served.output()
