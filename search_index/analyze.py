@@ -54,6 +54,18 @@ def pack(freqs: list[int]) -> int:
     return out
 
 
+def _packed(per_field: list[dict[str, int]]) -> dict[str, int]:
+    """Every term's four field frequencies packed (:func:`pack` of each term), written out
+    for the four fields: called once per document for each of its terms (5.4 million
+    terms for the law corpus), where a call of :func:`pack` per term was most of the
+    analysis' own time."""
+    title, meta, headings, body = per_field
+    (ct, cm, ch, cb), (st, sm, sh, sb) = CAPS, SHIFTS
+    return {t: (min(title.get(t, 0), ct) << st) | (min(meta.get(t, 0), cm) << sm)
+            | (min(headings.get(t, 0), ch) << sh) | (min(body.get(t, 0), cb) << sb)
+            for t in set().union(*per_field)}
+
+
 def unpack(v: int) -> tuple[int, int, int, int]:
     """Inverse of :func:`pack`."""
     return tuple((v >> sh) & cap for cap, sh in zip(CAPS, SHIFTS, strict=True))  # type: ignore[return-value]
@@ -250,8 +262,7 @@ def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:
 
             if len(normalize(doc.title)) <= 6 and CJK_RE.fullmatch(normalize(doc.title)):
                 out.title_words.add(normalize(doc.title))
-    terms: set[str] = set().union(*per_field)
-    out.tf = {t: pack([c.get(t, 0) for c in per_field]) for t in terms}
+    out.tf = _packed(per_field)
     out.lengths = tuple(lengths)  # type: ignore[assignment]
     key = docnum_key(doc.doc_number) if doc.doc_number else None
     out.docnums = [key] if key else []

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search_index import postings
-from search_index.analyze import CAPS, SHIFTS, pack
+from search_index.analyze import CAPS, SHIFTS, _packed, pack
 from search_index.postings import PARTITIONS, BucketWriter, PostingSpool, TermTable, impacts
 from search_index.store import EXT, FileWriter, bucket_count
 from search_index.text import fnv1a, term_key
@@ -335,3 +335,16 @@ def test_a_bucket_writer_reads_and_saves_its_digests(tmp_path: Path) -> None:
     assert again.bucket(["护照"], rows, b"digest") == name
     assert calls == [] and again.writer.reused == [f"t-{name}{EXT}"]
     assert BucketWriter(writer, None).path is None
+
+
+_FREQ = st.sampled_from([0, 1, 2, 14, 15, 16, 254, 255, 256, 65535, 65536, 10**6])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from([f"t{i}" for i in range(12)]), _FREQ,
+                                max_size=12), min_size=4, max_size=4))
+def test_a_documents_terms_are_packed_as_pack_packs_each(fields: list[dict[str, int]]) -> None:
+    """The whole document's packing (written out for speed) is pack() of every term's four
+    field frequencies, caps included, for every term of any field and no other."""
+    assert _packed(fields) == {t: pack([f.get(t, 0) for f in fields])
+                               for t in set().union(*fields)}
