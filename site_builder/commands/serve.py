@@ -62,6 +62,7 @@ class Rebuilder:
 
         extra = {"extra_javascript": [LIVERELOAD_JS]} if self.live else {}
         start = time.monotonic()
+        cancel.serving(True)
         cancel.clear()
         self._whole_running = True
         try:

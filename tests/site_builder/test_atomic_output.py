@@ -41,7 +41,21 @@ def test_a_build_replaces_the_site_only_when_committed(tmp_path: Path) -> None:
     assert _gone(tmp_path, "site.tongda-*")
 
 
-def test_a_stopped_build_leaves_the_site_and_is_moved_aside_at_once(tmp_path: Path) -> None:
+def test_a_failed_build_leaves_the_site_and_nothing_beside_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _site(site, "旧")
+    output = AtomicOutput(site)
+    _site(output.start(), "半", pages=300)
+    output.abort()
+    assert (site / "p0/index.html").read_text("utf-8") == "旧"
+    assert not list(tmp_path.glob("site.tongda-*"))  # tongda build: gone when it returns
+
+
+def test_in_serve_a_stopped_build_is_moved_aside_at_once(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.plugins.core import cancel
+
+    monkeypatch.setattr(cancel, "in_serve", lambda: True)
     site = tmp_path / "site"
     _site(site, "旧")
     output = AtomicOutput(site)
@@ -49,7 +63,7 @@ def test_a_stopped_build_leaves_the_site_and_is_moved_aside_at_once(tmp_path: Pa
     output.abort()
     assert not list(tmp_path.glob("site.tongda-tmp-*"))  # the build folder's name is free
     assert (site / "p0/index.html").read_text("utf-8") == "旧"
-    assert _gone(tmp_path, "site.tongda-*")
+    assert _gone(tmp_path, "site.tongda-*")  # deleted in the background
 
 
 def test_the_next_build_recovers_from_a_crash_between_the_renames(tmp_path: Path) -> None:

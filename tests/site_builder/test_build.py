@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -99,10 +98,6 @@ def test_broken_content_writes_no_site_and_keeps_the_old_one(project) -> None:
     assert result.returncode == 1
     assert "policies/passport-law.md:6: level: 取值“planet”无效" in result.stderr
     assert (root / "site/policies/passport-law/index.html").read_bytes() == before
-    assert not list(root.glob("site.tongda-tmp-*"))  # the half-written build is gone…
-    deadline = time.monotonic() + 30
-    while list(root.glob("site.tongda-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)  # …and what is deleted in the background is soon
     assert not list(root.glob("site.tongda-*"))
     fresh = tongda("build", "-d", "other-site", cwd=root)
     assert fresh.returncode == 1 and not (root / "other-site").exists()

@@ -55,8 +55,14 @@ class AtomicOutput:
         return self.tmp
 
     def _discard(self, path: Path) -> None:
-        """Move ``path`` out of the way at once and delete it in the background (a stopped
-        build in ``tongda serve`` leaves thousands of files; the next build need not wait)."""
+        """Delete ``path``. In ``tongda serve``, move it out of the way at once and delete it
+        in the background (a stopped build leaves thousands of files; the next build need not
+        wait); elsewhere at once, so a build that failed leaves nothing beside the site."""
+        from .cancel import in_serve
+
+        if not in_serve():
+            shutil.rmtree(path, ignore_errors=True)
+            return
         trash = self.final.with_name(f"{self.final.name}.tongda-trash-{os.getpid()}-{time.time_ns()}")
         try:
             path.rename(trash)

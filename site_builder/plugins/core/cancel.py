@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 
 _requested = threading.Event()
+_serving = threading.Event()
 
 
 class BuildCancelled(Exception):
@@ -37,3 +38,16 @@ def check() -> None:
     """Raise :class:`BuildCancelled` when a stop was requested."""
     if _requested.is_set():
         raise BuildCancelled("源文件又有改动，这次重新生成已停止")
+
+
+def serving(on: bool) -> None:
+    """Say whether this process is ``tongda serve`` (its builds may be stopped, and what
+    they throw away is deleted in the background, see :mod:`.atomic`)."""
+    if on:
+        _serving.set()
+    else:
+        _serving.clear()
+
+
+def in_serve() -> bool:
+    return _serving.is_set()
