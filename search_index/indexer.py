@@ -53,10 +53,6 @@ EXCERPT_CHARS = 12000
 POSTINGS_PER_BUCKET = 600
 
 
-def _nothing() -> None:
-    """No check between the index's writing steps."""
-
-
 @dataclass
 class BuildStats:
     """What a write did: documents, files written and reused, bytes, seconds."""
@@ -133,7 +129,6 @@ class SearchIndex:
                  analysis_cache: Path | None = None, memory: IndexMemory | None = None,
                  feedback_path: Path | None = None) -> None:
         self.synonyms_path = synonyms_path
-        self._between: Callable[[], None] = _nothing
         # The Q&A function's satisfaction votes (exported), read when the index is written.
         self.feedback_path = feedback_path
         self.asks = AskTable()
@@ -209,14 +204,13 @@ class SearchIndex:
         stops the writing, and the index is not to be written again.
         """
         t0 = time.perf_counter()
-        self._between = between or _nothing
         store = cache_dir or out_dir
         writer = FileWriter(store)
         order = sorted(range(len(self.docs)), key=lambda s: self.docs[s].sort_key())
         new_id = [0] * len(order)
         for i, s in enumerate(order):
             new_id[s] = i
-        manifest = self._manifest(writer, order, new_id, cache_dir)
+        manifest = self._manifest(writer, order, new_id, cache_dir, between)
         self.pinyin.save()
         self.postings.close()
         if self.memory is not None:
@@ -236,14 +230,16 @@ class SearchIndex:
                           writer.bytes_written, total, time.perf_counter() - t0)
 
     def _manifest(self, writer: FileWriter, order: list[int], new_id: list[int],
-                  cache_dir: Path | None) -> dict:
+                  cache_dir: Path | None, between: Callable[[], None] | None) -> dict:
         n = len(self.docs)
         avg = [_round2(sum(ln[i] for ln in self.lengths) / max(n, 1)) for i in range(4)]
         fam: dict[str, Any] = {}
-        fam["t"] = self._write_terms(writer, new_id, avg, cache_dir)
-        self._between()
+        fam["t"] = self._write_terms(writer, new_id, avg, cache_dir, between)
+        if between is not None:
+            between()
         fam.update(vocab_mod.write_families(writer, self.vocab, n, self.pinyin))
-        self._between()
+        if between is not None:
+            between()
         dn = {k: (k, sorted(new_id[s] for s in v)) for k, v in self.docnums.items()}
         fam["dn"] = write_family(writer, "dn", dn, bucket_count(len(dn), 200))
         kinds: dict[str, list[int]] = {}
@@ -267,7 +263,7 @@ class SearchIndex:
         }
 
     def _write_terms(self, writer: FileWriter, new_id: list[int], avg: list[float],
-                     cache_dir: Path | None) -> dict:
+                     cache_dir: Path | None, between: Callable[[], None] | None) -> dict:
         lengths = np.asarray(self.lengths, dtype=np.float64).reshape(-1, 4)
         title_lens = np.asarray(self.title_lens, dtype=np.int64)
         weights = tuple(WEIGHTS[f] for f in FIELDS)
@@ -282,7 +278,7 @@ class SearchIndex:
         return write_terms(self.postings, writer, cache_dir,
                            bucket_count(self.postings.total, POSTINGS_PER_BUCKET), impact,
                            np.asarray(new_id, dtype=np.int64), lambda t: word_df.get(t, 0),
-                           self._between)
+                           between)
 
     def _write_docs(self, writer: FileWriter, order: list[int]) -> dict:
         chunks: list[str] = []
