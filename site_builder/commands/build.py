@@ -70,9 +70,9 @@ def build_site(config_file: str | None, site_dir: str | None = None, *, command:
     from site_builder.plugins.core import cancel
     from site_builder.plugins.core.cancel import BuildCancelled
 
+    cancel.serving(command == "serve")
     if command != "serve":
         cancel.clear()  # only tongda serve stops its builds
-        cancel.serving(False)
     config = load(config_file, site_dir=site_dir, **overrides)
     config.plugins.on_startup(command=command, dirty=False)  # type: ignore[arg-type]
     hold = _HoldErrors()

@@ -62,7 +62,6 @@ class Rebuilder:
 
         extra = {"extra_javascript": [LIVERELOAD_JS]} if self.live else {}
         start = time.monotonic()
-        cancel.serving(True)
         cancel.clear()
         self._whole_running = True
         try:

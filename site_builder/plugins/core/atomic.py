@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from . import cancel
+
 
 def _remove_later(path: Path) -> None:
     """Delete the replaced site without making the build wait for thousands of unlinks.
@@ -58,9 +60,7 @@ class AtomicOutput:
         """Delete ``path``. In ``tongda serve``, move it out of the way at once and delete it
         in the background (a stopped build leaves thousands of files; the next build need not
         wait); elsewhere at once, so a build that failed leaves nothing beside the site."""
-        from .cancel import in_serve
-
-        if not in_serve():
+        if not cancel.in_serve():
             shutil.rmtree(path, ignore_errors=True)
             return
         trash = self.final.with_name(f"{self.final.name}.tongda-trash-{os.getpid()}-{time.time_ns()}")

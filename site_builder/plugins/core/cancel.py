@@ -30,10 +30,6 @@ def clear() -> None:
     _requested.clear()
 
 
-def requested() -> bool:
-    return _requested.is_set()
-
-
 def check() -> None:
     """Raise :class:`BuildCancelled` when a stop was requested."""
     if _requested.is_set():
@@ -41,8 +37,9 @@ def check() -> None:
 
 
 def serving(on: bool) -> None:
-    """Say whether this process is ``tongda serve`` (its builds may be stopped, and what
-    they throw away is deleted in the background, see :mod:`.atomic`)."""
+    """Say whether the build starting is ``tongda serve``'s (:func:`build_site` does, from
+    its command): its builds may be stopped, and what they throw away is deleted in the
+    background (see :mod:`.atomic`)."""
     if on:
         _serving.set()
     else:
