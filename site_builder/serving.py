@@ -141,12 +141,16 @@ async def _wait_for_change(scope: Scope, rebuilder: Any | None, longest: float =
     except (KeyError, IndexError, ValueError):
         return
     errors_key = query.get("errors", [""])[0]
+    state = preview_state(rebuilder)
+    if state["version"] != after or (errors_key and state["errors_key"] != errors_key):
+        return
+    # Then wait for the rebuilder to change what it holds: each build sets its version and
+    # its errors anew, so looking at them is enough (no serialising every 50 ms).
+    version, errors = getattr(rebuilder, "version", 0), getattr(rebuilder, "errors", None)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + longest
-    while loop.time() < deadline:
-        state = preview_state(rebuilder)
-        if state["version"] != after or (errors_key and state["errors_key"] != errors_key):
-            return
+    while (loop.time() < deadline and getattr(rebuilder, "version", 0) == version
+           and getattr(rebuilder, "errors", None) is errors):
         await asyncio.sleep(0.05)
 
 
