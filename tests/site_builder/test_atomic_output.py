@@ -4,12 +4,12 @@ away is moved aside at once (the next build does not wait for thousands of delet
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from site_builder.plugins.core.atomic import AtomicOutput
+from tests.site_builder.test_serve import wait_for
 
 pytestmark = pytest.mark.unit
 
@@ -22,10 +22,7 @@ def _site(path: Path, text: str, pages: int = 1) -> None:
 
 
 def _gone(parent: Path, pattern: str) -> bool:
-    deadline = time.monotonic() + 30
-    while list(parent.glob(pattern)) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return not list(parent.glob(pattern))
+    return wait_for(lambda: not list(parent.glob(pattern)), 30)
 
 
 def test_a_build_replaces_the_site_only_when_committed(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from a11y.axe import AxeRunner, find_axe
 from a11y.browser import emulate_media
-from tests.site_builder.test_serve import Served
+from tests.site_builder.test_serve import Served, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -134,9 +134,7 @@ def test_a_save_reloads_the_open_page_where_the_editor_was_reading(
                        for n in range(2, 80))
     version = served.state()["version"]
     source.write_text(source.read_text("utf-8") + articles, "utf-8")
-    deadline = time.monotonic() + 120
-    while served.state()["version"] == version and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert wait_for(lambda: served.state()["version"] != version, 120), served.output()
     driver.set_window_size(1280, 800)
     driver.get(f"{served.base}/policies/passport-law/")
     until(driver, "return document.body.innerText.indexOf('第79条') >= 0")

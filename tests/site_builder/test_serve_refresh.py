@@ -18,6 +18,7 @@ import pytest
 
 from site_builder.commands.serve import Rebuilder, saved_documents
 from tests.site_builder.test_rebuild_equals_fresh import assert_equals_fresh, demo
+from tests.site_builder.test_serve import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -104,10 +105,8 @@ def test_a_save_during_the_whole_rebuild_stops_it_and_keeps_the_site(
     after = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
     assert after == pages  # the previous site, whole
     assert not list(root.glob("site.tongda-tmp-*")), "no half-written build left behind"
-    deadline = time.monotonic() + 30
-    while list(root.glob("site.tongda-*")) and time.monotonic() < deadline:
-        time.sleep(0.05)  # moved aside at once, deleted in the background
-    assert not list(root.glob("site.tongda-*"))
+    # moved aside at once, deleted in the background
+    assert wait_for(lambda: not list(root.glob("site.tongda-*")), 30)
     # The save that stopped it is shown at once, with the finished build's state (the
     # stopped build's plugins must not have reset it), then the whole site is built.
     edit_paragraph(root / "content" / GUIDE, "（停下之后的修改。）")
