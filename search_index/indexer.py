@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from search_index import state as state_mod
 from search_index import vocab as vocab_mod
 from search_index.analyze import (
     CAPS,
@@ -38,7 +39,7 @@ from search_index.analyze import (
 from search_index.asks import AskTable, feedback_table, load_feedback
 from search_index.lexicon import build_lexicon
 from search_index.model import SearchDoc
-from search_index.postings import PostingSpool, TermTable, impacts, write_terms
+from search_index.postings import PostingSpool, TermTable, Touched, impacts, write_terms
 from search_index.store import EXT, FileWriter, bucket_count, dumps, page_size, write_family
 from search_index.text import normalize
 
@@ -63,6 +64,8 @@ class BuildStats:
     bytes_written: int
     total_bytes: int
     seconds: float
+    #: Documents taken from the earlier build's state without being analysed again.
+    docs_reused: int = 0
 
 
 def _round2(x: float) -> float:
@@ -106,10 +109,6 @@ class IndexMemory:
                                         ids(terms.words), ids(terms.title_words), terms.docnums)
         return known
 
-    def words(self, ids: np.ndarray) -> set[str]:
-        terms = self.table.terms
-        return {terms[i] for i in ids.tolist()}
-
     def forget_unused(self) -> None:
         self.docs = {k: v for k, v in self.docs.items() if k in self.used}
         self.used = set()
@@ -127,7 +126,8 @@ class SearchIndex:
 
     def __init__(self, synonyms_path: Path | None = None,
                  analysis_cache: Path | None = None, memory: IndexMemory | None = None,
-                 feedback_path: Path | None = None) -> None:
+                 feedback_path: Path | None = None, state_dir: Path | None = None,
+                 state_salt: str = "") -> None:
         self.synonyms_path = synonyms_path
         # The Q&A function's satisfaction votes (exported), read when the index is written.
         self.feedback_path = feedback_path
@@ -139,7 +139,26 @@ class SearchIndex:
         self.lengths: list[tuple[int, int, int, int]] = []
         self.title_lens: list[int] = []
         self.memory = memory
-        self.postings = PostingSpool(memory.table if memory is not None else None)
+        # The earlier build's state (search_index.state): needs the excerpt spool of the
+        # analysis cache, which it refers to.
+        self.state_dir = state_dir if analysis_cache is not None else None
+        self.state_version = state_mod.code_version(state_salt)
+        self.prev = state_mod.load(self.state_dir, self.state_version) if self.state_dir else None
+        if self.prev is not None and self.prev.worn():
+            self.prev = None
+        self.doc_states: list[state_mod.DocState] = []
+        self._seq_map = np.full(len(self.prev.docs) if self.prev else 0, -1, dtype=np.int32)
+        self._inherited_rows = 0
+        self._next: state_mod.StateWriter | None = None
+        self._terms_state: state_mod.TermsState | None = None
+        #: Whether the last write encoded only the buckets of changed documents' terms.
+        self.incremental = False
+        if self.prev is not None:
+            table: TermTable | None = self.prev.table()
+        else:
+            table = memory.table if memory is not None else None
+        self.postings = PostingSpool(table)
+        self.words = state_mod.WordSpool(Path(self.postings._dir.name) / "words.rows")
         self.vocab = vocab_mod.Vocabulary()
         self.docnums: dict[str, list[int]] = {}
         self._spool_dir: tempfile.TemporaryDirectory[str] | None = None
@@ -151,44 +170,84 @@ class SearchIndex:
         self.excerpts: list[str] = []
 
     def use_memory(self, memory: IndexMemory) -> None:
-        """Keep analyses in ``memory`` across the builds of this process (before any add)."""
+        """Keep analyses in ``memory`` across the builds of this process (before any add).
+        An index with a state folder keeps its state there instead and ignores this."""
+        if self.state_dir is not None:
+            return
         self.memory = memory
         self.postings.close()
         self.postings = PostingSpool(memory.table)
+        self.words = state_mod.WordSpool(Path(self.postings._dir.name) / "words.rows")
 
-    def add(self, doc: SearchDoc) -> None:
-        """Analyse one document (or read its analysis back) and spool its postings."""
+    def reuse(self, key: str) -> bool:
+        """Take the document the earlier build indexed under ``key`` (a hash of all the
+        page gave the index), without modelling or analysing it again; False when there
+        is none (then :meth:`add` it)."""
+        prev = self.prev
+        if prev is None or not key:
+            return False
+        i = prev.by_key.get(key)
+        if i is None or self._seq_map[i] >= 0:
+            return False
+        d = prev.docs[i]
+        if not (self.spool.out_dir / d.excerpt).exists():
+            return False
+        seq = len(self.docs)
+        self._seq_map[i] = seq
+        self._inherited_rows += d.rows
+        self.lengths.append(d.lengths)
+        for number in d.docnums:
+            self.docnums.setdefault(number, []).append(seq)
+        self.excerpts.append(d.excerpt)
+        self.asks.add(d.doc)
+        self.docs.append(d.doc)
+        self.title_lens.append(d.title_len)
+        self.vocab.add_title(d.doc.title)
+        self.doc_states.append(d)
+        return True
+
+    def add(self, doc: SearchDoc, key: str = "") -> None:
+        """Analyse one document (or read its analysis back) and spool its postings;
+        ``key`` names it for the next build's :meth:`reuse`."""
         seq = len(self.docs)
         if self.memory is not None:
-            self._add_known(seq, doc)
+            known = self._known(doc)
+            tids, packed, words, title_words = (known.tids, known.packed, known.words,
+                                                known.title_words)
+            lengths, docnums = known.lengths, known.docnums
         else:
             terms = self.doc_cache.get(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
-            self.lengths.append(terms.lengths)
-            self.postings.add(seq, terms.terms, terms.packed)
-            self.vocab.add(set(terms.words), set(terms.title_words), doc.title)
-            for key in terms.docnums:
-                self.docnums.setdefault(key, []).append(seq)
+            ids = self.postings.table.ids_of
+            tids, packed = ids(terms.terms), terms.packed
+            words, title_words = ids(terms.words), ids(terms.title_words)
+            lengths, docnums = terms.lengths, terms.docnums
+        self.postings.add_ids(seq, tids, packed)
+        self.words.add(seq, words, title_words)
+        self.lengths.append(lengths)
+        for number in docnums:
+            self.docnums.setdefault(number, []).append(seq)
         # Keep memory per document small: the excerpt goes to the spool now, the body goes.
         text = doc.summary + "\n" + doc.body if doc.summary else doc.body
         self.excerpts.append(self.spool.put(text[:EXCERPT_CHARS], "x-"))
         self.asks.add(doc)
-        self.docs.append(dataclasses.replace(doc, body="", headings=[]))
+        kept = dataclasses.replace(doc, body="", headings=[])
+        self.docs.append(kept)
         self.title_lens.append(len(normalize_title(doc.title)))
+        self.vocab.add_title(doc.title)
+        if self.state_dir is not None:
+            self.doc_states.append(state_mod.DocState(
+                key, kept, tuple(lengths), self.title_lens[-1],  # type: ignore[arg-type]
+                self.excerpts[-1], list(docnums), len(tids)))
 
-    def _add_known(self, seq: int, doc: SearchDoc) -> None:
-        """:meth:`add` through the memory of earlier builds in this process."""
+    def _known(self, doc: SearchDoc) -> _Known:
+        """A document's analysis through the memory of earlier builds in this process."""
         assert self.memory is not None
         key = doc_key(doc)
         known = self.memory.known(key)
         if known is None:
             terms = self.doc_cache.get(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
             known = self.memory.keep(key, terms)
-        self.lengths.append(known.lengths)
-        self.postings.add_ids(seq, known.tids, known.packed)
-        self.vocab.add(self.memory.words(known.words), self.memory.words(known.title_words),
-                       doc.title)
-        for number in known.docnums:
-            self.docnums.setdefault(number, []).append(seq)
+        return known
 
     # -- writing -------------------------------------------------------------------------
     def write(self, out_dir: Path, cache_dir: Path | None = None,
@@ -210,9 +269,21 @@ class SearchIndex:
         new_id = [0] * len(order)
         for i, s in enumerate(order):
             new_id[s] = i
-        manifest = self._manifest(writer, order, new_id, cache_dir, between)
+        if self.prev is not None:
+            assert self.prev.folder is not None
+            self.postings.inherit(self.prev.folder, self._seq_map, self._inherited_rows)
+            self.words.inherit(self.prev.folder / state_mod.WORDS, self._seq_map)
+        self._next = state_mod.StateWriter(self.state_dir) if self.state_dir else None
+        try:
+            manifest = self._manifest(writer, order, new_id, cache_dir, between)
+        except BaseException:
+            if self._next is not None:
+                self._next.abandon()
+            raise
+        finally:
+            self.postings.close()
+            self.words.close()
         self.pinyin.save()
-        self.postings.close()
         if self.memory is not None:
             self.memory.forget_unused()
         names = set(writer.written) | set(writer.reused)
@@ -225,16 +296,31 @@ class SearchIndex:
                 if not (out_dir / name).exists():
                     _link_or_copy(store / name, out_dir / name)
         (out_dir / MANIFEST).write_bytes(gzip.compress(dumps(manifest), 9, mtime=0))
+        if self._next is not None:
+            self._commit_state()
         total = sum((out_dir / n).stat().st_size for n in names)
         return BuildStats(len(self.docs), len(writer.written), len(writer.reused),
-                          writer.bytes_written, total, time.perf_counter() - t0)
+                          writer.bytes_written, total, time.perf_counter() - t0,
+                          int((self._seq_map >= 0).sum()))
+
+    def _commit_state(self) -> None:
+        """Name this build's state current, for the next build's :meth:`reuse`."""
+        assert self._next is not None
+        table = self.postings.table
+        fresh = self.prev.fresh_terms if self.prev is not None else len(table.terms)
+        state = state_mod.IndexState(self.state_version, table.terms, table.hashes().copy(),
+                                     self.doc_states, fresh, self._terms_state)
+        self._next.commit(state)
 
     def _manifest(self, writer: FileWriter, order: list[int], new_id: list[int],
                   cache_dir: Path | None, between: Callable[[], None] | None) -> dict:
         n = len(self.docs)
         avg = [_round2(sum(ln[i] for ln in self.lengths) / max(n, 1)) for i in range(4)]
+        keep = self._next.words_path() if self._next is not None else None
+        self.vocab.word_df, self.vocab.title_df, changed = self.words.count(
+            self.postings.table.terms, keep)
         fam: dict[str, Any] = {}
-        fam["t"] = self._write_terms(writer, new_id, avg, cache_dir, between)
+        fam["t"] = self._write_terms(writer, order, new_id, avg, cache_dir, between, changed)
         if between is not None:
             between()
         fam.update(vocab_mod.write_families(writer, self.vocab, n, self.pinyin))
@@ -262,8 +348,9 @@ class SearchIndex:
             "dates": writer.put([_date_int(self.docs[s].date) for s in order], "dates-"),
         }
 
-    def _write_terms(self, writer: FileWriter, new_id: list[int], avg: list[float],
-                     cache_dir: Path | None, between: Callable[[], None] | None) -> dict:
+    def _write_terms(self, writer: FileWriter, order: list[int], new_id: list[int],
+                     avg: list[float], cache_dir: Path | None,
+                     between: Callable[[], None] | None, changed: np.ndarray) -> dict:
         lengths = np.asarray(self.lengths, dtype=np.float64).reshape(-1, 4)
         title_lens = np.asarray(self.title_lens, dtype=np.int64)
         weights = tuple(WEIGHTS[f] for f in FIELDS)
@@ -275,10 +362,23 @@ class SearchIndex:
                            CAPS, SHIFTS)
 
         word_df = self.vocab.word_df
-        return write_terms(self.postings, writer, cache_dir,
-                           bucket_count(self.postings.total, POSTINGS_PER_BUCKET), impact,
-                           np.asarray(new_id, dtype=np.int64), lambda t: word_df.get(t, 0),
-                           between)
+        buckets = bucket_count(self.postings.total, POSTINGS_PER_BUCKET)
+        ids = [self.docs[s].id for s in order]
+        touched = None
+        earlier = self.prev.t if self.prev is not None else None
+        if (earlier is not None and cache_dir is not None and earlier.buckets == buckets
+                and earlier.avg == avg and earlier.order == ids):
+            # Nothing global moved: only the buckets of changed documents' terms change.
+            touched = Touched(earlier.names, self.postings.table.hashes()[changed])
+        self.incremental = touched is not None
+        names: list[str] = []
+        fam = write_terms(self.postings, writer, cache_dir, buckets, impact,
+                          np.asarray(new_id, dtype=np.int64), lambda t: word_df.get(t, 0),
+                          between, touched=touched,
+                          keep=self._next.keep_rows if self._next is not None else None,
+                          names_out=names)
+        self._terms_state = state_mod.TermsState(buckets, avg, ids, names)
+        return fam
 
     def _write_docs(self, writer: FileWriter, order: list[int]) -> dict:
         chunks: list[str] = []

@@ -12,6 +12,13 @@ rows, a sixteenth of the site's, instead of the whole site's postings as Python 
 A bucket whose content is the same as at an earlier build (same terms, document
 frequencies, documents and impacts: a digest of the arrays) keeps its file without being
 encoded again; only changed buckets are turned into JSON, compressed and written.
+
+Between builds the spill files are kept (:mod:`search_index.state`): a rebuild *inherits*
+the rows of the documents it did not change (:meth:`PostingSpool.inherit`) and adds only
+the changed documents' rows. When nothing global moved (the bucket count, the average field
+lengths, every document's number), :func:`write_terms` looks only at the buckets that
+hold a term of a changed document, old text or new (``Touched``), and takes every other
+bucket's name from the earlier build.
 """
 from __future__ import annotations
 
@@ -20,8 +27,9 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -35,6 +43,21 @@ SPILL_ROWS = 1_000_000
 DIGESTS = "t-digests.json"
 
 _ROW = np.dtype([("term", "<i4"), ("seq", "<i4"), ("packed", "<u4")])
+
+
+def row_file(folder: Path | str, p: int) -> str:
+    """The spill file of partition ``p`` in ``folder``."""
+    return os.path.join(folder, f"{p}.rows")
+
+
+class Part(NamedTuple):
+    """One partition's rows: ``rows[:inherited]`` come from the earlier build, the rest
+    from the documents added to this one; ``gone`` are the term ids of the earlier build's
+    rows of documents this build does not inherit (changed or removed)."""
+
+    rows: np.ndarray
+    inherited: int
+    gone: np.ndarray
 
 
 class TermTable:
@@ -85,6 +108,18 @@ class PostingSpool:
         self._dir = tempfile.TemporaryDirectory(prefix="tongda-postings-")
         self._buffers: list[list[np.ndarray]] = [[] for _ in range(PARTITIONS)]
         self._buffered = 0
+        self._inherit: tuple[Path, np.ndarray] | None = None
+
+    def inherit(self, folder: Path, seq_map: np.ndarray, rows: int) -> None:
+        """Take the rows an earlier build kept in ``folder`` (one file a partition, its
+        term ids those of :attr:`table`) for the documents ``seq_map`` maps to this
+        build's sequence numbers (``-1``: a document this build does not inherit).
+
+        Args:
+            rows: How many rows the inherited documents have (counted in :attr:`total`).
+        """
+        self._inherit = (folder, seq_map)
+        self.total += rows
 
     def add(self, seq: int, terms: list[str], packed: np.ndarray) -> None:
         """Append one document's postings (``packed[i]`` belongs to ``terms[i]``)."""
@@ -120,13 +155,49 @@ class PostingSpool:
 
     def partitions(self) -> Iterator[np.ndarray]:
         """Each partition's rows, one at a time."""
+        for part in self.parts():
+            yield part.rows
+
+    def parts(self) -> Iterator[Part]:
+        """Each partition's rows, inherited ones first, with the term ids of the rows not
+        inherited, one partition at a time."""
         self._spill()
+        empty = np.empty(0, np.int32)
         for p in range(PARTITIONS):
-            path = os.path.join(self._dir.name, f"{p}.rows")
-            yield np.fromfile(path, dtype=_ROW) if os.path.exists(path) else np.empty(0, _ROW)
+            own = _read_rows(row_file(self._dir.name, p))
+            if self._inherit is None:
+                yield Part(own, 0, empty)
+                continue
+            folder, seq_map = self._inherit
+            old = _read_rows(row_file(folder, p))
+            moved = seq_map[old["seq"]]
+            kept = moved >= 0
+            gone = old["term"][~kept]
+            old = old[kept]
+            old["seq"] = moved[kept]
+            yield Part(np.concatenate([old, own]), len(old), gone)
 
     def close(self) -> None:
         self._dir.cleanup()
+
+
+def _read_rows(path: str) -> np.ndarray:
+    return np.fromfile(path, dtype=_ROW) if os.path.exists(path) else np.empty(0, _ROW)
+
+
+@dataclass
+class Touched:
+    """What a rebuild may skip: the earlier build's bucket names, valid as long as the
+    bucket holds no term of a changed document.
+
+    Attributes:
+        names: Every bucket's name (hash part) at the earlier build, same bucket count.
+        words: Bucket hashes of the words whose document frequency may have changed (the
+            words of every document added or no longer inherited).
+    """
+
+    names: list[str]
+    words: np.ndarray
 
 
 def impacts(packed: np.ndarray, lengths: np.ndarray, avg: list[float], title_len: np.ndarray,
@@ -168,6 +239,7 @@ class BucketWriter:
         self.path = store / DIGESTS if store is not None else None
         self.known: dict[str, str] = {}
         self.used: dict[str, str] = {}
+        self.kept: set[str] = set()
         if self.path is not None:
             try:
                 self.known = json.loads(self.path.read_text("utf-8"))
@@ -185,15 +257,30 @@ class BucketWriter:
         self.used[key] = name
         return name
 
+    def keep(self, name: str) -> bool:
+        """Keep a bucket of the earlier build unexamined, if its file is still stored."""
+        file = f"t-{name}{EXT}"
+        if not (self.writer.out_dir / file).exists():
+            return False
+        self.writer.reused.append(file)
+        self.kept.add(name)
+        return True
+
     def save(self) -> None:
         if self.path is not None:
-            write_atomic(self.path, json.dumps(self.used).encode("utf-8"))
+            used = dict(self.used)
+            if self.kept:
+                used.update((k, v) for k, v in self.known.items() if v in self.kept)
+            write_atomic(self.path, json.dumps(used).encode("utf-8"))
 
 
 def write_terms(spool: PostingSpool, writer: FileWriter, store: Path | None, buckets: int,
                 impact: Callable[[np.ndarray], np.ndarray], new_id: np.ndarray,
                 df: Callable[[str], int],
-                between: Callable[[], None] | None = None) -> dict[str, Any]:
+                between: Callable[[], None] | None = None,
+                touched: Touched | None = None,
+                keep: Callable[[int, np.ndarray], None] | None = None,
+                names_out: list[str] | None = None) -> dict[str, Any]:
     """Write the ``t`` family from the spool; return its manifest entry.
 
     Args:
@@ -202,14 +289,26 @@ def write_terms(spool: PostingSpool, writer: FileWriter, store: Path | None, buc
         df: A term's document frequency in the vocabulary (the first number of its list).
         between: Called before each partition; whatever it raises stops the writing
             (``tongda serve`` stopping a build that is out of date).
+        touched: The earlier build's names and what changed since (:class:`Touched`):
+            only buckets holding a changed document's term are looked at again.
+        keep: Given each partition's rows (all of this build's), to keep them for the next.
+        names_out: Given every bucket's name (hash part, "" for an empty bucket).
     """
     table = spool.table
     hashes = table.hashes()
     names = [""] * buckets
     out = BucketWriter(writer, store)
-    for rows in spool.partitions():
+    if touched is not None:
+        dirty = np.zeros(buckets, dtype=bool)
+        dirty[touched.words % np.uint32(buckets)] = True
+    for p, part in enumerate(spool.parts()):
         if between is not None:
             between()
+        rows = part.rows
+        if keep is not None:
+            keep(p, rows)
+        if touched is not None:
+            rows = _only_touched(part, hashes, buckets, dirty, touched.names, names, out, p)
         if not len(rows):
             continue
         doc = new_id[rows["seq"]]
@@ -234,9 +333,29 @@ def write_terms(spool: PostingSpool, writer: FileWriter, store: Path | None, buc
             b = int(term_bucket[members[0]])
             names[b] = _bucket(out, table.terms, uniq, starts, ends, flat, members, df)
     out.save()
+    if names_out is not None:
+        names_out[:] = names
     size = page_size(buckets)
     pages = [writer.put(names[i:i + size], "Pt-") for i in range(0, buckets, size)]
     return {"b": buckets, "s": size, "pages": pages}
+
+
+def _only_touched(part: Part, hashes: np.ndarray, buckets: int, dirty: np.ndarray,
+                  earlier: list[str], names: list[str], out: BucketWriter, p: int) -> np.ndarray:
+    """The rows of the partition's buckets that hold a changed document's term; the other
+    buckets of the partition take their earlier names (their files kept)."""
+    rows = part.rows
+    fresh = rows["term"][part.inherited:]
+    dirty[hashes[fresh] % np.uint32(buckets)] = True
+    dirty[hashes[part.gone] % np.uint32(buckets)] = True
+    mine = np.arange(p, buckets, PARTITIONS)  # this partition's buckets (hash & 15 == p)
+    for b in mine[~dirty[mine]].tolist():
+        name = earlier[b]
+        if name and not out.keep(name):
+            dirty[b] = True  # its file is gone from the store: make it again
+        else:
+            names[b] = name
+    return rows[dirty[hashes[rows["term"]] % np.uint32(buckets)]]
 
 
 def _bucket(out: BucketWriter, terms: list[str], uniq: np.ndarray, starts: np.ndarray,

@@ -33,6 +33,10 @@ class Vocabulary:
         """Count one document's distinct words, title words and its title."""
         self.word_df.update(words)
         self.title_df.update(title_words)
+        self.add_title(title)
+
+    def add_title(self, title: str) -> None:
+        """Count a document's title (the suggestions' phrases)."""
         t = STRIP_PREFIX.sub("", normalize(title).replace(" ", ""))
         if 2 <= len(t) <= 20:
             self.titles[t] += 1

@@ -31,10 +31,18 @@ BUILD_REPORT = "report/"
 
 def build(root: Path) -> int:
     """``tongda build`` in ``root``; returns how many pages were reused."""
+    return build_and_search(root)[0]
+
+
+def build_and_search(root: Path) -> tuple[int, int, int]:
+    """``tongda build`` in ``root``; returns how many pages were reused, and how many
+    documents the search index holds and took from the earlier build."""
     result = tongda("build", cwd=root)
     assert result.returncode == 0, result.stderr[-3000:]
     found = re.search(r"页面：(\d+) 个沿用上次生成的结果", result.stderr)
-    return int(found.group(1)) if found else 0
+    search = re.search(r"搜索索引：(\d+) 篇文档（(\d+) 篇沿用上次的索引）", result.stderr)
+    assert search is not None, result.stderr[-3000:]
+    return (int(found.group(1)) if found else 0, int(search.group(1)), int(search.group(2)))
 
 
 def _bytes(path: Path) -> bytes:
@@ -96,14 +104,17 @@ def check_every_rebuild(root: Path, edit: Callable[[Path], None], delete: Path,
     assert build(root) == 0
     pages = players(root / "site")
     assert pages, "pages with audio"
-    reused = build(root)
+    reused, docs, inherited = build_and_search(root)
     assert reused > 0  # nothing changed: pages are reused…
+    assert inherited == docs > 0  # …and the search index takes every document as it was
     for page in pages:  # …and each still has the MP3 it links to
         mp3 = re.search(r'src="([^"]+\.mp3)"', page.read_text("utf-8"))
         assert mp3 is not None and (page.parent / mp3.group(1)).resolve().is_file(), page
     assert_equals_fresh(root, "unchanged")
     edit(root)
-    assert build(root) < reused  # the page, its neighbours and listings are made again
+    pages_again, docs, inherited = build_and_search(root)
+    assert pages_again < reused  # the page, its neighbours and listings are made again
+    assert inherited == docs - 1  # the search index analyses the edited document alone
     assert_equals_fresh(root, "edit")
     delete.unlink()
     build(root)

@@ -1,6 +1,8 @@
 """MkDocs adapter: pages in (``on_page_content``), sharded index out (``on_post_build``)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import shutil
 from importlib import resources
@@ -60,7 +62,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined, so MkDocs keeps this plugin from one build to the next in a process;
-        ``tongda serve`` keeps every document's analysis in memory between rebuilds."""
+        without a cache, ``tongda serve`` keeps every document's analysis in memory between
+        rebuilds (with one, the index's state folder keeps it, for any later build)."""
         if command == "serve" and self._memory is None:
             self._memory = IndexMemory()
 
@@ -86,9 +89,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             return html
         meta = _front_matter(page, self._ctx)
         if meta.get("kind") and meta.get("id"):
+            key = _input_key(meta, page.url, html)
+            if self.index.reuse(key):
+                return html
             model = self._ctx.page_model(page, html) if self._ctx is not None else None
             self.index.add(search_doc(meta, page.url, html, str(meta.get("status") or ""),
-                                      model))
+                                      model), key)
         return html
 
     @event_priority(50)  # before the core's atomic commit (priority -100)
@@ -105,8 +111,8 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             shutil.copyfile(src, out / SCRIPT)
         if self._ctx is not None:
             self._ctx.stats.record("search", stats)
-        log.info("搜索索引：%d 篇文档，写出 %d 个文件，沿用 %d 个",
-                 stats.docs, stats.files_written, stats.files_reused)
+        log.info("搜索索引：%d 篇文档（%d 篇沿用上次的索引），写出 %d 个文件，沿用 %d 个",
+                 stats.docs, stats.docs_reused, stats.files_written, stats.files_reused)
         self.index = None  # the next build (serve) makes its own in on_config
 
     def _new_index(self, config: MkDocsConfig) -> SearchIndex:
@@ -115,4 +121,34 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.config.cache_enabled:
             analysis = Path(config.config_file_path).parent / self.config.cache_dir / "analysis"
         feedback = Path(config.docs_dir) / self.config.index_feedback
-        return SearchIndex(synonyms_path=synonyms, analysis_cache=analysis, feedback_path=feedback)
+        state = analysis.parent / "state" if analysis is not None else None
+        return SearchIndex(synonyms_path=synonyms, analysis_cache=analysis, feedback_path=feedback,
+                           state_dir=state, state_salt=_salt())
+
+
+_SALT: str | None = None
+
+
+def _salt() -> str:
+    """A hash of the sources that turn a page into what the index reads (the page model
+    and :func:`search_doc`): the index's kept state is another code's once they change."""
+    global _SALT
+    if _SALT is None:
+        from site_builder.plugins.core import pagemodel
+
+        from . import collect
+        h = hashlib.sha256()
+        for module in (pagemodel, collect):
+            h.update(Path(module.__file__ or "").read_bytes())
+        _SALT = h.hexdigest()[:12]
+    return _SALT
+
+
+def _input_key(meta: dict[str, Any], url: str, html: str) -> str:
+    """A hash of everything a page gives the index: its front matter (kind and status
+    included), URL and rendered HTML."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str).encode())
+    h.update(b"\0" + url.encode() + b"\0")
+    h.update(html.encode())
+    return h.hexdigest()

@@ -1,0 +1,256 @@
+"""What one index build leaves for the next, so a rebuild costs what changed.
+
+A build that has an analysis cache keeps, beside it, its *state*: every document's input
+key (a hash of what the page gave the index), its record, lengths and excerpt, the term
+table, the posting rows of every document (the spill partitions of
+:class:`~search_index.postings.PostingSpool`, term ids and sequence numbers), each
+document's vocabulary words as rows too, and the ``t`` family's bucket count, average
+lengths, document order and bucket names.
+
+The next build, in a new process (``tongda build``) or the same one (``tongda serve``),
+asks for each page whether its key is known (:meth:`SearchIndex.reuse
+<search_index.indexer.SearchIndex.reuse>`): an unchanged page is neither modelled nor
+analysed, its rows are inherited. When the bucket count, the averages and the document
+order are the same as before, only the buckets holding a term of a changed document are
+encoded again (:class:`~search_index.postings.Touched`).
+
+Memory stays bounded: rows stay on disk and are read a partition at a time. A state is a
+folder ``g-<random>`` under the state folder, named by ``CURRENT`` (replaced atomically
+when the folder is complete), so a build stopped half-way leaves the previous state whole.
+The state also names the code it was made by (a hash of the analysis and page-model
+sources): another version of Tongda starts afresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from search_index.model import SearchDoc
+from search_index.postings import PARTITIONS, TermTable, row_file
+from search_index.store import write_atomic
+
+CURRENT = "CURRENT"
+META = "meta.pickle"
+WORDS = "words.rows"
+#: A term table grown past this share of unused terms (terms of documents no longer
+#: indexed) is started afresh at the next build instead of inherited again.
+GROWTH = 1.25
+
+_WROW = np.dtype([("term", "<i4"), ("seq", "<i4"), ("title", "u1")])
+_WORD_CHUNK = 4_000_000
+_SPILL_ROWS = 1_000_000
+
+_SOURCES = ("analyze.py", "indexer.py", "model.py", "postings.py", "state.py", "text.py",
+            "vocab.py")
+_code: str | None = None
+
+
+def code_version(salt: str = "") -> str:
+    """A hash of the sources whose change changes what the index keeps of a document."""
+    global _code
+    if _code is None:
+        h = hashlib.sha256()
+        here = Path(__file__).parent
+        for name in _SOURCES:
+            h.update((here / name).read_bytes())
+        _code = h.hexdigest()[:16]
+    return _code + salt
+
+
+@dataclass
+class DocState:
+    """What the index keeps of one document between builds."""
+
+    key: str
+    doc: SearchDoc  # without body and headings
+    lengths: tuple[int, int, int, int]
+    title_len: int
+    excerpt: str
+    docnums: list[str]
+    rows: int  # posting rows (distinct terms)
+
+
+@dataclass
+class TermsState:
+    """The ``t`` family as the earlier build wrote it."""
+
+    buckets: int
+    avg: list[float]
+    order: list[str]  # document ids by document number
+    names: list[str]
+
+
+@dataclass
+class IndexState:
+    """An earlier build's state (:func:`load`), or the one a build is making."""
+
+    version: str
+    terms: list[str]
+    hashes: np.ndarray
+    docs: list[DocState]
+    fresh_terms: int  # size of the term table when it was last started afresh
+    t: TermsState | None = None
+    folder: Path | None = None
+    by_key: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_key = {d.key: i for i, d in enumerate(self.docs)}
+
+    def table(self) -> TermTable:
+        """A term table holding this state's terms under the same ids."""
+        table = TermTable()
+        table.terms = list(self.terms)
+        table.ids = {t: i for i, t in enumerate(table.terms)}
+        table._hashes = np.resize(self.hashes, max(len(self.hashes) * 2, 1 << 16))
+        return table
+
+    def worn(self) -> bool:
+        """Whether the term table has grown so much that a fresh start is cheaper."""
+        return len(self.terms) > GROWTH * self.fresh_terms + 10_000
+
+
+def load(folder: Path, version: str) -> IndexState | None:
+    """The state kept in ``folder`` by an earlier build of the same code, if any."""
+    try:
+        name = (folder / CURRENT).read_text("utf-8").strip()
+        here = folder / name
+        meta: dict[str, Any] = pickle.loads((here / META).read_bytes())  # noqa: S301 - our own
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
+            ImportError, IndexError, TypeError):
+        return None
+    if meta.get("version") != version:
+        return None
+    state = IndexState(version, meta["terms"], np.frombuffer(meta["hashes"], np.uint32),
+                       meta["docs"], meta["fresh_terms"], meta["t"], here)
+    if not all(os.path.exists(row_file(here, p)) for p in range(PARTITIONS)):
+        return None
+    return state
+
+
+class StateWriter:
+    """Makes the next state's folder as the build writes its index; :meth:`commit` names
+    it current, :meth:`abandon` deletes it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.root = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder / f"g-{uuid.uuid4().hex[:12]}"
+        self.folder.mkdir()
+
+    def keep_rows(self, p: int, rows: np.ndarray) -> None:
+        rows.tofile(row_file(self.folder, p))
+
+    def words_path(self) -> Path:
+        return self.folder / WORDS
+
+    def commit(self, state: IndexState, keep: Path | None = None) -> None:
+        """Write the metadata, make this folder current and delete the other states
+        (``keep``: one still being read, deleted by the next build)."""
+        meta = {"version": state.version, "terms": state.terms,
+                "hashes": np.ascontiguousarray(state.hashes, dtype=np.uint32).tobytes(),
+                "docs": state.docs, "fresh_terms": state.fresh_terms, "t": state.t}
+        write_atomic(self.folder / META, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.root / CURRENT, self.folder.name.encode())
+        for other in self.root.glob("g-*"):
+            if other != self.folder and other != keep:
+                shutil.rmtree(other, ignore_errors=True)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class WordSpool:
+    """Each document's distinct words and title words as ``(term id, seq, title)`` rows on
+    disk: the vocabulary's document frequencies are counted from them at write time, and
+    they are kept for the next build like the postings."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._buffer: list[np.ndarray] = []
+        self._buffered = 0
+        self._inherit: tuple[Path, np.ndarray] | None = None
+
+    def inherit(self, path: Path, seq_map: np.ndarray) -> None:
+        """Take the rows an earlier build kept at ``path`` (see ``PostingSpool.inherit``)."""
+        self._inherit = (path, seq_map)
+
+    def add(self, seq: int, words: np.ndarray, title_words: np.ndarray) -> None:
+        rows = np.empty(len(words) + len(title_words), dtype=_WROW)
+        rows["term"][:len(words)], rows["term"][len(words):] = words, title_words
+        rows["seq"] = seq
+        rows["title"][:len(words)], rows["title"][len(words):] = 0, 1
+        self._buffer.append(rows)
+        self._buffered += len(rows)
+        if self._buffered >= _SPILL_ROWS:
+            self._spill()
+
+    def _spill(self) -> None:
+        with open(self.path, "ab") as fh:
+            for chunk in self._buffer:
+                chunk.tofile(fh)
+        self._buffer.clear()
+        self._buffered = 0
+
+    def count(self, terms: list[str], keep: Path | None = None
+              ) -> tuple[Counter[str], Counter[str], np.ndarray]:
+        """Document frequencies of words and title words, and the ids of the words whose
+        frequency may differ from the earlier build's (those of the documents added and
+        of those not inherited). With ``keep``, every row of this build is written there."""
+        self._spill()
+        n = len(terms)
+        df = np.zeros(n, np.int64)
+        tdf = np.zeros(n, np.int64)
+        changed = np.zeros(n, bool)
+        out = open(keep, "wb") if keep is not None else None  # noqa: SIM115 - closed below
+        try:
+            if self._inherit is not None:
+                old, seq_map = self._inherit
+                for rows in _chunks(old):
+                    moved = seq_map[rows["seq"]]
+                    kept = moved >= 0
+                    changed[rows["term"][~kept]] = True
+                    rows = rows[kept]
+                    rows["seq"] = moved[kept]
+                    _tally(rows, df, tdf, out)
+            for rows in _chunks(self.path):
+                if self._inherit is not None:
+                    changed[rows["term"]] = True
+                _tally(rows, df, tdf, out)
+        finally:
+            if out is not None:
+                out.close()
+        return _counter(terms, df), _counter(terms, tdf), np.flatnonzero(changed)
+
+    def close(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _chunks(path: Path) -> Any:
+    if not path.exists():
+        return
+    total = path.stat().st_size // _WROW.itemsize
+    for start in range(0, total, _WORD_CHUNK):
+        yield np.fromfile(path, dtype=_WROW, count=min(_WORD_CHUNK, total - start),
+                          offset=start * _WROW.itemsize)
+
+
+def _tally(rows: np.ndarray, df: np.ndarray, tdf: np.ndarray, out: Any) -> None:
+    title = rows["title"].astype(bool)
+    df += np.bincount(rows["term"][~title], minlength=len(df))[:len(df)]
+    tdf += np.bincount(rows["term"][title], minlength=len(tdf))[:len(tdf)]
+    if out is not None:
+        rows.tofile(out)
+
+
+def _counter(terms: list[str], counts: np.ndarray) -> Counter[str]:
+    nz = np.flatnonzero(counts)
+    return Counter(dict(zip([terms[i] for i in nz.tolist()], counts[nz].tolist(), strict=True)))
