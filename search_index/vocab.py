@@ -18,6 +18,8 @@ from search_index.text import CJK_RE, normalize
 
 TITLE_WEIGHT = 20
 MIN_DF = 2
+#: Bump when what :class:`PinyinMemo` keeps for a word or a family changes meaning.
+MEMO_VERSION = 2
 STRIP_PREFIX = re.compile(r"^中华人民共和国")
 
 
@@ -65,15 +67,21 @@ class PinyinMemo:
         import pypinyin
 
         self.path = path
-        self.version = pypinyin.__version__
+        self.version = f"{pypinyin.__version__}/{MEMO_VERSION}"
         self.words: dict[str, list[str]] = {}
         self.chars: dict[str, tuple[str, ...]] = {}
+        # A word's keys in the py, pyi and pyp families, and its syllables spaced (or None
+        # for a word without a full latin reading): worked out once per word.
+        self.keys: dict[str, tuple[list[str], list[str], list[str], str] | None] = {}
+        # The chr family (readings of every CJK character): the same for every site.
+        self.chr: tuple[dict[str, Any], list[str]] | None = None
         self._dirty = False
         if path is not None:
             try:
                 data = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
                 if data.get("version") == self.version:
                     self.words, self.chars = data["words"], data["chars"]
+                    self.keys, self.chr = data["keys"], data["chr"]
             except (OSError, ValueError, KeyError, pickle.UnpicklingError, EOFError):
                 pass
 
@@ -93,12 +101,29 @@ class PinyinMemo:
             self._dirty = True
         return out
 
+    def word_keys(self, w: str) -> tuple[list[str], list[str], list[str], str] | None:
+        """The word's keys in the py, pyi and pyp families and its spaced syllables."""
+        if w in self.keys:
+            return self.keys[w]
+        syl = self.syllables(w)
+        out = None
+        if len(syl) == len(w) and all(s.isalpha() for s in syl):
+            readings = readings_of(w, syl, self)
+            fz = [fuzzy(s) for s in syl]
+            out = (["".join(r) for r in readings],
+                   ["".join(s[0] for s in r) for r in readings] if len(w) <= 5 else [],
+                   [fz[i] + " " + fz[i + 1] for i in range(len(fz) - 1)], " ".join(syl))
+        self.keys[w] = out
+        self._dirty = True
+        return out
+
     def save(self) -> None:
         if self.path is None or not self._dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path, pickle.dumps({"version": self.version, "words": self.words,
-                                              "chars": self.chars},
+                                              "chars": self.chars, "keys": self.keys,
+                                              "chr": self.chr},
                                              protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -130,33 +155,57 @@ def write_families(writer: FileWriter, vocab: Vocabulary, n_docs: int,
     pyi: dict[str, list] = {}
     pyp: dict[str, list] = {}
     chars: set[str] = set()
+    word_df, title_df = vocab.word_df, vocab.title_df
     for w in vocab.words():  # best first, so the caps keep the most popular words
-        syl = memo.syllables(w)
-        if len(syl) != len(w) or not all(s.isalpha() for s in syl):
+        keys = memo.word_keys(w)
+        if keys is None:
             continue
-        sc = vocab.score(w)
+        py_keys, pyi_keys, pyp_keys, spaced = keys
+        sc = word_df[w] + TITLE_WEIGHT * title_df[w]
         chars.update(w)
-        for reading in readings_of(w, syl, memo):
-            _top(py, "".join(reading), [w, sc], 5)
-            if len(w) <= 5:
-                _top(pyi, "".join(s[0] for s in reading), [w, sc], 8)
-        fz = [fuzzy(s) for s in syl]
-        if vocab.word_df[w] >= 3 or vocab.title_df[w]:
-            for i in range(len(fz) - 1):
-                _top(pyp, fz[i] + " " + fz[i + 1], [w, sc, " ".join(syl)], 60)
+        item = [w, sc]
+        for k in py_keys:
+            lst = py.setdefault(k, [])
+            if len(lst) < 5:
+                lst.append(item)
+        for k in pyi_keys:
+            lst = pyi.setdefault(k, [])
+            if len(lst) < 8:
+                lst.append(item)
+        if pyp_keys and (word_df[w] >= 3 or title_df[w]):
+            pair = [w, sc, spaced]
+            for k in pyp_keys:
+                lst = pyp.setdefault(k, [])
+                if len(lst) < 60:
+                    lst.append(pair)
     fam: dict[str, Any] = {}
     for name, table in (("py", py), ("pyi", pyi), ("pyp", pyp)):
         entries = {k: (k, v) for k, v in table.items()}
         fam[name] = write_family(writer, name, entries, bucket_count(len(entries), 100))
+    fam["chr"] = _write_chars(writer, memo)
+    fam["sug"] = _write_suggestions(writer, vocab, memo)
+    return fam
+
+
+def _write_chars(writer: FileWriter, memo: PinyinMemo) -> dict[str, Any]:
+    """The chr family: every CJK character's readings (kept in ``memo`` with its files'
+    names: the same for every build with this pypinyin)."""
+    if memo.chr is not None:
+        entry, files = memo.chr
+        if all((writer.out_dir / f).exists() for f in files):
+            writer.reused.extend(files)
+            return entry
     chr_entries = {}
     for cp in range(0x4E00, 0xA000):
         ch = chr(cp)
         readings = memo.readings(ch)
         if readings:
             chr_entries[ch] = (ch, " ".join(readings))
-    fam["chr"] = write_family(writer, "chr", chr_entries, 64)
-    fam["sug"] = _write_suggestions(writer, vocab, memo)
-    return fam
+    written, reused = len(writer.written), len(writer.reused)
+    entry = write_family(writer, "chr", chr_entries, 64)
+    memo.chr = (entry, writer.written[written:] + writer.reused[reused:])
+    memo._dirty = True
+    return entry
 
 
 def _write_suggestions(writer: FileWriter, vocab: Vocabulary, memo: PinyinMemo) -> dict[str, Any]:

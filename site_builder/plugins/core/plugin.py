@@ -29,7 +29,7 @@ from .context import cn_date, doc_link, page_context
 from .fragments import LinkFragments
 from .gcpause import gc_freeze, gc_thaw
 from .generated import generated_page, move
-from .listings import Listing, build_listings
+from .listings import Listing, Readings, build_listings
 from .render_cache import RenderCache
 from .reuse import PageReuse, site_signature
 
@@ -138,8 +138,11 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
 
     def _add_generated(self, files: Files, config: MkDocsConfig) -> None:
         assert self.corpus is not None
+        cache = self.cache_dir / "pinyin-titles.pickle" if self.cache_dir is not None else None
+        readings = Readings(cache)
         listings = build_listings(self.corpus, self.config.listing_page_size,
-                                  list(self.config.listing_facets))
+                                  list(self.config.listing_facets), readings)
+        readings.save()
         self.listings = {}
         for n, listing in enumerate(listings):
             src = f"_tongda/listing-{n}.md"
