@@ -289,16 +289,17 @@ class SearchIndex:
         names = set(writer.written) | set(writer.reused)
         out_dir.mkdir(parents=True, exist_ok=True)
         if cache_dir is not None:
-            for old in out_dir.glob("*.tdz"):
-                if old.name not in names:
-                    old.unlink()
-            for name in names:
-                if not (out_dir / name).exists():
-                    _link_or_copy(store / name, out_dir / name)
+            there = {n for n in os.listdir(out_dir) if n.endswith(".tdz")}
+            for old in there - names:
+                os.unlink(os.path.join(out_dir, old))
+            src, dest = os.fspath(store), os.fspath(out_dir)
+            for name in names - there:
+                _link_or_copy(os.path.join(src, name), os.path.join(dest, name))
         (out_dir / MANIFEST).write_bytes(gzip.compress(dumps(manifest), 9, mtime=0))
         if self._next is not None:
             self._commit_state()
-        total = sum((out_dir / n).stat().st_size for n in names)
+        folder = os.fspath(out_dir)
+        total = sum(os.stat(os.path.join(folder, n)).st_size for n in names)
         return BuildStats(len(self.docs), len(writer.written), len(writer.reused),
                           writer.bytes_written, total, time.perf_counter() - t0,
                           int((self._seq_map >= 0).sum()))
@@ -417,7 +418,7 @@ class SearchIndex:
         return out
 
 
-def _link_or_copy(src: Path, dest: Path) -> None:
+def _link_or_copy(src: str, dest: str) -> None:
     """Hard-link a cached file into the site (files are never rewritten), else copy it."""
     try:
         os.link(src, dest)

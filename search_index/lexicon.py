@@ -47,6 +47,10 @@ CUE_BOOSTS: dict[str, dict[str, float]] = {
 }
 
 
+#: libyaml's safe loader where PyYAML has it (ten times faster on a large synonyms file).
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class LexiconError(ValueError):
     """A malformed synonyms file; the message names the file and the entry."""
 
@@ -67,7 +71,7 @@ def load_synonyms(path: Path | None) -> tuple[dict[str, list[str]], dict[str, li
     cues = {kind: list(words) for kind, words in DEFAULT_CUES.items()}
     if path is None or not path.exists():
         return {}, cues
-    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    data = yaml.load(path.read_text("utf-8"), Loader=_LOADER) or {}  # noqa: S506 - a safe loader
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: top level must be a mapping with 'synonyms' and 'cues'")
     syn: dict[str, list[str]] = {}

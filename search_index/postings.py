@@ -250,7 +250,7 @@ class BucketWriter:
         """The file name (hash part) of a bucket; ``rows`` makes its content when needed."""
         key = hashlib.blake2b(digest, digest_size=16).hexdigest()
         name = self.known.get(key)
-        if name is not None and (self.writer.out_dir / f"t-{name}{EXT}").exists():
+        if name is not None and self.writer.has(f"t-{name}{EXT}"):
             self.writer.reused.append(f"t-{name}{EXT}")
         else:
             name = self.writer.put(rows(), "t-")[2:-len(EXT)]
@@ -260,7 +260,7 @@ class BucketWriter:
     def keep(self, name: str) -> bool:
         """Keep a bucket of the earlier build unexamined, if its file is still stored."""
         file = f"t-{name}{EXT}"
-        if not (self.writer.out_dir / file).exists():
+        if not self.writer.has(file):
             return False
         self.writer.reused.append(file)
         self.kept.add(name)

@@ -56,30 +56,42 @@ class FileWriter:
         self.written: list[str] = []
         self.reused: list[str] = []
         self.bytes_written = 0
+        self._present: set[str] | None = None
+
+    def has(self, name: str) -> bool:
+        """Whether ``out_dir`` holds ``name`` (listed once: a store holds tens of thousands
+        of files, and a check per file was most of a rebuild's index writing)."""
+        if self._present is None:
+            self._present = set(os.listdir(self.out_dir))
+        return name in self._present
 
     def put(self, obj: Any, prefix: str = "") -> str:
         """Store ``obj`` as gzip JSON and return its file name (``<prefix><hash>.tdz``)."""
         raw = dumps(obj)
         name = prefix + hashlib.sha256(raw).hexdigest()[:12] + EXT
-        path = self.out_dir / name
-        if path.exists():
+        if self.has(name):
             self.reused.append(name)
             return name
         data = gzip.compress(raw, compresslevel=9, mtime=0)
-        write_atomic(path, data)
-        self.written.append(name)
+        write_atomic(self.out_dir / name, data)
+        self._added(name)
         self.bytes_written += len(data)
         return name
+
+    def _added(self, name: str) -> None:
+        self.written.append(name)
+        if self._present is not None:
+            self._present.add(name)
 
 
     def adopt(self, path: Path) -> str:
         """Take a file another writer produced (same naming); return its name."""
-        target = self.out_dir / path.name
-        if target.exists():
+        if self.has(path.name):
             self.reused.append(path.name)
         else:
+            target = self.out_dir / path.name
             shutil.copyfile(path, target)
-            self.written.append(path.name)
+            self._added(path.name)
             self.bytes_written += target.stat().st_size
         return path.name
 

@@ -192,7 +192,7 @@ def _write_chars(writer: FileWriter, memo: PinyinMemo) -> dict[str, Any]:
     names: the same for every build with this pypinyin)."""
     if memo.chr is not None:
         entry, files = memo.chr
-        if all((writer.out_dir / f).exists() for f in files):
+        if all(writer.has(f) for f in files):
             writer.reused.extend(files)
             return entry
     chr_entries = {}
