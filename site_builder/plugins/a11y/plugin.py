@@ -3,17 +3,26 @@
 The browser checks are too slow for every ``serve`` reload; they run in ``tongda a11y``
 (and CI). The build logs each static finding as a warning, so ``mkdocs build --strict``
 stops on them, and writes the static-only report into the site's report folder.
+
+The static rules read only the site's HTML pages, which are all written when ``post_build``
+begins. So ``tongda build`` runs them in a process of their own from the start of
+``post_build`` (before the search index is written, which needs no page), on the machine's
+other core, and collects them before the quality report reads their results. ``tongda
+serve`` runs them in its own process, as before (no process is started beside its server).
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from a11y.runner import run
+from a11y.report import Report
+from a11y.runner import Settings, run
 from site_builder.plugins.a11y.config import A11yConfig
 from site_builder.plugins.a11y.settings import build_settings
 from site_builder.plugins.core import cancel
@@ -28,8 +37,14 @@ MAX_LOGGED = 30
 class A11yPlugin(BasePlugin[A11yConfig]):
     """MkDocs entry point ``tongda-a11y``."""
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Run the static rules over the built site and write the static report."""
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._running: Future[Report] | None = None
+        self._settings: Settings | None = None
+
+    @event_priority(100)  # every page is written; before the search index and the rest
+    def _start(self, *, config: MkDocsConfig) -> None:
+        """Start the static rules over the built site (they write the static report)."""
         cancel.check()  # tongda serve: the sources changed again
         if not self.config.enabled or not self.config.static_on_build:
             return
@@ -38,13 +53,45 @@ class A11yPlugin(BasePlugin[A11yConfig]):
         # The static rules' cache sits with the core's caches (beside the project without).
         cache = ctx.cache_dir if ctx is not None and ctx.cache_dir is not None \
             else project / ".tongda-cache"
-        settings = build_settings(self.config, site_dir=Path(config.site_dir),
-                                  docs_dir=Path(config.docs_dir), site_url=config.site_url,
-                                  project_dir=project, browser=False, cache_dir=cache)
-        report = run(settings)
+        self._settings = build_settings(self.config, site_dir=Path(config.site_dir),
+                                        docs_dir=Path(config.docs_dir),
+                                        site_url=config.site_url, project_dir=project,
+                                        browser=False, cache_dir=cache)
+        if cancel.in_serve():
+            return
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._running = self._pool.submit(run, self._settings)
+
+    @event_priority(-45)  # before the quality report (-50) reads a11y.json
+    def _finish(self, *, config: MkDocsConfig) -> None:
+        """Collect the static rules' results and log them."""
+        settings, self._settings = self._settings, None
+        if settings is None:
+            return
+        try:
+            report = self._running.result() if self._running is not None else run(settings)
+        finally:
+            self._stop()
         for finding in report.violations[:MAX_LOGGED]:
             log.warning("无障碍: %s", finding.one_line())
         if len(report.violations) > MAX_LOGGED:
             log.warning("无障碍: 另有 %d 处问题，见 %s", len(report.violations) - MAX_LOGGED,
                         settings.report_dir)
         log.info("静态规则（完整检查请运行 tongda a11y）：%s", report.summary_line())
+
+    on_post_build = CombinedEvent(_start, _finish)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A build that failed or was stopped does not wait for its static rules."""
+        self._settings = None
+        self._stop(wait=False)
+
+    def _stop(self, wait: bool = True) -> None:
+        pool, self._pool, self._running = self._pool, None, None
+        if pool is None:
+            return
+        workers = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=wait, cancel_futures=True)
+        if not wait:  # its results are not wanted: the process need not finish
+            for worker in workers:
+                worker.terminate()
