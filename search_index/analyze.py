@@ -209,23 +209,60 @@ class DocCache:
 
     def get(self, doc: SearchDoc) -> CompactTerms:
         """The analysis of ``doc``, computed once per content."""
+        known = self.read(doc)
+        return known if known is not None else self.compute(doc)
+
+    def read(self, doc: SearchDoc) -> CompactTerms | None:
+        """The analysis of ``doc`` if the cache holds it."""
         path = self.folder / f"{doc_key(doc)}.pickle"
         try:
-            terms, packed, lengths, words, title_words, docnums = pickle.loads(  # noqa: S301 - our own cache
-                path.read_bytes())
-            self.hits += 1
-            return CompactTerms(terms.split("\0") if terms else [],
-                                np.frombuffer(packed, dtype=np.uint32), tuple(lengths),
-                                words.split("\0") if words else [],
-                                title_words.split("\0") if title_words else [], docnums)
+            record = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache
         except (OSError, ValueError, pickle.UnpicklingError, EOFError):
-            pass
+            return None
+        self.hits += 1
+        return from_record(record)
+
+    def compute(self, doc: SearchDoc) -> CompactTerms:
+        """Analyse ``doc`` and keep the analysis."""
         self.misses += 1
         out = CompactTerms.of(analyze(doc, self.bodies))
-        record = ("\0".join(out.terms), out.packed.astype(np.uint32).tobytes(), out.lengths,
-                  "\0".join(out.words), "\0".join(out.title_words), out.docnums)
-        write_atomic(path, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.folder / f"{doc_key(doc)}.pickle",
+                     pickle.dumps(to_record(out), protocol=pickle.HIGHEST_PROTOCOL))
         return out
+
+
+Record = tuple[str, bytes, tuple[int, int, int, int], str, str, list[str]]
+
+
+def to_record(out: CompactTerms) -> Record:
+    """An analysis as the cache file (and a worker's answer) holds it: strings joined."""
+    return ("\0".join(out.terms), out.packed.astype(np.uint32).tobytes(), out.lengths,
+            "\0".join(out.words), "\0".join(out.title_words), out.docnums)
+
+
+def from_record(record: Record) -> CompactTerms:
+    terms, packed, lengths, words, title_words, docnums = record
+    return CompactTerms(terms.split("\0") if terms else [],
+                        np.frombuffer(packed, dtype=np.uint32), tuple(lengths),  # type: ignore[arg-type]
+                        words.split("\0") if words else [],
+                        title_words.split("\0") if title_words else [], list(docnums))
+
+
+_WORKER_CACHE: DocCache | None = None
+
+
+def init_worker(folder: str) -> None:
+    """A worker process's start (:class:`~search_index.indexer.SearchIndex` analyses the
+    documents its cache lacks in such processes): its cache, and the segmenter loaded."""
+    global _WORKER_CACHE
+    _WORKER_CACHE = DocCache(Path(folder))
+    next(iter(segmenter()[1]("预热分词")), None)
+
+
+def analyse_in_worker(doc: SearchDoc) -> Record:
+    """Analyse ``doc`` in a worker process, keep it in the cache, and answer the record."""
+    assert _WORKER_CACHE is not None
+    return to_record(_WORKER_CACHE.compute(doc))
 
 
 def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:

@@ -13,11 +13,14 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import math
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,8 +36,12 @@ from search_index.analyze import (
     TITLE_PREFIX,
     CompactTerms,
     DocCache,
+    Record,
+    analyse_in_worker,
     analyze,
     doc_key,
+    from_record,
+    init_worker,
 )
 from search_index.asks import AskTable, feedback_table, load_feedback
 from search_index.lexicon import build_lexicon
@@ -52,6 +59,11 @@ DOC_CHUNK = 8
 EXCERPT_CHARS = 12000
 #: Target number of postings per term bucket (about 2-3 KB gzipped).
 POSTINGS_PER_BUCKET = 600
+#: Documents the cache lacks that are analysed in the caller's process before worker
+#: processes are started (a rebuild after an edit or two starts none).
+INLINE_MISSES = 20
+#: Analyses sent to the workers and not yet taken back, at most (memory).
+MAX_PENDING = 256
 
 
 @dataclass
@@ -127,7 +139,7 @@ class SearchIndex:
     def __init__(self, synonyms_path: Path | None = None,
                  analysis_cache: Path | None = None, memory: IndexMemory | None = None,
                  feedback_path: Path | None = None, state_dir: Path | None = None,
-                 state_salt: str = "") -> None:
+                 state_salt: str = "", workers: int = 0) -> None:
         self.synonyms_path = synonyms_path
         # The Q&A function's satisfaction votes (exported), read when the index is written.
         self.feedback_path = feedback_path
@@ -150,6 +162,11 @@ class SearchIndex:
         self._seq_map = np.full(len(self.prev.docs) if self.prev else 0, -1, dtype=np.int32)
         self._inherited_rows = 0
         self._next: state_mod.StateWriter | None = None
+        # Worker processes analysing what the cache lacks (add), and their answers to come.
+        self.workers = workers
+        self.in_workers = 0  # documents analysed in worker processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[tuple[int, Future[Record]]] = deque()
         self._terms_state: state_mod.TermsState | None = None
         #: Whether the last write encoded only the buckets of changed documents' terms.
         self.incremental = False
@@ -208,24 +225,12 @@ class SearchIndex:
 
     def add(self, doc: SearchDoc, key: str = "") -> None:
         """Analyse one document (or read its analysis back) and spool its postings;
-        ``key`` names it for the next build's :meth:`reuse`."""
+        ``key`` names it for the next build's :meth:`reuse`.
+
+        With ``workers``, a document the cache lacks is analysed in a worker process (past
+        the first :data:`INLINE_MISSES`), and its postings are spooled when the analysis
+        comes back; :meth:`write` waits for the last ones."""
         seq = len(self.docs)
-        if self.memory is not None:
-            known = self._known(doc)
-            tids, packed, words, title_words = (known.tids, known.packed, known.words,
-                                                known.title_words)
-            lengths, docnums = known.lengths, known.docnums
-        else:
-            terms = self.doc_cache.get(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
-            ids = self.postings.table.ids_of
-            tids, packed = ids(terms.terms), terms.packed
-            words, title_words = ids(terms.words), ids(terms.title_words)
-            lengths, docnums = terms.lengths, terms.docnums
-        self.postings.add_ids(seq, tids, packed)
-        self.words.add(seq, words, title_words)
-        self.lengths.append(lengths)
-        for number in docnums:
-            self.docnums.setdefault(number, []).append(seq)
         # Keep memory per document small: the excerpt goes to the spool now, the body goes.
         text = doc.summary + "\n" + doc.body if doc.summary else doc.body
         self.excerpts.append(self.spool.put(text[:EXCERPT_CHARS], "x-"))
@@ -234,10 +239,73 @@ class SearchIndex:
         self.docs.append(kept)
         self.title_lens.append(len(normalize_title(doc.title)))
         self.vocab.add_title(doc.title)
+        self.lengths.append((0, 0, 0, 0))  # until the analysis is taken (_take)
         if self.state_dir is not None:
             self.doc_states.append(state_mod.DocState(
-                key, kept, tuple(lengths), self.title_lens[-1],  # type: ignore[arg-type]
-                self.excerpts[-1], list(docnums), len(tids)))
+                key, kept, (0, 0, 0, 0), self.title_lens[-1], self.excerpts[-1], [], 0))
+        if self.memory is not None:
+            known = self._known(doc)
+            self._take(seq, known.tids, known.packed, known.words, known.title_words,
+                       known.lengths, known.docnums)
+            return
+        terms = self.doc_cache.read(doc) if self.doc_cache is not None else None
+        if terms is None:
+            if self._worker_pool() is not None:
+                assert self.doc_cache is not None and self._pool is not None
+                self.doc_cache.misses += 1
+                self.in_workers += 1
+                self._pending.append((seq, self._pool.submit(analyse_in_worker, doc)))
+                self._drain(keep=MAX_PENDING)
+                return
+            terms = self.doc_cache.compute(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
+        self._take_terms(seq, terms)
+
+    def _take_terms(self, seq: int, terms: CompactTerms) -> None:
+        ids = self.postings.table.ids_of
+        self._take(seq, ids(terms.terms), terms.packed, ids(terms.words), ids(terms.title_words),
+                   terms.lengths, terms.docnums)
+
+    def _take(self, seq: int, tids: np.ndarray, packed: np.ndarray, words: np.ndarray,
+              title_words: np.ndarray, lengths: tuple[int, int, int, int],
+              docnums: list[str]) -> None:
+        """A document's analysis, as term ids, into the spools."""
+        self.postings.add_ids(seq, tids, packed)
+        self.words.add(seq, words, title_words)
+        self.lengths[seq] = tuple(lengths)  # type: ignore[assignment]
+        for number in docnums:
+            self.docnums.setdefault(number, []).append(seq)
+        if self.state_dir is not None:
+            state = self.doc_states[seq]
+            state.lengths, state.docnums, state.rows = tuple(lengths), list(docnums), len(tids)  # type: ignore[assignment]
+
+    def _worker_pool(self) -> ProcessPoolExecutor | None:
+        """The worker processes, started once the cache has missed :data:`INLINE_MISSES`
+        documents (an edit or two is analysed here, without starting a process)."""
+        if self._pool is None and self.workers > 0 and self.doc_cache is not None \
+                and self.doc_cache.misses >= INLINE_MISSES:
+            self._pool = ProcessPoolExecutor(
+                self.workers, multiprocessing.get_context("spawn"), init_worker,
+                (str(self.doc_cache.folder.parent),))
+        return self._pool
+
+    def _drain(self, block: bool = False, keep: int | None = None) -> None:
+        """Take the analyses the workers have finished, in the order documents came; with
+        ``block``, wait for all of them; with ``keep``, for all but that many."""
+        pending = self._pending
+        while pending and (block or pending[0][1].done()
+                           or (keep is not None and len(pending) > keep)):
+            seq, future = pending.popleft()
+            self._take_terms(seq, from_record(future.result()))
+
+    def close(self) -> None:
+        """Stop the worker processes without waiting (a build that failed or stopped)."""
+        pool, self._pool = self._pool, None
+        self._pending.clear()
+        if pool is not None:
+            workers = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()
 
     def _known(self, doc: SearchDoc) -> _Known:
         """A document's analysis through the memory of earlier builds in this process."""
@@ -265,6 +333,10 @@ class SearchIndex:
         t0 = time.perf_counter()
         store = cache_dir or out_dir
         writer = FileWriter(store)
+        try:
+            self._drain(block=True)
+        finally:
+            self.close()
         order = sorted(range(len(self.docs)), key=lambda s: self.docs[s].sort_key())
         new_id = [0] * len(order)
         for i, s in enumerate(order):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -97,6 +98,12 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                                       model), key)
         return html
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """A build that failed or stopped leaves no worker process behind."""
+        if self.index is not None:
+            self.index.close()
+            self.index = None
+
     @event_priority(50)  # before the core's atomic commit (priority -100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.index is None:
@@ -122,8 +129,11 @@ class SearchPlugin(BasePlugin[SearchConfig]):
             analysis = Path(config.config_file_path).parent / self.config.cache_dir / "analysis"
         feedback = Path(config.docs_dir) / self.config.index_feedback
         state = analysis.parent / "state" if analysis is not None else None
+        # Documents the cache lacks are analysed in worker processes, one per core beside
+        # this one (tongda serve analyses here: few documents change between its builds).
+        workers = 0 if cancel.in_serve() else min(4, (os.cpu_count() or 1) - 1)
         return SearchIndex(synonyms_path=synonyms, analysis_cache=analysis, feedback_path=feedback,
-                           state_dir=state, state_salt=_salt())
+                           state_dir=state, state_salt=_salt(), workers=workers)
 
 
 _SALT: str | None = None
