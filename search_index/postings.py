@@ -72,16 +72,17 @@ class TermTable:
     def ids_of(self, terms: list[str]) -> np.ndarray:
         """The ids of ``terms``, adding the new ones."""
         ids = self.ids
-        out: list[int | None] = list(map(ids.get, terms))
-        if None in out:
-            for k, term in enumerate(terms):
-                if out[k] is None:
-                    found = ids.get(term)
-                    if found is None:
-                        found = ids[term] = len(self.terms)
-                        self._add(term)
-                    out[k] = found
-        return np.asarray(out, dtype=np.int32)
+        get = ids.get
+        out = np.asarray([get(t, -1) for t in terms], dtype=np.int32)
+        if len(out) and out.min() < 0:
+            for k in np.flatnonzero(out < 0).tolist():
+                term = terms[k]
+                found = get(term)
+                if found is None:  # new (a term twice in the list is added once)
+                    found = ids[term] = len(self.terms)
+                    self._add(term)
+                out[k] = found
+        return out
 
     def _add(self, term: str) -> None:
         n = len(self.terms)
