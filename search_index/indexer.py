@@ -207,7 +207,7 @@ class SearchIndex:
         if i is None or self._seq_map[i] >= 0:
             return False
         d = prev.docs[i]
-        if not (self.spool.out_dir / d.excerpt).exists():
+        if not self.spool.has(d.excerpt):
             return False
         seq = len(self.docs)
         self._seq_map[i] = seq
