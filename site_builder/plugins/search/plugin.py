@@ -128,7 +128,10 @@ class SearchPlugin(BasePlugin[SearchConfig]):
         if self.config.cache_enabled:
             analysis = Path(config.config_file_path).parent / self.config.cache_dir / "analysis"
         feedback = Path(config.docs_dir) / self.config.index_feedback
-        state = analysis.parent / "state" if analysis is not None else None
+        # One state per configuration: two configurations of a project (with and without
+        # audio, say) render other pages and would each start the other's state afresh.
+        config_name = Path(config.config_file_path or "mkdocs.yml").stem
+        state = analysis.parent / "state" / config_name if analysis is not None else None
         # Documents the cache lacks are analysed in worker processes, one per core beside
         # this one (tongda serve analyses here: few documents change between its builds).
         workers = 0 if cancel.in_serve() else min(4, (os.cpu_count() or 1) - 1)
