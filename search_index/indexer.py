@@ -60,8 +60,9 @@ EXCERPT_CHARS = 12000
 #: Target number of postings per term bucket (about 2-3 KB gzipped).
 POSTINGS_PER_BUCKET = 600
 #: Documents the cache lacks that are analysed in the caller's process before worker
-#: processes are started (a rebuild after an edit or two starts none).
-INLINE_MISSES = 20
+#: processes are started (a rebuild after a few edits, or a small site, starts none:
+#: a worker's start, about a second of imports, would cost more than it saves).
+INLINE_MISSES = 200
 #: Analyses sent to the workers and not yet taken back, at most (memory).
 MAX_PENDING = 256
 

@@ -18,6 +18,12 @@ from search_index.indexer import SearchIndex
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture(autouse=True)
+def few_inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers start after 20 documents here (200 in a build), so small corpora use them."""
+    monkeypatch.setattr(indexer, "INLINE_MISSES", 20)
+
+
 def _build(root: Path, docs: list, workers: int) -> tuple[Path, SearchIndex]:
     syn = root / "synonyms.yml"
     syn.parent.mkdir(parents=True, exist_ok=True)

@@ -5,10 +5,11 @@ The browser checks are too slow for every ``serve`` reload; they run in ``tongda
 stops on them, and writes the static-only report into the site's report folder.
 
 The static rules read only the site's HTML pages, which are all written when ``post_build``
-begins. So ``tongda build`` runs them in a process of their own from the start of
-``post_build`` (before the search index is written, which needs no page), on the machine's
-other core, and collects them before the quality report reads their results. ``tongda
-serve`` runs them in its own process, as before (no process is started beside its server).
+begins. So ``tongda build`` of a large site (:data:`APART_FROM` pages) runs them in a
+process of their own from the start of ``post_build`` (before the search index is written,
+which needs no page), on the machine's other core, and collects them before the quality
+report reads their results. ``tongda serve`` and small sites run them in the build's
+process, as before (no process is started beside its server).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files
 
 from a11y.report import Report
 from a11y.runner import Settings, run
@@ -32,15 +34,23 @@ log = logging.getLogger("mkdocs.plugins.tongda.a11y")
 
 #: Findings logged one per line before the rest is summed up.
 MAX_LOGGED = 30
+#: Pages from which the rules run in a process of their own: below, starting one (about a
+#: second of imports) costs more than the rules (the demo's 436 pages take 2 s).
+APART_FROM = 1000
 
 
 class A11yPlugin(BasePlugin[A11yConfig]):
     """MkDocs entry point ``tongda-a11y``."""
 
     def __init__(self) -> None:
+        self._pages = 0
         self._pool: ProcessPoolExecutor | None = None
         self._running: Future[Report] | None = None
         self._settings: Settings | None = None
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self._pages = len(files.documentation_pages())
+        return files
 
     @event_priority(100)  # every page is written; before the search index and the rest
     def _start(self, *, config: MkDocsConfig) -> None:
@@ -57,7 +67,7 @@ class A11yPlugin(BasePlugin[A11yConfig]):
                                         docs_dir=Path(config.docs_dir),
                                         site_url=config.site_url, project_dir=project,
                                         browser=False, cache_dir=cache)
-        if cancel.in_serve():
+        if cancel.in_serve() or self._pages < APART_FROM:
             return
         self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self._running = self._pool.submit(run, self._settings)

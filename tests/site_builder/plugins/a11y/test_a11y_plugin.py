@@ -13,11 +13,18 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
+from site_builder.plugins.a11y import plugin as a11y_plugin
 from site_builder.plugins.a11y.plugin import A11yPlugin
 from site_builder.plugins.core import cancel
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(autouse=True)
+def apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seeded site is small: count it as large enough for a process of its own."""
+    monkeypatch.setattr(a11y_plugin, "APART_FROM", 0)
 
 
 def _plugin(tmp_path: Path) -> tuple[A11yPlugin, MkDocsConfig]:
@@ -46,6 +53,17 @@ def test_findings_are_logged_and_the_report_written(tmp_path: Path, serving: boo
     assert any(ln.startswith("静态规则") for ln in lines)
     assert (Path(config.site_dir) / "report" / "a11y.json").is_file()
     assert plugin._pool is None
+
+
+def test_a_small_site_runs_them_in_the_build_process(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(a11y_plugin, "APART_FROM", 1000)
+    plugin, config = _plugin(tmp_path)
+    plugin._pages = 999
+    plugin._start(config=config)
+    assert plugin._pool is None
+    plugin._finish(config=config)
+    assert (Path(config.site_dir) / "report" / "a11y.json").is_file()
 
 
 def test_a_failed_build_stops_the_rules_without_waiting(tmp_path: Path) -> None:
