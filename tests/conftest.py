@@ -6,7 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,6 +56,18 @@ def build_demo(site: Path) -> Path:
     built = tongda("build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site), cwd=ROOT)
     assert built.returncode == 0, built.stderr[-3000:]
     return site
+
+
+def process_ends(worker: Any, within: float = 30.0) -> bool:
+    """Whether the process ``worker`` ends within ``within`` seconds. Polled: an executor's
+    own thread may reap the process at the same moment, and ``join`` can then return while
+    ``is_alive`` still says True for an instant."""
+    deadline = time.monotonic() + within
+    while worker.is_alive():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

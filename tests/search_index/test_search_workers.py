@@ -4,9 +4,7 @@ that stops leaves no worker behind."""
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from search_fixture_docs import DOCS, SYNONYMS
@@ -14,6 +12,7 @@ from test_search_state import _corpus, _files
 
 from search_index import indexer
 from search_index.indexer import SearchIndex
+from tests.conftest import process_ends
 
 pytestmark = pytest.mark.integration
 
@@ -69,17 +68,6 @@ def test_closing_stops_the_workers_at_once(tmp_path: Path) -> None:
     assert workers
     index.close()
     for worker in workers:  # terminated: gone within seconds, not after its work
-        assert _ends(worker), worker
+        assert process_ends(worker), worker
     assert index._pool is None and not index._pending
 
-
-def _ends(worker: Any, within: float = 30.0) -> bool:
-    """Whether ``worker`` ends within ``within`` seconds. Polled: the executor's own thread
-    may reap the process at the same moment, and ``join`` can then return while
-    ``is_alive`` still says True for an instant."""
-    deadline = time.monotonic() + within
-    while worker.is_alive():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True

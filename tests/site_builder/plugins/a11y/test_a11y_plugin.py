@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mkdocs.config import load_config
@@ -16,7 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from site_builder.plugins.a11y import plugin as a11y_plugin
 from site_builder.plugins.a11y.plugin import A11yPlugin
 from site_builder.plugins.core import cancel
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, process_ends
 
 pytestmark = pytest.mark.integration
 
@@ -75,17 +73,6 @@ def test_a_failed_build_stops_the_rules_without_waiting(tmp_path: Path) -> None:
     plugin.on_build_error(error=RuntimeError("stopped"))
     assert plugin._pool is None and plugin._running is None
     for worker in workers:  # terminated: gone within seconds, not after its work
-        assert _ends(worker), worker
+        assert process_ends(worker), worker
     plugin._finish(config=config)  # nothing left to collect: nothing logged, no error
 
-
-def _ends(worker: Any, within: float = 30.0) -> bool:
-    """Whether ``worker`` ends within ``within`` seconds. Polled: the executor's own thread
-    may reap the process at the same moment, and ``join`` can then return while
-    ``is_alive`` still says True for an instant."""
-    deadline = time.monotonic() + within
-    while worker.is_alive():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
