@@ -159,9 +159,12 @@ class SearchIndex:
         self.prev = state_mod.load(self.state_dir, self.state_version) if self.state_dir else None
         if self.prev is not None and self.prev.worn():
             self.prev = None
-        self.doc_states: list[state_mod.DocState] = []
+        # Per document, by the order added (seq), beside docs/lengths/title_lens/excerpts:
+        # its key for the next build, its 文号 keys and its number of posting rows.
+        self.keys: list[str] = []
+        self.numbers: list[list[str]] = []
+        self.rows: list[int] = []
         self._seq_map = np.full(len(self.prev.docs) if self.prev else 0, -1, dtype=np.int32)
-        self._inherited_rows = 0
         self._next: state_mod.StateWriter | None = None
         # Worker processes analysing what the cache lacks (add), and their answers to come.
         self.workers = workers
@@ -178,7 +181,6 @@ class SearchIndex:
         self.postings = PostingSpool(table)
         self.words = state_mod.WordSpool(Path(self.postings._dir.name) / "words.rows")
         self.vocab = vocab_mod.Vocabulary()
-        self.docnums: dict[str, list[int]] = {}
         self._spool_dir: tempfile.TemporaryDirectory[str] | None = None
         if analysis_cache is not None:
             self.spool = FileWriter(analysis_cache / "x")
@@ -210,18 +212,9 @@ class SearchIndex:
         d = prev.docs[i]
         if not self.spool.has(d.excerpt):
             return False
-        seq = len(self.docs)
-        self._seq_map[i] = seq
-        self._inherited_rows += d.rows
-        self.lengths.append(d.lengths)
-        for number in d.docnums:
-            self.docnums.setdefault(number, []).append(seq)
-        self.excerpts.append(d.excerpt)
+        self._seq_map[i] = len(self.docs)
+        self._append(key, d.doc, d.lengths, d.title_len, d.excerpt, d.docnums, d.rows)
         self.asks.add(d.doc)
-        self.docs.append(d.doc)
-        self.title_lens.append(d.title_len)
-        self.vocab.add_title(d.doc.title)
-        self.doc_states.append(d)
         return True
 
     def add(self, doc: SearchDoc, key: str = "") -> None:
@@ -234,16 +227,11 @@ class SearchIndex:
         seq = len(self.docs)
         # Keep memory per document small: the excerpt goes to the spool now, the body goes.
         text = doc.summary + "\n" + doc.body if doc.summary else doc.body
-        self.excerpts.append(self.spool.put(text[:EXCERPT_CHARS], "x-"))
+        excerpt = self.spool.put(text[:EXCERPT_CHARS], "x-")
+        # lengths, 文号 keys and rows: until the analysis is taken (_take)
+        self._append(key, dataclasses.replace(doc, body="", headings=[]), (0, 0, 0, 0),
+                     len(normalize_title(doc.title)), excerpt, [], 0)
         self.asks.add(doc)
-        kept = dataclasses.replace(doc, body="", headings=[])
-        self.docs.append(kept)
-        self.title_lens.append(len(normalize_title(doc.title)))
-        self.vocab.add_title(doc.title)
-        self.lengths.append((0, 0, 0, 0))  # until the analysis is taken (_take)
-        if self.state_dir is not None:
-            self.doc_states.append(state_mod.DocState(
-                key, kept, (0, 0, 0, 0), self.title_lens[-1], self.excerpts[-1], [], 0))
         if self.memory is not None:
             known = self._known(doc)
             self._take(seq, known.tids, known.packed, known.words, known.title_words,
@@ -261,6 +249,18 @@ class SearchIndex:
             terms = self.doc_cache.compute(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
         self._take_terms(seq, terms)
 
+    def _append(self, key: str, doc: SearchDoc, lengths: tuple[int, int, int, int],
+                title_len: int, excerpt: str, numbers: list[str], rows: int) -> None:
+        """One more document, as the index keeps it (body and headings left out)."""
+        self.keys.append(key)
+        self.docs.append(doc)
+        self.lengths.append(lengths)
+        self.title_lens.append(title_len)
+        self.excerpts.append(excerpt)
+        self.numbers.append(numbers)
+        self.rows.append(rows)
+        self.vocab.add_title(doc.title)
+
     def _take_terms(self, seq: int, terms: CompactTerms) -> None:
         ids = self.postings.table.ids_of
         self._take(seq, ids(terms.terms), terms.packed, ids(terms.words), ids(terms.title_words),
@@ -273,11 +273,8 @@ class SearchIndex:
         self.postings.add_ids(seq, tids, packed)
         self.words.add(seq, words, title_words)
         self.lengths[seq] = tuple(lengths)  # type: ignore[assignment]
-        for number in docnums:
-            self.docnums.setdefault(number, []).append(seq)
-        if self.state_dir is not None:
-            state = self.doc_states[seq]
-            state.lengths, state.docnums, state.rows = tuple(lengths), list(docnums), len(tids)  # type: ignore[assignment]
+        self.numbers[seq] = list(docnums)
+        self.rows[seq] = len(tids)
 
     def _worker_pool(self) -> ProcessPoolExecutor | None:
         """The worker processes, started once the cache has missed :data:`INLINE_MISSES`
@@ -344,7 +341,9 @@ class SearchIndex:
             new_id[s] = i
         if self.prev is not None:
             assert self.prev.folder is not None
-            self.postings.inherit(self.prev.folder, self._seq_map, self._inherited_rows)
+            inherited = np.flatnonzero(self._seq_map >= 0)
+            self.postings.inherit(self.prev.folder, self._seq_map,
+                                  sum(self.prev.docs[i].rows for i in inherited.tolist()))
             self.words.inherit(self.prev.folder / state_mod.WORDS, self._seq_map)
         self._next = state_mod.StateWriter(self.state_dir) if self.state_dir else None
         try:
@@ -382,8 +381,11 @@ class SearchIndex:
         assert self._next is not None
         table = self.postings.table
         fresh = self.prev.fresh_terms if self.prev is not None else len(table.terms)
+        docs = [state_mod.DocState(*fields) for fields in zip(
+            self.keys, self.docs, self.lengths, self.title_lens, self.excerpts, self.numbers,
+            self.rows, strict=True)]
         state = state_mod.IndexState(self.state_version, table.terms, table.hashes().copy(),
-                                     self.doc_states, fresh, self._terms_state)
+                                     docs, fresh, self._terms_state)
         self._next.commit(state)
 
     def _manifest(self, writer: FileWriter, order: list[int], new_id: list[int],
@@ -400,7 +402,11 @@ class SearchIndex:
         fam.update(vocab_mod.write_families(writer, self.vocab, n, self.pinyin))
         if between is not None:
             between()
-        dn = {k: (k, sorted(new_id[s] for s in v)) for k, v in self.docnums.items()}
+        numbered: dict[str, list[int]] = {}
+        for seq, numbers in enumerate(self.numbers):
+            for number in numbers:
+                numbered.setdefault(number, []).append(new_id[seq])
+        dn = {k: (k, sorted(v)) for k, v in numbered.items()}
         fam["dn"] = write_family(writer, "dn", dn, bucket_count(len(dn), 200))
         kinds: dict[str, list[int]] = {}
         for i, s in enumerate(order):
