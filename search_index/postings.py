@@ -251,19 +251,15 @@ class BucketWriter:
         """The file name (hash part) of a bucket; ``rows`` makes its content when needed."""
         key = hashlib.blake2b(digest, digest_size=16).hexdigest()
         name = self.known.get(key)
-        if name is not None and self.writer.has(f"t-{name}{EXT}"):
-            self.writer.reused.append(f"t-{name}{EXT}")
-        else:
+        if name is None or not self.writer.take(f"t-{name}{EXT}"):
             name = self.writer.put(rows(), "t-")[2:-len(EXT)]
         self.used[key] = name
         return name
 
     def keep(self, name: str) -> bool:
         """Keep a bucket of the earlier build unexamined, if its file is still stored."""
-        file = f"t-{name}{EXT}"
-        if not self.writer.has(file):
+        if not self.writer.take(f"t-{name}{EXT}"):
             return False
-        self.writer.reused.append(file)
         self.kept.add(name)
         return True
 

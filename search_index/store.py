@@ -65,35 +65,37 @@ class FileWriter:
             self._present = set(os.listdir(self.out_dir))
         return name in self._present
 
+    def take(self, name: str) -> bool:
+        """Count ``name`` as reused if ``out_dir`` holds it (a file named by its content
+        is the same file); False when it is not there."""
+        if not self.has(name):
+            return False
+        self.reused.append(name)
+        return True
+
     def put(self, obj: Any, prefix: str = "") -> str:
         """Store ``obj`` as gzip JSON and return its file name (``<prefix><hash>.tdz``)."""
         raw = dumps(obj)
         name = prefix + hashlib.sha256(raw).hexdigest()[:12] + EXT
-        if self.has(name):
-            self.reused.append(name)
-            return name
-        data = gzip.compress(raw, compresslevel=9, mtime=0)
-        write_atomic(self.out_dir / name, data)
-        self._added(name)
-        self.bytes_written += len(data)
+        if not self.take(name):
+            data = gzip.compress(raw, compresslevel=9, mtime=0)
+            write_atomic(self.out_dir / name, data)
+            self._added(name, len(data))
         return name
-
-    def _added(self, name: str) -> None:
-        self.written.append(name)
-        if self._present is not None:
-            self._present.add(name)
-
 
     def adopt(self, path: Path) -> str:
         """Take a file another writer produced (same naming); return its name."""
-        if self.has(path.name):
-            self.reused.append(path.name)
-        else:
+        if not self.take(path.name):
             target = self.out_dir / path.name
             shutil.copyfile(path, target)
-            self._added(path.name)
-            self.bytes_written += target.stat().st_size
+            self._added(path.name, target.stat().st_size)
         return path.name
+
+    def _added(self, name: str, size: int) -> None:
+        self.written.append(name)
+        self.bytes_written += size
+        assert self._present is not None  # listed by take()
+        self._present.add(name)
 
 
 def bucket_of(key: str, buckets: int) -> int:

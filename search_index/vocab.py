@@ -193,7 +193,8 @@ def _write_chars(writer: FileWriter, memo: PinyinMemo) -> dict[str, Any]:
     if memo.chr is not None:
         entry, files = memo.chr
         if all(writer.has(f) for f in files):
-            writer.reused.extend(files)
+            for f in files:
+                writer.take(f)
             return entry
     chr_entries = {}
     for cp in range(0x4E00, 0xA000):
