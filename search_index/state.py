@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
 import uuid
 from collections import Counter
@@ -36,7 +35,7 @@ import numpy as np
 
 from search_index.model import SearchDoc
 from search_index.postings import PARTITIONS, TermTable, row_file
-from search_index.store import write_atomic
+from search_index.store import read_kept, write_atomic, write_kept
 
 CURRENT = "CURRENT"
 META = "meta.pickle"
@@ -121,13 +120,11 @@ class IndexState:
 def load(folder: Path, version: str) -> IndexState | None:
     """The state kept in ``folder`` by an earlier build of the same code, if any."""
     try:
-        name = (folder / CURRENT).read_text("utf-8").strip()
-        here = folder / name
-        meta: dict[str, Any] = pickle.loads((here / META).read_bytes())  # noqa: S301 - our own
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
-            ImportError, IndexError, TypeError):
+        here = folder / (folder / CURRENT).read_text("utf-8").strip()
+    except (OSError, ValueError):
         return None
-    if meta.get("version") != version:
+    meta = read_kept(here / META, version)
+    if meta is None:
         return None
     state = IndexState(version, meta["terms"], np.frombuffer(meta["hashes"], np.uint32),
                        meta["docs"], meta["fresh_terms"], meta["t"], here)
@@ -152,16 +149,15 @@ class StateWriter:
     def words_path(self) -> Path:
         return self.folder / WORDS
 
-    def commit(self, state: IndexState, keep: Path | None = None) -> None:
-        """Write the metadata, make this folder current and delete the other states
-        (``keep``: one still being read, deleted by the next build)."""
-        meta = {"version": state.version, "terms": state.terms,
-                "hashes": np.ascontiguousarray(state.hashes, dtype=np.uint32).tobytes(),
-                "docs": state.docs, "fresh_terms": state.fresh_terms, "t": state.t}
-        write_atomic(self.folder / META, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
+    def commit(self, state: IndexState) -> None:
+        """Write the metadata, make this folder current and delete the other states."""
+        write_kept(self.folder / META, state.version, {
+            "terms": state.terms,
+            "hashes": np.ascontiguousarray(state.hashes, dtype=np.uint32).tobytes(),
+            "docs": state.docs, "fresh_terms": state.fresh_terms, "t": state.t})
         write_atomic(self.root / CURRENT, self.folder.name.encode())
         for other in self.root.glob("g-*"):
-            if other != self.folder and other != keep:
+            if other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
 
     def abandon(self) -> None:

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import threading
 from pathlib import Path
@@ -35,6 +36,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def read_kept(path: Path, version: str) -> dict[str, Any] | None:
+    """What :func:`write_kept` kept at ``path`` for ``version``; None when there is none,
+    it is damaged, or another version (of the code, of pypinyin) wrote it."""
+    try:
+        data = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache files
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
+            ImportError, IndexError, TypeError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == version else None
+
+
+def write_kept(path: Path, version: str, data: dict[str, Any]) -> None:
+    """Keep ``data`` at ``path`` (a pickle, written atomically) for :func:`read_kept`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, pickle.dumps({**data, "version": version},
+                                    protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def dumps(obj: Any) -> bytes:

@@ -6,14 +6,13 @@ them (a word in a title counts much more: titles are what people look for).
 """
 from __future__ import annotations
 
-import pickle
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from search_index.pinyin import char_readings, fuzzy, word_syllables
-from search_index.store import FileWriter, bucket_count, write_atomic, write_family
+from search_index.store import FileWriter, bucket_count, read_kept, write_family, write_kept
 from search_index.text import CJK_RE, normalize
 
 TITLE_WEIGHT = 20
@@ -76,14 +75,10 @@ class PinyinMemo:
         # The chr family (readings of every CJK character): the same for every site.
         self.chr: tuple[dict[str, Any], list[str]] | None = None
         self._dirty = False
-        if path is not None:
-            try:
-                data = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
-                if data.get("version") == self.version:
-                    self.words, self.chars = data["words"], data["chars"]
-                    self.keys, self.chr = data["keys"], data["chr"]
-            except (OSError, ValueError, KeyError, pickle.UnpicklingError, EOFError):
-                pass
+        kept = read_kept(path, self.version) if path is not None else None
+        if kept is not None:
+            self.words, self.chars = kept["words"], kept["chars"]
+            self.keys, self.chr = kept["keys"], kept["chr"]
 
     def syllables(self, word: str) -> list[str]:
         """:func:`word_syllables`, remembered."""
@@ -120,11 +115,8 @@ class PinyinMemo:
     def save(self) -> None:
         if self.path is None or not self._dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, pickle.dumps({"version": self.version, "words": self.words,
-                                              "chars": self.chars, "keys": self.keys,
-                                              "chr": self.chr},
-                                             protocol=pickle.HIGHEST_PROTOCOL))
+        write_kept(self.path, self.version, {"words": self.words, "chars": self.chars,
+                                             "keys": self.keys, "chr": self.chr})
 
 
 def readings_of(word: str, syl: list[str], memo: PinyinMemo | None = None) -> list[list[str]]:

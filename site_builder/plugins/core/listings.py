@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -12,6 +11,7 @@ from pathlib import Path
 import pypinyin
 from pypinyin import Style, lazy_pinyin
 
+from search_index.store import read_kept, write_kept
 from site_builder.content.corpus import Corpus, Entry
 from site_builder.content.model import KIND_FOLDERS, KIND_LABELS, LEVEL_LABELS
 
@@ -55,14 +55,9 @@ class Readings:
         self.known: dict[str, list[str]] = {}
         self.used: set[str] = set()
         self._dirty = False
-        if path is not None:
-            try:
-                data = pickle.loads(path.read_bytes())  # noqa: S301 - our own cache file
-                if data.get("version") == pypinyin.__version__:
-                    self.known = data["readings"]
-            except (OSError, ValueError, KeyError, AttributeError, EOFError,
-                    pickle.UnpicklingError):
-                pass
+        kept = read_kept(path, pypinyin.__version__) if path is not None else None
+        if kept is not None:
+            self.known = kept["readings"]
 
     def __call__(self, text: str) -> list[str]:
         self.used.add(text)
@@ -76,13 +71,8 @@ class Readings:
         """Keep the readings this build used (others are forgotten)."""
         if self.path is None or not (self._dirty or len(self.known) > len(self.used)):
             return
-        from search_index.store import write_atomic
-
-        keep = {t: self.known[t] for t in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, pickle.dumps(
-            {"version": pypinyin.__version__, "readings": keep},
-            protocol=pickle.HIGHEST_PROTOCOL))
+        write_kept(self.path, pypinyin.__version__,
+                   {"readings": {t: self.known[t] for t in self.used}})
 
 
 @dataclass
