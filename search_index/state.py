@@ -22,6 +22,7 @@ sources): another version of Tongda starts afresh.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -33,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from search_index import postings
 from search_index.model import SearchDoc
 from search_index.postings import PARTITIONS, TermTable, row_file
 from search_index.store import read_kept, write_atomic, write_kept
@@ -46,23 +48,21 @@ GROWTH = 1.25
 
 _WROW = np.dtype([("term", "<i4"), ("seq", "<i4"), ("title", "u1")])
 _WORD_CHUNK = 4_000_000
-_SPILL_ROWS = 1_000_000
 
 _SOURCES = ("analyze.py", "indexer.py", "model.py", "postings.py", "state.py", "text.py",
             "vocab.py")
-_code: str | None = None
-
-
 def code_version(salt: str = "") -> str:
     """A hash of the sources whose change changes what the index keeps of a document."""
-    global _code
-    if _code is None:
-        h = hashlib.sha256()
-        here = Path(__file__).parent
-        for name in _SOURCES:
-            h.update((here / name).read_bytes())
-        _code = h.hexdigest()[:16]
-    return _code + salt
+    return _sources_hash() + salt
+
+
+@functools.cache
+def _sources_hash() -> str:
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _SOURCES:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 @dataclass
@@ -186,7 +186,7 @@ class WordSpool:
         rows["title"][:len(words)], rows["title"][len(words):] = 0, 1
         self._buffer.append(rows)
         self._buffered += len(rows)
-        if self._buffered >= _SPILL_ROWS:
+        if self._buffered >= postings.SPILL_ROWS:
             self._spill()
 
     def _spill(self) -> None:

@@ -30,12 +30,6 @@ class Vocabulary:
         self.title_df: Counter[str] = Counter()
         self.titles: Counter[str] = Counter()
 
-    def add(self, words: set[str], title_words: set[str], title: str) -> None:
-        """Count one document's distinct words, title words and its title."""
-        self.word_df.update(words)
-        self.title_df.update(title_words)
-        self.add_title(title)
-
     def add_title(self, title: str) -> None:
         """Count a document's title (the suggestions' phrases)."""
         t = STRIP_PREFIX.sub("", normalize(title).replace(" ", ""))
@@ -147,29 +141,20 @@ def write_families(writer: FileWriter, vocab: Vocabulary, n_docs: int,
     pyi: dict[str, list] = {}
     pyp: dict[str, list] = {}
     chars: set[str] = set()
-    word_df, title_df = vocab.word_df, vocab.title_df
     for w in vocab.words():  # best first, so the caps keep the most popular words
         keys = memo.word_keys(w)
         if keys is None:
             continue
         py_keys, pyi_keys, pyp_keys, spaced = keys
-        sc = word_df[w] + TITLE_WEIGHT * title_df[w]
+        sc = vocab.score(w)
         chars.update(w)
-        item = [w, sc]
         for k in py_keys:
-            lst = py.setdefault(k, [])
-            if len(lst) < 5:
-                lst.append(item)
+            _top(py, k, [w, sc], 5)
         for k in pyi_keys:
-            lst = pyi.setdefault(k, [])
-            if len(lst) < 8:
-                lst.append(item)
-        if pyp_keys and (word_df[w] >= 3 or title_df[w]):
-            pair = [w, sc, spaced]
+            _top(pyi, k, [w, sc], 8)
+        if vocab.word_df[w] >= 3 or vocab.title_df[w]:
             for k in pyp_keys:
-                lst = pyp.setdefault(k, [])
-                if len(lst) < 60:
-                    lst.append(pair)
+                _top(pyp, k, [w, sc, spaced], 60)
     fam: dict[str, Any] = {}
     for name, table in (("py", py), ("pyi", pyi), ("pyp", pyp)):
         entries = {k: (k, v) for k, v in table.items()}

@@ -1,6 +1,7 @@
 """MkDocs adapter: pages in (``on_page_content``), sharded index out (``on_post_build``)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -139,22 +140,17 @@ class SearchPlugin(BasePlugin[SearchConfig]):
                            state_dir=state, state_salt=_salt(), workers=workers)
 
 
-_SALT: str | None = None
-
-
+@functools.cache
 def _salt() -> str:
     """A hash of the sources that turn a page into what the index reads (the page model
     and :func:`search_doc`): the index's kept state is another code's once they change."""
-    global _SALT
-    if _SALT is None:
-        from site_builder.plugins.core import pagemodel
+    from site_builder.plugins.core import pagemodel
 
-        from . import collect
-        h = hashlib.sha256()
-        for module in (pagemodel, collect):
-            h.update(Path(module.__file__ or "").read_bytes())
-        _SALT = h.hexdigest()[:12]
-    return _SALT
+    from . import collect
+    h = hashlib.sha256()
+    for module in (pagemodel, collect):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()[:12]
 
 
 def _input_key(meta: dict[str, Any], url: str, html: str) -> str:
