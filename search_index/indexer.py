@@ -151,10 +151,11 @@ class SearchIndex:
         self.docs: list[SearchDoc] = []
         self.lengths: list[tuple[int, int, int, int]] = []
         self.title_lens: list[int] = []
-        self.memory = memory
         # The earlier build's state (search_index.state): needs the excerpt spool of the
-        # analysis cache, which it refers to.
+        # analysis cache, which it refers to. An index with a state keeps its analyses
+        # there, not in a process' memory (the two have term tables of their own).
         self.state_dir = state_dir if analysis_cache is not None else None
+        self.memory = memory if self.state_dir is None else None
         self.state_version = state_mod.code_version(state_salt)
         self.prev = state_mod.load(self.state_dir, self.state_version) if self.state_dir else None
         if self.prev is not None and self.prev.worn():
@@ -177,7 +178,7 @@ class SearchIndex:
         if self.prev is not None:
             table: TermTable | None = self.prev.table()
         else:
-            table = memory.table if memory is not None else None
+            table = self.memory.table if self.memory is not None else None
         self.postings = PostingSpool(table)
         self.words = state_mod.WordSpool(Path(self.postings._dir.name) / "words.rows")
         self.vocab = vocab_mod.Vocabulary()

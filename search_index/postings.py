@@ -63,10 +63,14 @@ class Part(NamedTuple):
 class TermTable:
     """Term strings to dense ids, with each term's bucket hash."""
 
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.terms: list[str] = []
-        self._hashes = np.empty(1 << 16, dtype=np.uint32)
+    def __init__(self, terms: list[str] | None = None, hashes: np.ndarray | None = None) -> None:
+        """An empty table, or one holding ``terms`` (ids by position) with their bucket
+        ``hashes`` (an earlier table's :attr:`terms` and :meth:`hashes`)."""
+        self.terms: list[str] = list(terms or [])
+        self.ids: dict[str, int] = {t: i for i, t in enumerate(self.terms)}
+        self._hashes = np.empty(max(2 * len(self.terms), 1 << 16), dtype=np.uint32)
+        if hashes is not None:
+            self._hashes[:len(self.terms)] = hashes
         self._key_hash: dict[str, int] = {}
 
     def ids_of(self, terms: list[str]) -> np.ndarray:

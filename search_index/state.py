@@ -106,11 +106,7 @@ class IndexState:
 
     def table(self) -> TermTable:
         """A term table holding this state's terms under the same ids."""
-        table = TermTable()
-        table.terms = list(self.terms)
-        table.ids = {t: i for i, t in enumerate(table.terms)}
-        table._hashes = np.resize(self.hashes, max(len(self.hashes) * 2, 1 << 16))
-        return table
+        return TermTable(self.terms, self.hashes)
 
     def worn(self) -> bool:
         """Whether the term table has grown so much that a fresh start is cheaper."""
