@@ -174,16 +174,23 @@ class PostingSpool:
                 yield Part(own, 0, empty)
                 continue
             folder, seq_map = self._inherit
-            old = _read_rows(row_file(folder, p))
-            moved = seq_map[old["seq"]]
-            kept = moved >= 0
-            gone = old["term"][~kept]
-            old = old[kept]
-            old["seq"] = moved[kept]
+            old, gone = inherited(_read_rows(row_file(folder, p)), seq_map)
             yield Part(np.concatenate([old, own]), len(old), gone)
 
     def close(self) -> None:
         self._dir.cleanup()
+
+
+def inherited(rows: np.ndarray, seq_map: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An earlier build's rows (``term`` and ``seq`` fields) as this build takes them: those
+    of the documents ``seq_map`` maps to this build's ``seq`` (renumbered), and the term ids
+    of the others' rows (documents changed or removed)."""
+    moved = seq_map[rows["seq"]]
+    kept = moved >= 0
+    gone = rows["term"][~kept]
+    rows = rows[kept]
+    rows["seq"] = moved[kept]
+    return rows, gone
 
 
 def _read_rows(path: str) -> np.ndarray:

@@ -207,12 +207,9 @@ class WordSpool:
             if self._inherit is not None:
                 old, seq_map = self._inherit
                 for rows in _chunks(old):
-                    moved = seq_map[rows["seq"]]
-                    kept = moved >= 0
-                    changed[rows["term"][~kept]] = True
-                    rows = rows[kept]
-                    rows["seq"] = moved[kept]
-                    _tally(rows, df, tdf, out)
+                    taken, gone = postings.inherited(rows, seq_map)
+                    changed[gone] = True
+                    _tally(taken, df, tdf, out)
             for rows in _chunks(self.path):
                 if self._inherit is not None:
                     changed[rows["term"]] = True
