@@ -159,6 +159,7 @@ class SearchIndex:
         self.state_version = state_mod.code_version(state_salt)
         self.prev = state_mod.load(self.state_dir, self.state_version) if self.state_dir else None
         if self.prev is not None and self.prev.worn():
+            self.prev.release()
             self.prev = None
         # Per document, by the order added (seq), beside docs/lengths/title_lens/excerpts:
         # its key for the next build, its 文号 keys and its number of posting rows.
@@ -356,6 +357,8 @@ class SearchIndex:
         finally:
             self.postings.close()
             self.words.close()
+            if self.prev is not None:
+                self.prev.release()
         self.pinyin.save()
         if self.memory is not None:
             self.memory.forget_unused()

@@ -19,6 +19,14 @@ folder ``g-<random>`` under the state folder, named by ``CURRENT`` (replaced ato
 when the folder is complete), so a build stopped half-way leaves the previous state whole.
 The state also names the code it was made by (a hash of the analysis and page-model
 sources): another version of Tongda starts afresh.
+
+Builds that share a cache may run at once (two terminals, a test suite's workers). Each
+build writes its state in a folder of its own (``w-<random>``, renamed ``g-<random>`` when
+complete), and reads the earlier state through hard links of its own (``h-<random>``), made
+when it starts: a build that commits meanwhile and deletes the earlier state takes nothing
+from a build still reading it. A build holds a lock on its ``w-`` and ``h-`` folders while
+it runs; the folders of builds that ended without cleaning up (killed) are deleted by the
+next commit, once their lock is free.
 """
 from __future__ import annotations
 
@@ -27,10 +35,11 @@ import hashlib
 import os
 import shutil
 import uuid
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -39,9 +48,17 @@ from search_index.model import SearchDoc
 from search_index.postings import PARTITIONS, TermTable, row_file
 from search_index.store import read_kept, write_atomic, write_kept
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: folders of killed builds stay
+    fcntl = None  # type: ignore[assignment]
+
 CURRENT = "CURRENT"
 META = "meta.pickle"
 WORDS = "words.rows"
+LOCK = "lock"
+#: Tries at reading the current state while other builds replace it.
+_LOAD_TRIES = 3
 #: A term table grown past this share of unused terms (terms of documents no longer
 #: indexed) is started afresh at the next build instead of inherited again.
 GROWTH = 1.25
@@ -100,9 +117,15 @@ class IndexState:
     t: TermsState | None = None
     folder: Path | None = None
     by_key: dict[str, int] = field(default_factory=dict)
+    _claim: _Claim | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.by_key = {d.key: i for i, d in enumerate(self.docs)}
+
+    def release(self) -> None:
+        """Delete this build's links to a loaded state (also done when it is collected)."""
+        if self._claim is not None:
+            self._claim.drop()
 
     def table(self) -> TermTable:
         """A term table holding this state's terms under the same ids."""
@@ -113,20 +136,91 @@ class IndexState:
         return len(self.terms) > GROWTH * self.fresh_terms + 10_000
 
 
-def load(folder: Path, version: str) -> IndexState | None:
-    """The state kept in ``folder`` by an earlier build of the same code, if any."""
+class _Claim:
+    """A folder of this build's (``w-`` or ``h-``), locked while the build runs: another
+    build deletes it only when the lock is free, that is after this process ended."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir()
+        self.folder = folder
+        fh = open(folder / LOCK, "wb")  # noqa: SIM115 - held until drop() or collection
+        if fcntl is not None:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        self._drop = weakref.finalize(self, _drop_folder, folder, fh)
+
+    def drop(self) -> None:
+        """Delete the folder and free the lock."""
+        self._drop()
+
+    def keep(self) -> None:
+        """Free the lock and keep the folder (a committed state: it is no build's own)."""
+        held = self._drop.detach()
+        (self.folder / LOCK).unlink(missing_ok=True)
+        if held is not None:
+            held[2][1].close()
+
+
+def _drop_folder(folder: Path, fh: IO[bytes]) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    fh.close()
+
+
+def _sweep(root: Path) -> None:
+    """Delete the ``w-`` and ``h-`` folders of builds that ended without cleaning up."""
+    if fcntl is None:  # pragma: no cover
+        return
+    for other in root.glob("[hw]-*"):
+        try:
+            fh = open(other / LOCK, "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            continue  # being made (the lock comes an instant after the folder)
+        with fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a running build's
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _link(src: Path, dest: Path) -> None:
     try:
-        here = folder / (folder / CURRENT).read_text("utf-8").strip()
-    except (OSError, ValueError):
-        return None
-    meta = read_kept(here / META, version)
-    if meta is None:
-        return None
-    state = IndexState(version, meta["terms"], np.frombuffer(meta["hashes"], np.uint32),
-                       meta["docs"], meta["fresh_terms"], meta["t"], here)
-    if not all(os.path.exists(row_file(here, p)) for p in range(PARTITIONS)):
-        return None
-    return state
+        os.link(src, dest)
+    except FileNotFoundError:
+        raise
+    except OSError:  # a file system without hard links
+        shutil.copyfile(src, dest)
+
+
+def load(folder: Path, version: str) -> IndexState | None:
+    """The state kept in ``folder`` by an earlier build of the same code, if any. The
+    state's files are linked into a folder of this build's, so a build that replaces the
+    state meanwhile deletes nothing this one reads; :meth:`IndexState.release` deletes
+    the links."""
+    for _ in range(_LOAD_TRIES):
+        try:
+            name = (folder / CURRENT).read_text("utf-8").strip()
+        except (OSError, ValueError):
+            return None
+        if not name.startswith("g-"):
+            return None
+        claim = _Claim(folder / f"h-{uuid.uuid4().hex[:12]}")
+        try:
+            for part in (META, WORDS, *(f"{p}.rows" for p in range(PARTITIONS))):
+                _link(folder / name / part, claim.folder / part)
+        except FileNotFoundError:  # cut short, or replaced and deleted meanwhile
+            claim.drop()
+            if (folder / CURRENT).read_text("utf-8").strip() == name:
+                return None
+            continue
+        meta = read_kept(claim.folder / META, version)
+        if meta is None:
+            claim.drop()
+            return None
+        state = IndexState(version, meta["terms"], np.frombuffer(meta["hashes"], np.uint32),
+                           meta["docs"], meta["fresh_terms"], meta["t"], claim.folder)
+        state._claim = claim
+        return state
+    return None
 
 
 class StateWriter:
@@ -136,8 +230,9 @@ class StateWriter:
     def __init__(self, folder: Path) -> None:
         self.root = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder / f"g-{uuid.uuid4().hex[:12]}"
-        self.folder.mkdir()
+        self.name = uuid.uuid4().hex[:12]
+        self._claim = _Claim(folder / f"w-{self.name}")
+        self.folder = self._claim.folder
 
     def keep_rows(self, p: int, rows: np.ndarray) -> None:
         rows.tofile(row_file(self.folder, p))
@@ -146,18 +241,28 @@ class StateWriter:
         return self.folder / WORDS
 
     def commit(self, state: IndexState) -> None:
-        """Write the metadata, make this folder current and delete the other states."""
+        """Write the metadata, make this folder current and delete the other states (and
+        the folders of builds that were killed)."""
         write_kept(self.folder / META, state.version, {
             "terms": state.terms,
             "hashes": np.ascontiguousarray(state.hashes, dtype=np.uint32).tobytes(),
             "docs": state.docs, "fresh_terms": state.fresh_terms, "t": state.t})
-        write_atomic(self.root / CURRENT, self.folder.name.encode())
+        done = self.root / f"g-{self.name}"
+        os.replace(self.folder, done)
+        self._claim.folder = self.folder = done
+        self._claim.keep()
+        write_atomic(self.root / CURRENT, done.name.encode())
+        try:
+            current = (self.root / CURRENT).read_text("utf-8").strip()
+        except OSError:
+            current = done.name
         for other in self.root.glob("g-*"):
-            if other != self.folder:
+            if other.name not in (current, done.name):
                 shutil.rmtree(other, ignore_errors=True)
+        _sweep(self.root)
 
     def abandon(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self._claim.drop()
 
 
 class WordSpool:
@@ -206,7 +311,7 @@ class WordSpool:
         try:
             if self._inherit is not None:
                 old, seq_map = self._inherit
-                for rows in _chunks(old):
+                for rows in _chunks(old, inherited=True):
                     taken, gone = postings.inherited(rows, seq_map)
                     changed[gone] = True
                     _tally(taken, df, tdf, out)
@@ -223,9 +328,9 @@ class WordSpool:
         self.path.unlink(missing_ok=True)
 
 
-def _chunks(path: Path) -> Any:
-    if not path.exists():
-        return
+def _chunks(path: Path, inherited: bool = False) -> Any:
+    if not inherited and not path.exists():
+        return  # no row spilled
     total = path.stat().st_size // _WROW.itemsize
     for start in range(0, total, _WORD_CHUNK):
         yield np.fromfile(path, dtype=_WROW, count=min(_WORD_CHUNK, total - start),

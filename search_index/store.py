@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import pickle
-import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -105,9 +104,9 @@ class FileWriter:
     def adopt(self, path: Path) -> str:
         """Take a file another writer produced (same naming); return its name."""
         if not self.take(path.name):
-            target = self.out_dir / path.name
-            shutil.copyfile(path, target)
-            self._added(path.name, target.stat().st_size)
+            data = path.read_bytes()
+            write_atomic(self.out_dir / path.name, data)  # another build may read the store
+            self._added(path.name, len(data))
         return path.name
 
     def _added(self, name: str, size: int) -> None:

@@ -218,3 +218,100 @@ def test_a_build_stopped_while_writing_leaves_the_earlier_state_whole(tmp_path: 
     site, _ = builder.build(_edit(list(DOCS), "body", 2))
     fresh, _ = builder.build(_edit(list(DOCS), "body", 2), fresh=True)
     assert _files(site) == _files(fresh)
+
+
+def _state_folders(folder: Path) -> list[str]:
+    return sorted(p.name[:2] for p in folder.iterdir() if p.is_dir())
+
+
+def test_a_build_that_commits_while_another_reads_the_state_takes_nothing_from_it(
+        tmp_path: Path) -> None:
+    """Two builds share one cache (two terminals; the test suite's workers building the
+    demo): the one that commits first deletes the earlier state, which the other is still
+    inheriting from. Each build reads its own links to it, so both write what a fresh
+    build writes, and the one committing last leaves a whole state."""
+    builder = Builder(tmp_path)
+    builder.build(DOCS)
+    folder = tmp_path / "kept" / "state"
+    reading = _edit(list(DOCS), "body", 1)
+    index = SearchIndex(synonyms_path=builder.synonyms, analysis_cache=tmp_path / "kept" / "analysis",
+                        state_dir=folder)
+    for doc in reading:
+        if not index.reuse(_key(doc)):
+            index.add(doc, _key(doc))
+    assert index.prev is not None
+    other_docs = _edit(list(DOCS), "title", 3)
+
+    def other_build_commits() -> None:
+        if not done:
+            done.append(builder.build(other_docs)[0])  # deletes the state `index` inherits
+
+    done: list[Path] = []
+    other_build_commits()
+    index.write(tmp_path / "late", cache_dir=tmp_path / "kept" / "files",
+                between=other_build_commits)
+    assert _files(done[0]) == _files(builder.build(other_docs, fresh=True)[0])
+    assert _files(tmp_path / "late") == _files(builder.build(reading, fresh=True)[0])
+    # no folder of either build is left behind but the current state
+    assert _state_folders(folder) == ["g-"]
+    again, index = builder.build(reading)
+    assert index.prev is not None and index.doc_cache is not None
+    assert index.doc_cache.misses == 0
+    assert _files(again) == _files(builder.build(reading, fresh=True)[0])
+
+
+def test_a_build_committing_while_another_writes_keeps_the_writers_folder(tmp_path: Path) -> None:
+    """The state a build is still writing (its ``w-`` folder) is not another build's to
+    delete: the commit in the middle of this build's write leaves it, and this build's
+    commit then names a whole state."""
+    builder = Builder(tmp_path)
+    builder.build(DOCS)
+    folder = tmp_path / "kept" / "state"
+    docs = _edit(list(DOCS), "add", 0)
+    index = SearchIndex(synonyms_path=builder.synonyms, analysis_cache=tmp_path / "kept" / "analysis",
+                        state_dir=folder)
+    for doc in docs:
+        if not index.reuse(_key(doc)):
+            index.add(doc, _key(doc))
+    seen: list[list[str]] = []
+
+    def meanwhile() -> None:
+        if not seen:
+            builder.build(DOCS)  # commits, and sweeps what no running build holds
+            seen.append(_state_folders(folder))
+
+    index.write(tmp_path / "mine", cache_dir=tmp_path / "kept" / "files", between=meanwhile)
+    assert seen == [["g-", "h-", "w-"]]  # this build's links and its state in the making
+    assert _state_folders(folder) == ["g-"]
+    state = state_mod.load(folder, state_mod.code_version())
+    assert state is not None and len(state.docs) == len(docs)
+    state.release()
+    again, _ = builder.build(docs)
+    assert _files(again) == _files(builder.build(docs, fresh=True)[0])
+
+
+def test_the_folders_of_a_killed_build_are_swept_by_the_next_commit(tmp_path: Path) -> None:
+    """A build killed half-way leaves its links and its state in the making; their locks
+    ended with its process, so the next build to commit deletes them."""
+    import subprocess
+    import sys
+    import textwrap
+
+    builder = Builder(tmp_path)
+    builder.build(DOCS)
+    folder = tmp_path / "kept" / "state"
+    script = textwrap.dedent(f"""
+        import os
+        from pathlib import Path
+        from search_index import state as s
+        held = s.load(Path({str(folder)!r}), s.code_version())
+        assert held is not None
+        w = s.StateWriter(Path({str(folder)!r}))
+        os._exit(9)  # killed: nothing cleaned up
+    """)
+    killed = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[2],
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == 9, killed.stderr
+    assert _state_folders(folder) == ["g-", "h-", "w-"]
+    builder.build(DOCS)
+    assert _state_folders(folder) == ["g-"]
