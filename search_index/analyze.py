@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import operator
+import os
 import pickle
 import re
 from collections import Counter
@@ -11,12 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from search_index.model import SearchDoc
 from search_index.store import write_atomic
-from search_index.text import CJK_RE, bigrams, docnum_key, normalize, runs
+from search_index.text import CJK_RE, docnum_key, normalize, runs
 
 TITLE_PREFIX = re.compile(r"^中华人民共和国")
 
@@ -58,12 +61,17 @@ def _packed(per_field: list[dict[str, int]]) -> dict[str, int]:
     """Every term's four field frequencies packed (:func:`pack` of each term), written out
     for the four fields: called once per document for each of its terms (5.4 million
     terms for the law corpus), where a call of :func:`pack` per term was most of the
-    analysis' own time."""
+    analysis' own time. The body holds nearly every term: its counts are capped and
+    shifted as one array, the three short fields' bits are added term by term."""
     title, meta, headings, body = per_field
     (ct, cm, ch, cb), (st, sm, sh, sb) = CAPS, SHIFTS
-    return {t: (min(title.get(t, 0), ct) << st) | (min(meta.get(t, 0), cm) << sm)
-            | (min(headings.get(t, 0), ch) << sh) | (min(body.get(t, 0), cb) << sb)
-            for t in set().union(*per_field)}
+    counts = np.fromiter(body.values(), dtype=np.int64, count=len(body))
+    out = dict(zip(body, (np.minimum(counts, cb) << sb).tolist(), strict=True))
+    get = out.get
+    for short, cap, shift in ((title, ct, st), (meta, cm, sm), (headings, ch, sh)):
+        for t, c in short.items():
+            out[t] = get(t, 0) | (min(c, cap) << shift)
+    return out
 
 
 def unpack(v: int) -> tuple[int, int, int, int]:
@@ -98,25 +106,33 @@ _SEGMENTER: tuple[str, Callable[[str], Iterable[str]], Callable[[str], Iterable[
 
 
 def _field_terms(text: str, unigrams: bool, cut) -> tuple[Counter[str], int, list[str]]:
-    counts: Counter[str] = Counter()
+    """A field's term counts (bigrams, unigrams of a title, words of three characters or
+    more, latin and digit runs), its length and its words. The terms are gathered into
+    lists and counted once: a count per run was a third of the analysis' time."""
+    grams: list[str] = []
     words: list[str] = []
+    latin: list[str] = []
     length = 0
+    add = operator.add
     for run in runs(normalize(text)):
         if CJK_RE.fullmatch(run):
-            length += len(run)
-            counts.update(bigrams(run))
-            if unigrams and len(run) > 1:
-                counts.update(run)
-            if len(run) > 2:
-                for w in cut(run):
-                    if len(w) >= 2:
-                        words.append(w)
-                        if len(w) >= 3:
-                            counts[w] += 1
+            n = len(run)
+            length += n
+            if n < 2:
+                grams.append(run)
+                continue
+            grams += map(add, run, run[1:])
+            if unigrams:
+                grams += run
+            if n > 2:
+                words += [w for w in cut(run) if len(w) >= 2]
         else:
             length += 1
             if len(run) >= 2 or run.isdigit():
-                counts[run] += 1
+                latin.append(run)
+    counts = Counter(grams)
+    counts.update([w for w in words if len(w) >= 3])
+    counts.update(latin)
     return counts, length, words
 
 
@@ -249,20 +265,71 @@ def from_record(record: Record) -> CompactTerms:
 
 
 _WORKER_CACHE: DocCache | None = None
+#: A worker's own term ids: each term string crosses to the indexing process once, with
+#: the first answer using it; later answers name it by this id.
+_WORKER_IDS: dict[str, int] = {}
+_WORKER_NAME = 0
+
+
+class WorkerAnswer(NamedTuple):
+    """A worker's analysis of one document, its terms as the worker's own ids.
+
+    Attributes:
+        worker: The worker's name, random (its ids mean something only with it).
+        first: The worker's id of the first of ``new``.
+        new: Terms this worker names for the first time, joined by NUL (ids ``first``...).
+        terms, words, title_words: The document's terms, words and title words as the
+            worker's ids (int32 bytes), in :class:`CompactTerms`' order.
+    """
+
+    worker: int
+    first: int
+    new: str
+    terms: bytes
+    packed: bytes
+    lengths: tuple[int, int, int, int]
+    words: bytes
+    title_words: bytes
+    docnums: list[str]
 
 
 def init_worker(folder: str) -> None:
     """A worker process's start (:class:`~search_index.indexer.SearchIndex` analyses the
     documents its cache lacks in such processes): its cache, and the segmenter loaded."""
-    global _WORKER_CACHE
+    global _WORKER_CACHE, _WORKER_NAME
     _WORKER_CACHE = DocCache(Path(folder))
+    _WORKER_IDS.clear()
+    _WORKER_NAME = int.from_bytes(os.urandom(8), "little") >> 1
     next(iter(segmenter()[1]("预热分词")), None)
 
 
-def analyse_in_worker(doc: SearchDoc) -> Record:
-    """Analyse ``doc`` in a worker process, keep it in the cache, and answer the record."""
+def analyse_in_worker(doc: SearchDoc) -> WorkerAnswer:
+    """Analyse ``doc`` in a worker process, keep it in the cache, and answer it with the
+    worker's term ids (the indexing process then looks up each term string once per
+    worker, not once per document using it)."""
     assert _WORKER_CACHE is not None
-    return to_record(_WORKER_CACHE.compute(doc))
+    out = _WORKER_CACHE.compute(doc)
+    ids, first = _WORKER_IDS, len(_WORKER_IDS)
+    new: list[str] = []
+
+    def local(terms: list[str]) -> bytes:
+        got = ids.get
+        found = [got(t) for t in terms]
+        if None in found:
+            for k, i in enumerate(found):
+                if i is None:
+                    term = terms[k]
+                    i = got(term)
+                    if i is None:
+                        i = ids[term] = len(ids)
+                        new.append(term)
+                    found[k] = i
+        return np.array(found, dtype=np.int32).tobytes()
+
+    terms, words, title_words = local(out.terms), local(out.words), local(out.title_words)
+    return WorkerAnswer(_WORKER_NAME, first, "\0".join(new), terms,
+                        out.packed.astype(np.uint32).tobytes(), out.lengths, words,
+                        title_words, out.docnums)
 
 
 def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:
@@ -290,9 +357,10 @@ def analyze(doc: SearchDoc, cache: BodyCache | None = None) -> DocTerms:
         lengths.append(length)
         if i == 0:
             lengths[0] = len(TITLE_PREFIX.sub("", normalize(text)))
-        out.words.update(w for w in words if len(w) <= 6)
+        kept = [w for w in set(words) if len(w) <= 6]
+        out.words.update(kept)
         if i == 0:
-            out.title_words.update(w for w in words if len(w) <= 6)
+            out.title_words.update(kept)
             phrases = title_phrases(text)
             out.title_words.update(phrases)
             out.words.update(phrases)

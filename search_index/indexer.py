@@ -36,11 +36,10 @@ from search_index.analyze import (
     TITLE_PREFIX,
     CompactTerms,
     DocCache,
-    Record,
+    WorkerAnswer,
     analyse_in_worker,
     analyze,
     doc_key,
-    from_record,
     init_worker,
 )
 from search_index.asks import AskTable, feedback_table, load_feedback
@@ -172,7 +171,9 @@ class SearchIndex:
         self.workers = workers
         self.in_workers = 0  # documents analysed in worker processes
         self._pool: ProcessPoolExecutor | None = None
-        self._pending: deque[tuple[int, Future[Record]]] = deque()
+        self._pending: deque[tuple[int, Future[WorkerAnswer]]] = deque()
+        #: Per worker process, its term ids (analyse_in_worker) to this index's.
+        self._worker_ids: dict[int, np.ndarray] = {}
         self._terms_state: state_mod.TermsState | None = None
         #: Whether the last write encoded only the buckets of changed documents' terms.
         self.incremental = False
@@ -295,7 +296,25 @@ class SearchIndex:
         while pending and (block or pending[0][1].done()
                            or (keep is not None and len(pending) > keep)):
             seq, future = pending.popleft()
-            self._take_terms(seq, from_record(future.result()))
+            self._take_answer(seq, future.result())
+
+    def _take_answer(self, seq: int, answer: WorkerAnswer) -> None:
+        """A worker's analysis: its new terms looked up once, then its ids mapped."""
+        known = self._worker_ids.get(answer.worker)
+        if known is None:
+            known = self._worker_ids[answer.worker] = np.empty(0, np.int32)
+        if answer.first != len(known):  # answers of one worker come in the order it made them
+            raise RuntimeError(f"search worker {answer.worker}: answer names terms from id "
+                               f"{answer.first}, {len(known)} known")
+        if answer.new:
+            known = self._worker_ids[answer.worker] = np.concatenate(
+                [known, self.postings.table.ids_of(answer.new.split("\0"))])
+
+        def ids(raw: bytes) -> np.ndarray:
+            return known[np.frombuffer(raw, dtype=np.int32)]
+
+        self._take(seq, ids(answer.terms), np.frombuffer(answer.packed, dtype=np.uint32),
+                   ids(answer.words), ids(answer.title_words), answer.lengths, answer.docnums)
 
     def close(self) -> None:
         """Stop the worker processes without waiting (a build that failed or stopped)."""

@@ -35,11 +35,15 @@ def _build(root: Path, docs: list, workers: int) -> tuple[Path, SearchIndex]:
     return root / "site", index
 
 
-def test_workers_write_the_index_analysing_here_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_write_the_index_analysing_here_writes(tmp_path: Path, workers: int) -> None:
+    """Each worker names terms by ids of its own (a term string crosses once per worker):
+    with one worker or two, the index is the one analysing here writes."""
     docs = _corpus(120) + list(DOCS)
     here, alone = _build(tmp_path / "here", docs, 0)
-    there, helped = _build(tmp_path / "workers", docs, 1)
+    there, helped = _build(tmp_path / "workers", docs, workers)
     assert alone.in_workers == 0
+    assert 1 <= len(helped._worker_ids) <= workers
     assert helped.in_workers == len(docs) - indexer.INLINE_MISSES
     assert helped._pool is None  # stopped once the index was written
     assert _files(there) == _files(here)
