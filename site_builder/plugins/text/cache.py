@@ -59,12 +59,12 @@ class TextCache:
                 return key
         self.misses += 1
         data = convert().encode("utf-8")
-        dest.write_bytes(data)
-        try:
+        try:  # kept, then linked: the page's bytes are written once
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(kept, data)
-        except OSError:  # a cache that cannot be written costs only time
-            pass
+            os.link(kept, dest)
+        except OSError:  # a cache that cannot be written (or linked from) costs only time
+            dest.write_bytes(data)
         return key
 
     def keep(self, key: object) -> None:

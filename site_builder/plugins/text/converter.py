@@ -5,6 +5,7 @@ Plain classes without MkDocs, so tests (and other tools) can use them directly.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -41,9 +42,15 @@ class PageRef:
 
     dest: str
 
-    @property
+    @functools.cached_property
     def folder(self) -> str:
         return posixpath.dirname(self.dest)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(href: str) -> tuple[str, str, str, str, str]:
+    """``urlsplit`` of a link (pages share most of theirs: navigation, header, footer)."""
+    return tuple(urlsplit(href))  # type: ignore[return-value]
 
 
 class LinkRewriter:
@@ -57,19 +64,27 @@ class LinkRewriter:
     def __init__(self, pages: Collection[str], text_dir: str = "text") -> None:
         self.pages = set(pages)
         self.text_dir = text_dir.strip("/")
+        self._dests: dict[str, str | None] = {}
 
     def target(self, page: PageRef, href: str) -> str | None:
         """The site path ``href`` points to from ``page``, or ``None`` when it leaves the site."""
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or href.startswith(("#", "/")) or not parts.path:
+        scheme, netloc, link, _, _ = _split(href)
+        if scheme or netloc or href.startswith(("#", "/")) or not link:
             return None
-        path = posixpath.normpath(posixpath.join(page.folder, parts.path))
+        path = posixpath.normpath(posixpath.join(page.folder, link))
         if path == ".." or path.startswith("../"):
             return None  # above the site's root: not ours to rewrite
-        return path + ("/" if parts.path.endswith("/") else "")
+        return path + ("/" if link.endswith("/") else "")
 
     def page_dest(self, path: str) -> str | None:
         """The output file a site path opens, when it is a page with a plain-text version."""
+        try:
+            return self._dests[path]
+        except KeyError:
+            dest = self._dests[path] = self._page_dest(path)
+            return dest
+
+    def _page_dest(self, path: str) -> str | None:
         for cand in (path + "index.html" if path.endswith("/") else path,
                      posixpath.join(path, "index.html"), path):
             cand = cand.removeprefix("./")
@@ -84,7 +99,7 @@ class LinkRewriter:
         path = self.target(page, href)
         if path is None:
             return href
-        parts = urlsplit(href)
+        _, _, _, query, fragment = _split(href)
         here = posixpath.join(self.text_dir, page.folder) if page.folder else self.text_dir
         dest = self.page_dest(path)
         if dest is not None:
@@ -94,7 +109,7 @@ class LinkRewriter:
                 _relpath(posixpath.join(self.text_dir, dest), here)
         else:
             new = _relpath(path.rstrip("/") or ".", here) + ("/" if path.endswith("/") else "")
-        return urlunsplit(("", "", new or "./", parts.query, parts.fragment))
+        return urlunsplit(("", "", new or "./", query, fragment))
 
     def from_text_page(self, page: PageRef, path: str) -> str:
         """Relative link from the plain-text copy of ``page`` to ``path`` in the text folder."""
@@ -151,34 +166,54 @@ class PlainTextPage:
             f"{inner}\n</body>\n</html>\n"
         )
 
-    def _clean(self, parent: etree._Element, page: PageRef) -> None:
-        """One pass over the tree: drop what is not content, keep text, rewrite links."""
-        for el in list(parent):
-            if not isinstance(el.tag, str) or self._unwanted(el):  # comments, controls, media
+    def _clean(self, body: etree._Element, page: PageRef) -> None:
+        """Drop what is not content, keep text, rewrite links: each step one XPath over
+        the tree and lxml's own removal, not a Python call per element (a page's header,
+        navigation and footer are most of its 200 elements)."""
+        for el in self._unwanted(body):  # comments, controls, media; outermost first
+            if el.getparent() is not None:
                 _drop_tree(el)
-                continue
-            if el.tag in ("img", "area"):
-                alt = (el.get("alt") or "").strip() if el.tag == "img" else ""
-                _drop_tree(el, f"［图片：{alt}］" if alt else "")
-                continue
-            self._clean(el, page)
-            for name in [n for n in el.attrib if n not in KEEP_ATTRS]:
-                del el.attrib[name]
-            if el.tag == "a" and el.get("href"):
-                el.set("href", self.rewriter.rewrite(page, el.get("href") or ""))
-            if el.tag in ("div", "span") and not el.attrib:
-                _drop_tag(el)  # wrappers only carried layout
+        for el in _IMAGES(body):
+            alt = (el.get("alt") or "").strip() if el.tag == "img" else ""
+            _drop_tree(el, f"［图片：{alt}］" if alt else "")
+        names = {a.attrname for a in _ATTRIBUTES(body)} - KEEP_ATTRS
+        if names:
+            etree.strip_attributes(body, *names)
+        rewrite = self.rewriter.rewrite
+        for el in _LINKS(body):
+            el.set("href", rewrite(page, el.get("href") or ""))
+        wrappers = _WRAPPERS(body)  # only carried layout: their content stays
+        if wrappers:
+            for el in wrappers:
+                el.tag = _UNWRAP
+            etree.strip_tags(body, _UNWRAP)
 
-    def _unwanted(self, el: etree._Element) -> bool:
-        if el.tag in DROP_TAGS or el.get("aria-hidden") == "true" or el.get("hidden") is not None:
-            return True
-        if el.get("data-td-text") == "skip" or el.get("role") == "status":
-            return True
-        classes = set((el.get("class") or "").split())
-        return bool(classes & self.drop_classes)
+    def _unwanted(self, body: etree._Element) -> list[etree._Element]:
+        """Comments, processing instructions, controls, media, hidden and skipped parts,
+        and elements of a class left out (dropped in any order, they leave the same text;
+        one may be listed twice)."""
+        found = [el for el in body.iter(etree.Comment, etree.ProcessingInstruction, *DROP_TAGS)
+                 if el is not body]
+        drop = self.drop_classes
+        for el in body.iterdescendants(etree.Element):
+            if not len(el.attrib):
+                continue
+            get = el.get
+            classes = get("class")
+            if (classes is not None and not drop.isdisjoint(classes.split())) \
+                    or get("aria-hidden") == "true" or get("hidden") is not None \
+                    or get("data-td-text") == "skip" or get("role") == "status":
+                found.append(el)
+        return found
 
 
 _PARSER = etree.HTMLParser(remove_blank_text=False)
+_IMAGES = etree.XPath(".//img | .//area")
+_ATTRIBUTES = etree.XPath(".//@*")
+_LINKS = etree.XPath(".//a[@href != '']")
+_WRAPPERS = etree.XPath(".//div[not(@*)] | .//span[not(@*)]")
+#: The tag wrappers are renamed to before lxml strips them (no page uses it).
+_UNWRAP = "td-unwrap"
 
 
 def _add_text_before(el: etree._Element, text: str) -> None:
