@@ -40,7 +40,12 @@ def summary_of(entry: Entry, limit: int = 160) -> str:
     """The document's summary, or the start of its text without Markdown marks."""
     if entry.meta.summary:
         return entry.meta.summary
-    text = " ".join(_MARKUP.sub("", entry.body).split())
+    body, end = entry.body, 0
+    while True:  # the text of whole lines, enough of them: not a whole law's body
+        end = body.find("\n", end + 4 * limit)
+        text = " ".join(_MARKUP.sub("", body if end < 0 else body[:end]).split())
+        if end < 0 or len(text) > limit:
+            break
     return text if len(text) <= limit else text[:limit] + "…"
 
 
