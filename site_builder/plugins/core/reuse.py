@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from search_index.store import write_atomic
 
 MANIFEST = "pages.json"
@@ -73,9 +75,13 @@ class PageReuse:
             pass
 
     def signature(self, dest_uri: str, content: str, meta: Mapping[str, Any], extra: Any) -> str:
-        blob = json.dumps([dest_uri, content, meta, extra], default=str, ensure_ascii=False,
-                          sort_keys=True)
-        return hashlib.sha256(blob.encode()).hexdigest()
+        parts = [dest_uri, content, meta, extra]
+        try:  # compiled: a tenth of json's time over every page of a rebuild
+            blob = orjson.dumps(parts, default=str,
+                                option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # what orjson does not take (an int past 64 bits)
+            blob = json.dumps(parts, default=str, ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()
 
     def check(self, dest_uri: str, sig: str) -> bool:
         """Record the page's signature; True when its previous output, and every file
