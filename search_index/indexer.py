@@ -351,7 +351,7 @@ class SearchIndex:
         """
         t0 = time.perf_counter()
         store = cache_dir or out_dir
-        writer = FileWriter(store)
+        writer = FileWriter(store, out_dir if cache_dir is not None else None)
         try:
             self._drain(block=True)
         finally:

@@ -84,9 +84,16 @@ class FileWriter:
         reused: names of the files that already existed with the same content.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, publish: Path | None = None) -> None:
+        """``publish``: the build's own output folder beside ``out_dir``, a store other
+        builds share. A new file is then written there and linked into the store (two
+        file system operations, where writing the store aside, renaming and linking out
+        took four: 21,551 files for the corpus)."""
         self.out_dir = out_dir
+        self.publish = publish
         out_dir.mkdir(parents=True, exist_ok=True)
+        if publish is not None:
+            publish.mkdir(parents=True, exist_ok=True)
         self.written: list[str] = []
         self.reused: list[str] = []
         self.bytes_written = 0
@@ -113,9 +120,29 @@ class FileWriter:
         name = prefix + hashlib.sha256(raw).hexdigest()[:12] + EXT
         if not self.take(name):
             data = gzip.compress(raw, compresslevel=GZIP_LEVEL, mtime=0)
-            write_atomic(self.out_dir / name, data)
+            if self.publish is None:
+                write_atomic(self.out_dir / name, data)
+            else:
+                self._publish_new(name, data)
             self._added(name, len(data))
         return name
+
+    def _publish_new(self, name: str, data: bytes) -> None:
+        """Write ``name`` into the build's folder, then link it into the store: the store
+        shows it only once it is whole."""
+        assert self.publish is not None
+        mine = self.publish / name
+        try:
+            with open(mine, "xb") as fh:
+                fh.write(data)
+        except FileExistsError:  # there already: a name is its content
+            pass
+        try:
+            os.link(mine, self.out_dir / name)
+        except FileExistsError:  # another build's, the same content
+            pass
+        except OSError:  # a file system without hard links
+            write_atomic(self.out_dir / name, data)
 
     def adopt(self, path: Path) -> str:
         """Take a file another writer produced (same naming); return its name."""
