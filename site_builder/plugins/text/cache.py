@@ -10,6 +10,7 @@ dropped at the end of the build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -19,6 +20,18 @@ from pathlib import Path
 from search_index.store import write_atomic
 
 from . import converter
+
+
+def _write_new(dest: Path, data: bytes) -> None:
+    """Write ``dest`` as a new file: one already there (a page served and refreshed in
+    place) may be a link to a cache entry, which must keep its content."""
+    try:
+        with open(dest, "xb") as fh:
+            fh.write(data)
+    except FileExistsError:
+        dest.unlink()
+        with open(dest, "xb") as fh:
+            fh.write(data)
 
 
 class TextCache:
@@ -54,17 +67,20 @@ class TextCache:
             pass
         except OSError:  # another file system: copy
             if kept.is_file():
-                dest.write_bytes(kept.read_bytes())
+                _write_new(dest, kept.read_bytes())
                 self.hits += 1
                 return key
         self.misses += 1
         data = convert().encode("utf-8")
-        try:  # kept, then linked: the page's bytes are written once
+        _write_new(dest, data)
+        try:  # the page's bytes are written once: the cache links the page (whole by then)
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(kept, data)
-            os.link(kept, dest)
-        except OSError:  # a cache that cannot be written (or linked from) costs only time
-            dest.write_bytes(data)
+            os.link(dest, kept)
+        except FileExistsError:  # another build's, the same content
+            pass
+        except OSError:  # another file system: a copy, written aside
+            with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
+                write_atomic(kept, data)
         return key
 
     def keep(self, key: object) -> None:
