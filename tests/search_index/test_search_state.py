@@ -41,14 +41,20 @@ class Builder:
         self.synonyms.write_text(SYNONYMS, "utf-8")
         self.n = 0
 
-    def build(self, docs: list[SearchDoc], *, fresh: bool = False) -> tuple[Path, SearchIndex]:
-        self.n += 1
-        base = self.root / (f"fresh{self.n}" if fresh else "kept")
+    def begin(self, docs: list[SearchDoc], base: Path | None = None) -> SearchIndex:
+        """A build with the kept state (or ``base``'s), its documents added, not written."""
+        base = base or self.root / "kept"
         index = SearchIndex(synonyms_path=self.synonyms, analysis_cache=base / "analysis",
                             state_dir=base / "state")
         for doc in docs:
             if not index.reuse(_key(doc)):
                 index.add(doc, _key(doc))
+        return index
+
+    def build(self, docs: list[SearchDoc], *, fresh: bool = False) -> tuple[Path, SearchIndex]:
+        self.n += 1
+        base = self.root / (f"fresh{self.n}" if fresh else "kept")
+        index = self.begin(docs, base)
         out = self.root / f"site{self.n}"
         index.write(out, cache_dir=base / "files")
         return out, index
@@ -206,11 +212,7 @@ def test_a_build_stopped_while_writing_leaves_the_earlier_state_whole(tmp_path: 
         if len(calls) == 3:
             raise Stop
 
-    index = SearchIndex(synonyms_path=builder.synonyms, analysis_cache=tmp_path / "kept" / "analysis",
-                        state_dir=folder)
-    for doc in _edit(list(DOCS), "body", 2):
-        if not index.reuse(_key(doc)):
-            index.add(doc, _key(doc))
+    index = builder.begin(_edit(list(DOCS), "body", 2))
     with pytest.raises(Stop):
         index.write(tmp_path / "stopped", cache_dir=tmp_path / "kept" / "files", between=between)
     assert (folder / state_mod.CURRENT).read_text() == before
@@ -234,11 +236,7 @@ def test_a_build_that_commits_while_another_reads_the_state_takes_nothing_from_i
     builder.build(DOCS)
     folder = tmp_path / "kept" / "state"
     reading = _edit(list(DOCS), "body", 1)
-    index = SearchIndex(synonyms_path=builder.synonyms, analysis_cache=tmp_path / "kept" / "analysis",
-                        state_dir=folder)
-    for doc in reading:
-        if not index.reuse(_key(doc)):
-            index.add(doc, _key(doc))
+    index = builder.begin(reading)
     assert index.prev is not None
     other_docs = _edit(list(DOCS), "title", 3)
 
@@ -268,11 +266,7 @@ def test_a_build_committing_while_another_writes_keeps_the_writers_folder(tmp_pa
     builder.build(DOCS)
     folder = tmp_path / "kept" / "state"
     docs = _edit(list(DOCS), "add", 0)
-    index = SearchIndex(synonyms_path=builder.synonyms, analysis_cache=tmp_path / "kept" / "analysis",
-                        state_dir=folder)
-    for doc in docs:
-        if not index.reuse(_key(doc)):
-            index.add(doc, _key(doc))
+    index = builder.begin(docs)
     seen: list[list[str]] = []
 
     def meanwhile() -> None:
