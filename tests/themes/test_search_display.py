@@ -56,10 +56,17 @@ def test_suggestions_are_whole_titles_or_words(browser: Any, portal: str, typed:
     field = browser.find_element(By.ID, "td-search-input")
     field.click()
     field.send_keys(typed)
-    time.sleep(0.6)  # the combobox waits 150 ms, then loads the index's buckets
-    options = {o.text for o in browser.find_elements(By.CSS_SELECTOR, "#td-search-list [role=option]")}
-    direct = set(browser.execute_script(
-        "return TongdaSearch.suggestions(arguments[0], 8)", typed) or [])
+    # The combobox waits 150 ms, then loads the index's buckets: wait until it shows what
+    # the runtime suggests (a fixed sleep read an empty list on a slow machine).
+    deadline = time.monotonic() + 10
+    while True:
+        options = {o.text for o in browser.find_elements(By.CSS_SELECTOR,
+                                                          "#td-search-list [role=option]")}
+        direct = set(browser.execute_script(
+            "return TongdaSearch.suggestions(arguments[0], 8)", typed) or [])
+        if (options and options == direct) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert options == direct
     assert not options & fragments, options
     assert whole <= options, options
