@@ -167,7 +167,9 @@ def test_subscribe_pause_and_delete_on_the_subscriptions_page_by_keyboard(
     WebDriverWait(driver, 20).until(ec.text_to_be_present_in_element(
         (By.CSS_SELECTOR, ".td-subscribe__message"), "已订阅"))
     listed = driver.find_element(By.CSS_SELECTOR, ".td-subscribe__list")
-    assert "对象“老年人”" in listed.text and "推送中" in listed.text
+    # the list is fetched again after the message: wait for it (CI read it still empty)
+    WebDriverWait(driver, 20).until(lambda d: "对象“老年人”" in listed.text)
+    assert "推送中" in listed.text
 
     # With consent, by one's own situation: an enterprise in 高新区.
     profile = driver.find_element(By.CSS_SELECTOR, "input[name=kind][value=profile]")
