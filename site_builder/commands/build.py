@@ -63,16 +63,22 @@ def build_site(config_file: str | None, site_dir: str | None = None, *, command:
         BuildCancelled: ``tongda serve`` stopped the build because the sources changed
             again (see :mod:`site_builder.plugins.core.cancel`); the previous site stays.
     """
+    from site_builder.plugins.core import cancel
+
+    if command != "serve":
+        cancel.clear()  # only tongda serve stops its builds
+    with cancel.serving(command == "serve"):
+        return _build(config_file, site_dir, command, overrides)
+
+
+def _build(config_file: str | None, site_dir: str | None, command: str,
+           overrides: dict[str, object]) -> Any:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort
     from mkdocs.exceptions import BuildError as MkDocsBuildError
 
-    from site_builder.plugins.core import cancel
     from site_builder.plugins.core.cancel import BuildCancelled
 
-    cancel.serving(command == "serve")
-    if command != "serve":
-        cancel.clear()  # only tongda serve stops its builds
     config = load(config_file, site_dir=site_dir, **overrides)
     config.plugins.on_startup(command=command, dirty=False)  # type: ignore[arg-type]
     hold = _HoldErrors()

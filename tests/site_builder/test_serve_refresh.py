@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.commands.serve import Rebuilder, saved_documents
+from site_builder.plugins.core import cancel
 from tests.site_builder.test_rebuild_equals_fresh import assert_equals_fresh, demo
 from tests.site_builder.test_serve import wait_for
 
@@ -40,6 +41,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Rebui
     monkeypatch.chdir(root)
     rebuilder = Rebuilder(None, None, live=False)
     assert rebuilder.build(), rebuilder.error
+    assert not cancel.in_serve()  # the serve flag ends with its build (nothing after reads it)
     return root, rebuilder
 
 

@@ -10,7 +10,9 @@ stays (see :mod:`.atomic`). Only ``tongda serve`` ever requests it.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 
 _requested = threading.Event()
 _serving = threading.Event()
@@ -36,13 +38,19 @@ def check() -> None:
         raise BuildCancelled("源文件又有改动，这次重新生成已停止")
 
 
-def serving(on: bool) -> None:
-    """Say whether the build starting is ``tongda serve``'s (:func:`build_site` does, from
-    its command): its builds may be stopped, and what they throw away is deleted in the
-    background (see :mod:`.atomic`)."""
+@contextlib.contextmanager
+def serving(on: bool) -> Iterator[None]:
+    """Say, for the build inside, whether it is ``tongda serve``'s (:func:`build_site`
+    does, from its command): its builds may be stopped, and what they throw away is deleted
+    in the background (see :mod:`.atomic`). The flag ends with the build, so nothing run
+    after a serve build in the same process (a test, a tool) reads it."""
     if on:
         _serving.set()
     else:
+        _serving.clear()
+    try:
+        yield
+    finally:
         _serving.clear()
 
 

@@ -38,14 +38,11 @@ def _plugin(tmp_path: Path) -> tuple[A11yPlugin, MkDocsConfig]:
 def test_findings_are_logged_and_the_report_written(tmp_path: Path, serving: bool,
                                                     caplog: pytest.LogCaptureFixture) -> None:
     plugin, config = _plugin(tmp_path)
-    cancel.serving(serving)
-    try:
-        with caplog.at_level(logging.INFO, logger="mkdocs.plugins.tongda.a11y"):
-            plugin._start(config=config)
-            assert (plugin._pool is None) == serving  # a process of its own in a build
-            plugin._finish(config=config)
-    finally:
-        cancel.serving(False)
+    with cancel.serving(serving), \
+            caplog.at_level(logging.INFO, logger="mkdocs.plugins.tongda.a11y"):
+        plugin._start(config=config)
+        assert (plugin._pool is None) == serving  # a process of its own in a build
+        plugin._finish(config=config)
     lines = [r.getMessage() for r in caplog.records]
     assert any("policies/no-alt.md:9" in ln and "img-alt" in ln for ln in lines), lines
     assert any(ln.startswith("静态规则") for ln in lines)
