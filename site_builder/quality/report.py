@@ -8,10 +8,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-try:  # compiled JSON (the site extra); json without it
-    import orjson
-except ImportError:  # pragma: no cover
-    orjson = None  # type: ignore[assignment]
+from search_index.store import json_bytes
 
 from .engine import QualityResult
 from .findings import DIMENSION_LABELS, DIMENSIONS, SEVERITIES
@@ -120,13 +117,6 @@ def load_previous(path: Path | str | None) -> dict[str, Any] | None:
 
 
 def write_json(report: dict[str, Any], path: Path) -> None:
-    """Write the report as UTF-8 JSON (readable, Chinese not escaped). orjson, indented:
-    json took a second of each rebuild of the corpus for its 3,000 documents' findings."""
+    """Write the report as UTF-8 JSON (readable, Chinese not escaped)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if orjson is not None:
-            path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2))
-            return
-    except TypeError:  # what orjson does not take (keys that are not strings)
-        pass
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_bytes(json_bytes(report, indent=True))

@@ -25,9 +25,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from search_index.store import write_atomic
+from search_index.store import json_bytes, write_atomic
 
 MANIFEST = "pages.json"
 
@@ -75,12 +73,7 @@ class PageReuse:
             pass
 
     def signature(self, dest_uri: str, content: str, meta: Mapping[str, Any], extra: Any) -> str:
-        parts = [dest_uri, content, meta, extra]
-        try:  # compiled: a tenth of json's time over every page of a rebuild
-            blob = orjson.dumps(parts, default=str,
-                                option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
-        except TypeError:  # what orjson does not take (an int past 64 bits)
-            blob = json.dumps(parts, default=str, ensure_ascii=False, sort_keys=True).encode()
+        blob = json_bytes([dest_uri, content, meta, extra], sort_keys=True, default=str)
         return hashlib.sha256(blob).hexdigest()
 
     def check(self, dest_uri: str, sig: str) -> bool:
