@@ -15,7 +15,6 @@ import gzip
 import math
 import multiprocessing
 import os
-import shutil
 import tempfile
 import time
 from collections import deque
@@ -46,7 +45,15 @@ from search_index.asks import AskTable, feedback_table, load_feedback
 from search_index.lexicon import build_lexicon
 from search_index.model import SearchDoc
 from search_index.postings import PostingSpool, TermTable, Touched, impacts, write_terms
-from search_index.store import EXT, FileWriter, bucket_count, dumps, page_size, write_family
+from search_index.store import (
+    EXT,
+    FileWriter,
+    bucket_count,
+    dumps,
+    link_file,
+    page_size,
+    write_family,
+)
 from search_index.text import normalize
 
 #: Field weights and length normalisation (BM25F); baked into each posting's impact.
@@ -389,7 +396,7 @@ class SearchIndex:
                 os.unlink(os.path.join(out_dir, old))
             src, dest = os.fspath(store), os.fspath(out_dir)
             for name in names - there:
-                _link_or_copy(os.path.join(src, name), os.path.join(dest, name))
+                link_file(os.path.join(src, name), os.path.join(dest, name))
         (out_dir / MANIFEST).write_bytes(gzip.compress(dumps(manifest), 9, mtime=0))
         if self._next is not None:
             self._commit_state()
@@ -518,14 +525,6 @@ class SearchIndex:
             enc = {v: _deltas(ids) for v, ids in values.items()}
             out[f] = writer.put(enc, "f-")
         return out
-
-
-def _link_or_copy(src: str, dest: str) -> None:
-    """Hard-link a cached file into the site (files are never rewritten), else copy it."""
-    try:
-        os.link(src, dest)
-    except OSError:
-        shutil.copyfile(src, dest)
 
 
 def _deltas(ids: list[int]) -> list[int]:

@@ -46,7 +46,7 @@ import numpy as np
 from search_index import postings
 from search_index.model import SearchDoc
 from search_index.postings import PARTITIONS, TermTable, row_file
-from search_index.store import read_kept, write_atomic, write_kept
+from search_index.store import link_file, read_kept, write_atomic, write_kept
 
 try:
     import fcntl
@@ -182,15 +182,6 @@ def _sweep(root: Path) -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
-def _link(src: Path, dest: Path) -> None:
-    try:
-        os.link(src, dest)
-    except FileNotFoundError:
-        raise
-    except OSError:  # a file system without hard links
-        shutil.copyfile(src, dest)
-
-
 def load(folder: Path, version: str) -> IndexState | None:
     """The state kept in ``folder`` by an earlier build of the same code, if any. The
     state's files are linked into a folder of this build's, so a build that replaces the
@@ -206,7 +197,7 @@ def load(folder: Path, version: str) -> IndexState | None:
         claim = _Claim(folder / f"h-{uuid.uuid4().hex[:12]}")
         try:
             for part in (META, WORDS, *(f"{p}.rows" for p in range(PARTITIONS))):
-                _link(folder / name / part, claim.folder / part)
+                link_file(folder / name / part, claim.folder / part)
         except FileNotFoundError:  # cut short, or replaced and deleted meanwhile
             claim.drop()
             if (folder / CURRENT).read_text("utf-8").strip() == name:

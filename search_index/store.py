@@ -46,6 +46,21 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def link_file(src: Path | str, dest: Path | str) -> None:
+    """Put the file ``src`` at ``dest`` as a hard link (our files are never rewritten in
+    place, and a link appears whole to any reader); on a file system without links, a copy
+    written aside and renamed. A ``dest`` already there is left: a name is its content.
+    Raises FileNotFoundError when ``src`` is gone."""
+    try:
+        os.link(src, dest)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        raise
+    except OSError:
+        write_atomic(Path(dest), Path(src).read_bytes())
+
+
 def read_kept(path: Path, version: str) -> dict[str, Any] | None:
     """What :func:`write_kept` kept at ``path`` for ``version``; None when there is none,
     it is damaged, or another version (of the code, of pypinyin) wrote it."""
@@ -148,23 +163,13 @@ class FileWriter:
                 fh.write(data)
         except FileExistsError:  # there already: a name is its content
             pass
-        try:
-            os.link(mine, self.out_dir / name)
-        except FileExistsError:  # another build's, the same content
-            pass
-        except OSError:  # a file system without hard links
-            write_atomic(self.out_dir / name, data)
+        link_file(mine, self.out_dir / name)
 
     def adopt(self, path: Path) -> str:
         """Take a file another writer produced (same naming); return its name."""
         if not self.take(path.name):
             target = self.out_dir / path.name
-            try:  # a link appears whole to another build reading the store
-                os.link(path, target)
-            except FileExistsError:  # another build's, the same content
-                pass
-            except OSError:
-                write_atomic(target, path.read_bytes())
+            link_file(path, target)
             self._added(path.name, target.stat().st_size)
         return path.name
 

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from search_index.store import write_atomic
+from search_index.store import link_file
 
 from . import converter
 
@@ -26,12 +26,12 @@ def _write_new(dest: Path, data: bytes) -> None:
     """Write ``dest`` as a new file: one already there (a page served and refreshed in
     place) may be a link to a cache entry, which must keep its content."""
     try:
-        with open(dest, "xb") as fh:
-            fh.write(data)
+        fh = open(dest, "xb")  # noqa: SIM115 - closed below
     except FileExistsError:
         dest.unlink()
-        with open(dest, "xb") as fh:
-            fh.write(data)
+        fh = open(dest, "xb")  # noqa: SIM115 - closed below
+    with fh:
+        fh.write(data)
 
 
 class TextCache:
@@ -73,14 +73,10 @@ class TextCache:
         self.misses += 1
         data = convert().encode("utf-8")
         _write_new(dest, data)
-        try:  # the page's bytes are written once: the cache links the page (whole by then)
+        # the page's bytes are written once: the cache links the page (whole by then)
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
             self.folder.mkdir(parents=True, exist_ok=True)
-            os.link(dest, kept)
-        except FileExistsError:  # another build's, the same content
-            pass
-        except OSError:  # another file system: a copy, written aside
-            with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
-                write_atomic(kept, data)
+            link_file(dest, kept)
         return key
 
     def keep(self, key: object) -> None:
