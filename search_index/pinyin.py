@@ -42,21 +42,13 @@ def word_syllables(word: str) -> list[str]:
     character: pypinyin's phrase dictionary could only pick among readings that are the
     same without tones (the same syllables as ``lazy_pinyin`` for all 129,082 such words
     of jieba's dictionary, in a tenth of the time). Other words go to ``lazy_pinyin``."""
-    out = [_only_reading(ch) for ch in word]
-    if None in out:
-        return lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
-    return out  # type: ignore[return-value]
-
-
-@lru_cache(maxsize=65536)
-def _only_reading(ch: str) -> str | None:
-    """The one toneless reading of ``ch``; None when it has several, or none."""
-    got = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
-    readings = set(got[0]) if got else set()
-    if len(readings) != 1:
-        return None
-    only = readings.pop()
-    return only if only.isalpha() else None
+    out = []
+    for ch in word:
+        readings = char_readings(ch)
+        if len(readings) != 1:
+            return lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+        out.append(readings[0])
+    return out
 
 
 @lru_cache(maxsize=1)
