@@ -180,7 +180,7 @@ class SearchIndex:
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[tuple[int, Future[WorkerAnswer]]] = deque()
         #: Per worker process, its term ids (analyse_in_worker) to this index's.
-        self._worker_ids: dict[int, np.ndarray] = {}
+        self._worker_ids: dict[int, _IdMap] = {}
         self._terms_state: state_mod.TermsState | None = None
         #: Whether the last write encoded only the buckets of changed documents' terms.
         self.incremental = False
@@ -309,19 +309,15 @@ class SearchIndex:
         """A worker's analysis: its new terms looked up once, then its ids mapped."""
         known = self._worker_ids.get(answer.worker)
         if known is None:
-            known = self._worker_ids[answer.worker] = np.empty(0, np.int32)
-        if answer.first != len(known):  # answers of one worker come in the order it made them
+            known = self._worker_ids[answer.worker] = _IdMap()
+        if answer.first != known.size:  # answers of one worker come in the order it made them
             raise RuntimeError(f"search worker {answer.worker}: answer names terms from id "
-                               f"{answer.first}, {len(known)} known")
+                               f"{answer.first}, {known.size} known")
         if answer.new:
-            known = self._worker_ids[answer.worker] = np.concatenate(
-                [known, self.postings.table.ids_of(answer.new.split("\0"))])
-
-        def ids(raw: bytes) -> np.ndarray:
-            return known[np.frombuffer(raw, dtype=np.int32)]
-
-        self._take(seq, ids(answer.terms), np.frombuffer(answer.packed, dtype=np.uint32),
-                   ids(answer.words), ids(answer.title_words), answer.lengths, answer.docnums)
+            known.extend(self.postings.table.ids_of(answer.new.split("\0")))
+        self._take(seq, known.of(answer.terms), np.frombuffer(answer.packed, dtype=np.uint32),
+                   known.of(answer.words), known.of(answer.title_words), answer.lengths,
+                   answer.docnums)
 
     def close(self) -> None:
         """Stop the worker processes without waiting (a build that failed or stopped)."""
@@ -525,6 +521,31 @@ class SearchIndex:
             enc = {v: _deltas(ids) for v, ids in values.items()}
             out[f] = writer.put(enc, "f-")
         return out
+
+
+class _IdMap:
+    """A worker's term ids to the index's: an array grown by doubling (one concatenation
+    per answer copied the whole map each time, quadratic in the vocabulary)."""
+
+    def __init__(self) -> None:
+        self._ids = np.empty(1 << 12, dtype=np.int32)
+        self.size = 0
+
+    def extend(self, ids: np.ndarray) -> None:
+        end = self.size + len(ids)
+        if end > len(self._ids):
+            grown = np.empty(max(end, 2 * len(self._ids)), dtype=np.int32)
+            grown[:self.size] = self._ids[:self.size]
+            self._ids = grown
+        self._ids[self.size:end] = ids
+        self.size = end
+
+    def of(self, raw: bytes) -> np.ndarray:
+        """The index's ids of a worker's ids (int32 bytes)."""
+        local = np.frombuffer(raw, dtype=np.int32)
+        if len(local) and int(local.max()) >= self.size:
+            raise IndexError(f"a worker's term id {int(local.max())} was never named ({self.size} known)")
+        return self._ids[local]
 
 
 def _deltas(ids: list[int]) -> list[int]:
