@@ -143,10 +143,10 @@ class _Claim:
     def __init__(self, folder: Path) -> None:
         folder.mkdir()
         self.folder = folder
-        fh = open(folder / LOCK, "wb")  # noqa: SIM115 - held until drop() or collection
+        self._lock = open(folder / LOCK, "wb")  # noqa: SIM115 - held until drop() or collection
         if fcntl is not None:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        self._drop = weakref.finalize(self, _drop_folder, folder, fh)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self._drop = weakref.finalize(self, _drop_folder, folder, self._lock)
 
     def drop(self) -> None:
         """Delete the folder and free the lock."""
@@ -154,10 +154,9 @@ class _Claim:
 
     def keep(self) -> None:
         """Free the lock and keep the folder (a committed state: it is no build's own)."""
-        held = self._drop.detach()
+        self._drop.detach()
         (self.folder / LOCK).unlink(missing_ok=True)
-        if held is not None:
-            held[2][1].close()
+        self._lock.close()
 
 
 def _drop_folder(folder: Path, fh: IO[bytes]) -> None:
