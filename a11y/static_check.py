@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
+from lxml import etree, html
 
 from a11y.findings import Finding, SourceRef
 from a11y.html_utils import css_path, elements, parse, snippet
@@ -74,18 +74,16 @@ class StaticChecker:
             info = PageInfo(path, page_url(path), template_from_path(path))
             return info, [Finding("html-parse", "static", path, f"无法解析 HTML: {exc}",
                                   "检查构建输出。", impact="critical")]
-        els = elements(root)
-        metas = {el.get("name"): el.get("content") or "" for el in els
-                 if el.tag == "meta" and el.get("name")}
+        ids: dict[str, html.HtmlElement] = {}
+        for el in root.xpath("descendant-or-self::*[@id]"):
+            ids.setdefault(el.get("id"), el)
+        doc = PageDoc(path, root, elements(root), ids, self.site_hosts, self.vague)
+        metas = {el.get("name"): el.get("content") or "" for el in doc.by_tag("meta")
+                 if el.get("name")}
         template = next((metas[m] for m in TEMPLATE_METAS if metas.get(m)), "")
         info = PageInfo(path, page_url(path),
                         _prefixed(path, template) or template_from_path(path),
                         metas.get(SOURCE_META, ""))
-        ids: dict[str, object] = {}
-        for el in els:
-            if el.get("id") is not None:
-                ids.setdefault(el.get("id"), el)
-        doc = PageDoc(path, root, els, ids, self.site_hosts, self.vague)  # type: ignore[arg-type]
         findings = []
         for rule in self.rules:
             for el, message, hint in rule.check(doc):

@@ -16,9 +16,8 @@ from lxml import html
 
 from a11y.html_utils import (
     accessible_name,
-    elements,
+    hides,
     is_focusable,
-    is_hidden,
     labelled_by,
     norm,
     text_of,
@@ -39,7 +38,11 @@ _UNLABELLED_INPUTS = {"hidden", "submit", "reset", "button", "image"}
 
 @dataclass
 class PageDoc:
-    """A parsed page and what several rules need from it."""
+    """A parsed page and what several rules need from it.
+
+    The rules ask the same questions of the same elements many times (is this hidden,
+    what is its name, which elements have this tag); a page answers each once.
+    """
 
     page: str
     root: html.HtmlElement
@@ -47,10 +50,55 @@ class PageDoc:
     ids: dict[str, html.HtmlElement] = field(default_factory=dict)
     site_hosts: frozenset[str] = frozenset()
     vague_texts: frozenset[str] = VAGUE_LINK_TEXTS
+    _hidden: dict[html.HtmlElement, bool] = field(default_factory=dict, init=False, repr=False)
+    _names: dict[html.HtmlElement, str] = field(default_factory=dict, init=False, repr=False)
+    _roles: dict[str, list[html.HtmlElement]] | None = field(default=None, init=False,
+                                                               repr=False)
 
     def by_tag(self, *tags: str) -> Iterator[html.HtmlElement]:
         """Elements with one of ``tags``, in document order."""
-        return (el for el in self.els if el.tag in tags)
+        return self.root.iter(*tags)  # type: ignore[no-any-return]
+
+    def with_role(self, role: str) -> list[html.HtmlElement]:
+        """Elements whose ``role`` is exactly ``role``, in document order."""
+        if self._roles is None:
+            self._roles = {}
+            for el in self.root.xpath("descendant-or-self::*[@role]"):
+                self._roles.setdefault(el.get("role"), []).append(el)
+        return self._roles.get(role, [])
+
+    def with_attribute(self, name: str) -> list[html.HtmlElement]:
+        """Elements that have the attribute ``name``, in document order."""
+        return self.root.xpath(f"descendant-or-self::*[@{name}]")  # type: ignore[no-any-return]
+
+    def hidden(self, el: html.HtmlElement) -> bool:
+        """:func:`~a11y.html_utils.is_hidden`, each element's answer kept for the page."""
+        known = self._hidden
+        chain: list[html.HtmlElement] = []
+        node: html.HtmlElement | None = el
+        answer = False
+        while node is not None and isinstance(node.tag, str):
+            got = known.get(node)
+            if got is not None:
+                answer = got
+                break
+            if hides(node):
+                answer = True
+                break
+            chain.append(node)
+            node = node.getparent()
+        if answer:  # every node climbed through is below the hiding one
+            known[node] = True  # type: ignore[index]
+        for below in chain:
+            known[below] = answer
+        return answer
+
+    def name(self, el: html.HtmlElement) -> str:
+        """:func:`~a11y.html_utils.accessible_name`, kept for the page."""
+        got = self._names.get(el)
+        if got is None:
+            got = self._names[el] = accessible_name(el, self.ids)
+        return got
 
 
 @dataclass(frozen=True)
@@ -97,7 +145,7 @@ def _title(doc: PageDoc) -> Iterator[Hit]:
 @rule("single-h1", "每页只有一个一级标题", "正文中不要再用“# ”一级标题，改用“## ”；"
       "页面标题由 front matter 的 title 生成。", "1.3.1", "moderate")
 def _single_h1(doc: PageDoc) -> Iterator[Hit]:
-    h1s = [el for el in doc.by_tag("h1") if not is_hidden(el)]
+    h1s = [el for el in doc.by_tag("h1") if not doc.hidden(el)]
     if not h1s:
         yield None, "页面没有一级标题 <h1>", ""
     for extra in h1s[1:]:
@@ -109,7 +157,7 @@ def _single_h1(doc: PageDoc) -> Iterator[Hit]:
 def _heading_order(doc: PageDoc) -> Iterator[Hit]:
     previous = 0
     for el in doc.by_tag("h1", "h2", "h3", "h4", "h5", "h6"):
-        if is_hidden(el):
+        if doc.hidden(el):
             continue
         level = int(el.tag[1])
         if previous and level > previous + 1:
@@ -120,7 +168,7 @@ def _heading_order(doc: PageDoc) -> Iterator[Hit]:
 @rule("heading-empty", "标题不能为空", "删除空标题行，或写上标题文字。", "2.4.6", "moderate")
 def _heading_empty(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("h1", "h2", "h3", "h4", "h5", "h6"):
-        if not is_hidden(el) and not accessible_name(el, doc.ids):
+        if not doc.hidden(el) and not doc.name(el):
             yield el, f"空的 <{el.tag}> 标题", ""
 
 
@@ -144,8 +192,8 @@ def _img_alt(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("input"):
         if (el.get("type") or "").lower() == "image" and not norm(el.get("alt")):
             yield el, "图片按钮 <input type=image> 没有 alt", el.get("src") or ""
-    for el in doc.els:
-        if el.get("role") == "img" and not accessible_name(el, doc.ids) \
+    for el in doc.with_role("img"):
+        if not doc.name(el) \
                 and not any(c.tag.endswith("title") and norm(c.text) for c in el
                             if isinstance(c.tag, str)):
             yield el, f"role=img 的 <{el.tag}> 没有名称", ""
@@ -155,15 +203,15 @@ def _in_main(el: html.HtmlElement) -> bool:
     return any(a.tag == "main" or a.get("role") == "main" for a in el.iterancestors())
 
 
-def _is_data_table(el: html.HtmlElement) -> bool:
-    return el.get("role") not in ("presentation", "none") and not is_hidden(el)
+def _is_data_table(doc: PageDoc, el: html.HtmlElement) -> bool:
+    return el.get("role") not in ("presentation", "none") and not doc.hidden(el)
 
 
 @rule("table-headers", "表格须有表头", "Markdown 表格第一行就是表头；HTML 表格用 <th scope=\"col\">。",
       "1.3.1", "serious")
 def _table_headers(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("table"):
-        if not _is_data_table(el):
+        if not _is_data_table(doc, el):
             continue
         cells = list(el.iter("th", "td"))
         has_header = any(c.tag == "th" and norm(c.text_content()) for c in cells) or any(
@@ -178,7 +226,7 @@ def _table_headers(doc: PageDoc) -> Iterator[Hit]:
       "1.3.1", "moderate")
 def _table_caption(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("table"):
-        if not _is_data_table(el):
+        if not _is_data_table(doc, el):
             continue
         caption = next((norm(c.text_content()) for c in el if c.tag == "caption"), "")
         parent = el.getparent()
@@ -198,7 +246,7 @@ def _form_label(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("input", "select", "textarea"):
         if el.tag == "input" and (el.get("type") or "text").lower() in _UNLABELLED_INPUTS:
             continue
-        if is_hidden(el):
+        if doc.hidden(el):
             continue
         wrapped = any(a.tag == "label" and norm(text_of(a)) for a in el.iterancestors())
         if not (wrapped or (el.get("id") and el.get("id") in label_for)
@@ -211,8 +259,8 @@ def _form_label(doc: PageDoc) -> Iterator[Hit]:
       "2.4.4 / 4.1.2", "serious")
 def _link_name(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("a"):
-        if el.get("href") is not None and not is_hidden(el) \
-                and not accessible_name(el, doc.ids):
+        if el.get("href") is not None and not doc.hidden(el) \
+                and not doc.name(el):
             yield el, f"链接 {el.get('href')} 没有文字", el.get("href") or ""
 
 
@@ -220,9 +268,9 @@ def _link_name(doc: PageDoc) -> Iterator[Hit]:
       "如“下载申请表”；版式需要短文字时加 aria-label。", "2.4.4", "moderate")
 def _link_text(doc: PageDoc) -> Iterator[Hit]:
     for el in doc.by_tag("a"):
-        if el.get("href") is None or is_hidden(el):
+        if el.get("href") is None or doc.hidden(el):
             continue
-        name = accessible_name(el, doc.ids)
+        name = doc.name(el)
         if name and name.strip("。.：:>»›→ ").lower() in doc.vague_texts:
             yield el, f"链接文字“{name}”不能说明去向", f"[{text_of(el)}]"
 
@@ -231,23 +279,21 @@ def _link_text(doc: PageDoc) -> Iterator[Hit]:
       "4.1.1", "minor")
 def _duplicate_id(doc: PageDoc) -> Iterator[Hit]:
     seen: set[str] = set()
-    for el in doc.els:
+    for el in doc.with_attribute("id"):
         node_id = el.get("id")
-        if node_id is None:
-            continue
         if node_id in seen:
             yield el, f"id=\"{node_id}\" 重复", f'id="{node_id}"'
         seen.add(node_id)
 
 
 def _landmarks(doc: PageDoc, tag: str, role: str) -> list[html.HtmlElement]:
-    found = [el for el in doc.els if el.get("role") == role and not is_hidden(el)]
+    found = [el for el in doc.with_role(role) if not doc.hidden(el)]
     if tag in ("header", "footer"):
         # Only a header/footer that is not inside sectioning content is a banner/contentinfo.
-        found += [el for el in doc.by_tag(tag) if not is_hidden(el) and not any(
+        found += [el for el in doc.by_tag(tag) if not doc.hidden(el) and not any(
             a.tag in ("article", "aside", "main", "nav", "section") for a in el.iterancestors())]
     else:
-        found += [el for el in doc.by_tag(tag) if not is_hidden(el)]
+        found += [el for el in doc.by_tag(tag) if not doc.hidden(el)]
     return found
 
 
@@ -262,7 +308,7 @@ def _landmark_rule(doc: PageDoc) -> Iterator[Hit]:
             yield None, f"页面没有 {tag}（{role}）地标", ""
     navs = _landmarks(doc, "nav", "navigation")
     if len(navs) > 1:
-        names = [accessible_name(n, doc.ids) if (n.get("aria-label") or n.get("aria-labelledby"))
+        names = [doc.name(n) if (n.get("aria-label") or n.get("aria-labelledby"))
                  else "" for n in navs]
         if len(set(names)) < len(names):
             yield navs[0], f"{len(navs)} 个导航区域没有各不相同的 aria-label", ""
@@ -272,7 +318,8 @@ def _landmark_rule(doc: PageDoc) -> Iterator[Hit]:
       "<a href=\"#main\">跳到正文</a>，目标在 <main> 内或就是 <main>。", "2.4.1", "serious")
 def _skip_link(doc: PageDoc) -> Iterator[Hit]:
     body = next(doc.by_tag("body"), None)
-    first = next((el for el in elements(body) if is_focusable(el) and not is_hidden(el)), None) \
+    first = next((el for el in body.iter() if isinstance(el.tag, str) and is_focusable(el)
+                  and not doc.hidden(el)), None) \
         if body is not None else None
     if first is None:
         return
@@ -291,9 +338,9 @@ def _skip_link(doc: PageDoc) -> Iterator[Hit]:
 @rule("tabindex-positive", "不得使用正数 tabindex", "删除 tabindex 或改为 0 / -1，按源码顺序排列内容。",
       "2.4.3", "serious")
 def _tabindex(doc: PageDoc) -> Iterator[Hit]:
-    for el in doc.els:
+    for el in doc.with_attribute("tabindex"):
         value = el.get("tabindex")
-        if value is not None and value.strip().lstrip("+").isdigit() and int(value) > 0:
+        if value.strip().lstrip("+").isdigit() and int(value) > 0:
             yield el, f"tabindex=\"{value}\" 打乱了键盘顺序", f"tabindex=\"{value}\""
 
 
@@ -334,7 +381,7 @@ def _inline_script(doc: PageDoc) -> Iterator[Hit]:
 @rule("third-party-script", "不得加载第三方脚本", "只引用本站的脚本和样式；统计、字体等放在本站。",
       "安全 / GB/T 37668", "serious")
 def _third_party(doc: PageDoc) -> Iterator[Hit]:
-    for el in doc.els:
+    for el in doc.by_tag("script", "link", "iframe"):
         if el.tag == "script":
             url = el.get("src")
         elif el.tag == "link" and "stylesheet" in (el.get("rel") or "").lower().split():

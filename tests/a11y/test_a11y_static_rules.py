@@ -101,6 +101,43 @@ def test_page_level_rules() -> None:
     assert rules_of(no_landmarks).count("landmarks") == 3
 
 
+@pytest.mark.parametrize("main", [
+    '<div hidden><h2></h2><a href="/x"></a><h1>二</h1></div>',
+    '<div style="Display: None"><section><a href="/x"></a></section></div>',
+    '<div inert><p><a href="/x">点击这里</a></p></div>',
+    '<template><h4>跳级</h4><input name="q"></template>',
+])
+def test_what_markup_hides_is_not_checked(main: str) -> None:
+    assert rules_of(page("<h2>一</h2>" + main)) == []
+
+
+def test_a_visible_element_after_a_hidden_one_is_still_checked() -> None:
+    # The page remembers each element's answer: a hidden branch must not leak into the
+    # answers for its siblings, whichever of them is asked first.
+    main = ('<div><a href="/y"></a><div hidden><a href="/x"></a></div>'
+            '<p><a href="/z"></a></p></div><a href="/w"><span aria-hidden="true">隐藏</span></a>')
+    assert rules_of(page(main)) == ["link-name"] * 3
+
+
+def test_remembered_answers_equal_the_plain_functions() -> None:
+    from a11y.html_utils import accessible_name, elements, is_hidden, parse
+    from a11y.static_rules import PageDoc
+    data = page('<div hidden><p><a href="/x">甲</a></p></div><div style="visibility:hidden">'
+                '<span><b>乙</b></span></div><a href="/y" aria-labelledby="t">丙</a>'
+                '<p id="t">标签<img src="i.png" alt="图"></p><svg role="img" aria-label="图标"/>')
+    root = parse(data)
+    els = elements(root)
+    ids = {el.get("id"): el for el in els if el.get("id")}
+    doc = PageDoc("p/index.html", root, els, ids)
+    for el in reversed(els):  # leaves first, then again from the top
+        assert doc.hidden(el) == is_hidden(el), el.tag
+    for el in els:
+        assert doc.hidden(el) == is_hidden(el), el.tag
+        assert doc.name(el) == accessible_name(el, ids), el.tag
+    assert [el.tag for el in doc.by_tag("a", "p")] == [el.tag for el in els
+                                                       if el.tag in ("a", "p")]
+
+
 def test_vague_link_texts_are_configurable() -> None:
     assert rules_of(page('<a href="/f">办理</a>'), vague_link_texts=["办理"]) == ["link-text"]
 
