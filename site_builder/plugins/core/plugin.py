@@ -33,6 +33,8 @@ from .listings import Listing, Readings, build_listings
 from .render_cache import RenderCache
 from .reuse import PageReuse, site_signature
 
+#: The Markdown extension every build adds (see site_builder/markdown_inline.py).
+INLINE_SHORTCUT = "site_builder.markdown_inline"
 REUSE_TEMPLATE = "tongda-reuse.html"
 
 log = logging.getLogger("mkdocs.plugins.tongda")
@@ -83,6 +85,9 @@ class TongdaPlugin(BasePlugin[TongdaConfig]):
         if not self.config.enabled:
             return config
         self._check_cancel()
+        # Plain text skips Python-Markdown's inline patterns (the output is the same).
+        if INLINE_SHORTCUT not in config.markdown_extensions:
+            config.markdown_extensions.append(INLINE_SHORTCUT)
         if self.config.build_atomic:
             self.output = AtomicOutput(Path(config.site_dir))
             config.site_dir = str(self.output.start())
