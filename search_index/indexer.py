@@ -71,6 +71,10 @@ POSTINGS_PER_BUCKET = 600
 INLINE_MISSES = 200
 #: Analyses sent to the workers and not yet taken back, at most (memory).
 MAX_PENDING = 256
+#: Documents a worker may have waiting (per worker): with more, the indexing process
+#: analyses the next document itself rather than wait for the workers (on two cores the
+#: one worker is slower than the rendering that feeds it).
+AHEAD = 12
 
 
 @dataclass
@@ -178,7 +182,7 @@ class SearchIndex:
         self.workers = workers
         self.in_workers = 0  # documents analysed in worker processes
         self._pool: ProcessPoolExecutor | None = None
-        self._pending: deque[tuple[int, Future[WorkerAnswer]]] = deque()
+        self._pending: deque[tuple[int, Future[WorkerAnswer | CompactTerms]]] = deque()
         #: Per worker process, its term ids (analyse_in_worker) to this index's.
         self._worker_ids: dict[int, _IdMap] = {}
         self._terms_state: state_mod.TermsState | None = None
@@ -252,12 +256,22 @@ class SearchIndex:
             if self._worker_pool() is not None:
                 assert self.doc_cache is not None and self._pool is not None
                 self.doc_cache.misses += 1
-                self.in_workers += 1
-                self._pending.append((seq, self._pool.submit(analyse_in_worker, doc)))
+                self._drain()
+                if self._in_flight() < AHEAD * self.workers:
+                    self.in_workers += 1
+                    self._pending.append((seq, self._pool.submit(analyse_in_worker, doc)))
+                else:  # the workers are behind: this process analyses instead of waiting
+                    here: Future[WorkerAnswer | CompactTerms] = Future()
+                    here.set_result(self.doc_cache.compute(doc))
+                    self._pending.append((seq, here))
                 self._drain(keep=MAX_PENDING)
                 return
             terms = self.doc_cache.compute(doc) if self.doc_cache else CompactTerms.of(analyze(doc))
         self._take_terms(seq, terms)
+
+    def _in_flight(self) -> int:
+        """Documents sent to the workers whose analysis is not back yet."""
+        return sum(1 for _seq, future in self._pending if not future.done())
 
     def _append(self, key: str, doc: SearchDoc, lengths: tuple[int, int, int, int],
                 title_len: int, excerpt: str, numbers: list[str], rows: int) -> None:
@@ -305,8 +319,12 @@ class SearchIndex:
             seq, future = pending.popleft()
             self._take_answer(seq, future.result())
 
-    def _take_answer(self, seq: int, answer: WorkerAnswer) -> None:
-        """A worker's analysis: its new terms looked up once, then its ids mapped."""
+    def _take_answer(self, seq: int, answer: WorkerAnswer | CompactTerms) -> None:
+        """A worker's analysis: its new terms looked up once, then its ids mapped (or
+        one this process made while the workers were behind)."""
+        if isinstance(answer, CompactTerms):
+            self._take_terms(seq, answer)
+            return
         known = self._worker_ids.get(answer.worker)
         if known is None:
             known = self._worker_ids[answer.worker] = _IdMap()
