@@ -28,11 +28,12 @@ from a11y.site import (
     Mode,
     PageInfo,
     choose_browser_pages,
+    is_page,
     iter_pages,
     page_url,
 )
 from a11y.source_map import SourceMapper
-from a11y.static_check import StaticChecker
+from a11y.static_check import SiteCheck, StaticChecker
 from a11y.static_rules import VAGUE_LINK_TEXTS
 
 if TYPE_CHECKING:
@@ -75,21 +76,45 @@ class Settings:
     jobs: int = 0
 
 
+def _checker(settings: Settings) -> StaticChecker:
+    return StaticChecker(site_hosts=settings.site_hosts, docs_dir=settings.docs_dir,
+                         skip_rules=settings.skip_rules,
+                         vague_link_texts=settings.vague_link_texts)
+
+
+#: This process's pages checked while the site was being written (see :func:`check_early`).
+_EARLY: SiteCheck | None = None
+
+
+def check_early(settings: Settings, paths: list[str]) -> int:
+    """Check site-relative ``paths`` that are written, ahead of :func:`run` with the same
+    ``settings`` in this process (``tongda build``'s static-rules process, fed while the
+    build renders the next pages); returns how many were checked."""
+    global _EARLY
+    if _EARLY is None or _EARLY.site_dir != settings.site_dir:
+        _EARLY = SiteCheck(_checker(settings), settings.site_dir, settings.static_cache)
+    return _EARLY.check_early(p for p in paths if is_page(p, settings.exclude))
+
+
 def run(settings: Settings, progress: Progress | None = None) -> Report:
     """Run every check and write the report; returns the :class:`~a11y.report.Report`."""
+    global _EARLY
     say = progress or (lambda _msg: None)
     report = Report(site_dir=str(settings.site_dir),
                     waivers=[dataclasses.replace(w, used=0) for w in settings.waivers],
                     modes=[m.name for m in settings.modes])
-    checker = StaticChecker(site_hosts=settings.site_hosts, docs_dir=settings.docs_dir,
-                            skip_rules=settings.skip_rules,
-                            vague_link_texts=settings.vague_link_texts)
+    session, _EARLY = _EARLY, None
+    if session is not None and session.site_dir != settings.site_dir:
+        session = None
+    checker = session.checker if session is not None else _checker(settings)
     pages = iter_pages(settings.site_dir, settings.exclude)
     if settings.only:
         pages = [p for p in pages if _matches(p, settings.only)]
-    static = checker.check_site(settings.site_dir, pages=pages, cache_file=settings.static_cache)
+    static = checker.check_site(settings.site_dir, pages=pages, cache_file=settings.static_cache,
+                                session=session)
     report.findings += static.findings
     report.stats.update(pages=len(static.pages), static_seconds=round(static.seconds, 3),
+                        static_early=static.early,
                         static_checks=static.checks)
     say(f"静态规则：{len(static.pages)} 页，{len(static.findings)} 处问题，{static.seconds:.1f} 秒")
     if settings.browser:

@@ -133,12 +133,13 @@ def template_from_path(path: str) -> str:
 def iter_pages(site_dir: Path, exclude: Iterable[str] = DEFAULT_EXCLUDE) -> list[str]:
     """Every ``.html`` file of the site (posix, relative, sorted), minus ``exclude`` globs."""
     patterns = list(exclude)
-    pages = []
-    for file in site_dir.rglob("*.html"):
-        rel = file.relative_to(site_dir).as_posix()
-        if not any(fnmatch.fnmatch(rel, pat) for pat in patterns):
-            pages.append(rel)
-    return sorted(pages)
+    rels = (file.relative_to(site_dir).as_posix() for file in site_dir.rglob("*.html"))
+    return sorted(rel for rel in rels if is_page(rel, patterns))
+
+
+def is_page(rel: str, exclude: Iterable[str] = DEFAULT_EXCLUDE) -> bool:
+    """Whether the site-relative file ``rel`` is a page :func:`iter_pages` lists."""
+    return rel.endswith(".html") and not any(fnmatch.fnmatch(rel, pat) for pat in exclude)
 
 
 def choose_browser_pages(pages: list[PageInfo], sample_size: int, everything: bool,

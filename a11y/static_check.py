@@ -38,6 +38,8 @@ class StaticResult:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     checks: int = 0
+    #: Pages whose result came from the check made as they were written (``tongda build``).
+    early: int = 0
 
 
 def _prefixed(path: str, template: str) -> str:
@@ -108,7 +110,8 @@ class StaticChecker:
 
     def check_site(self, site_dir: Path, exclude: Iterable[str] | None = None,
                    pages: Iterable[str] | None = None,
-                   cache_file: Path | None = None) -> StaticResult:
+                   cache_file: Path | None = None,
+                   session: SiteCheck | None = None) -> StaticResult:
         """Check every page (or the given ``pages``) under ``site_dir``.
 
         Args:
@@ -117,27 +120,95 @@ class StaticChecker:
             pages: Check only these site-relative paths.
             cache_file: JSON cache of earlier results keyed by the page's HTML and its
                 Markdown source, so a rebuild re-checks only the pages that changed.
+            session: Pages already checked while the site was being written (their
+                results are used when the file has not changed since); it holds the cache.
         """
         start = time.perf_counter()
         result = StaticResult()
         paths = list(pages) if pages is not None else (
             iter_pages(site_dir, exclude) if exclude is not None else iter_pages(site_dir))
-        cache = _Cache(cache_file, self.fingerprint())
+        if session is None:
+            session = SiteCheck(self, site_dir, cache_file)
         for rel in paths:
-            data = (site_dir / rel).read_bytes()
-            key = cache.key(rel, data, self.mapper.docs_dir)
-            hit = cache.get(key)
-            if hit is None:
-                info, findings = self.check_html(rel, data)
-                cache.put(key, info, findings)
-            else:
-                info, findings = hit
+            info, findings, early = session.result(rel)
+            result.early += early
             result.pages.append(info)
             result.findings.extend(findings)
-        cache.save()
+        session.cache.save()
         result.checks = len(paths) * len(self.rules)
-        result.seconds = time.perf_counter() - start
+        result.seconds = time.perf_counter() - start + session.early_seconds
         return result
+
+
+_Stamp = tuple[int, int, int]
+
+
+def _stamp(path: Path) -> _Stamp | None:
+    """What tells one version of a file from the next: inode, size, modification time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+class SiteCheck:
+    """One site's static results, page by page, with the cache they are kept in.
+
+    ``tongda build`` checks each page in a process of its own as soon as the page is
+    written (:meth:`check_early`), while the next pages are rendered; the final pass
+    (:meth:`StaticChecker.check_site`) takes those results for every file still as it
+    was, and checks the rest.
+    """
+
+    def __init__(self, checker: StaticChecker, site_dir: Path, cache_file: Path | None) -> None:
+        self.checker = checker
+        self.site_dir = site_dir
+        self.cache = _Cache(cache_file, checker.fingerprint())
+        self.early: dict[str, tuple[_Stamp, PageInfo, list[Finding]]] = {}
+        self.early_seconds = 0.0
+        self._missing: list[str] = []
+
+    def check_early(self, paths: Iterable[str]) -> int:
+        """Check pages that are written; returns how many were checked. A file not
+        written yet is tried again with the next call; one changing while it is read is
+        left for the final pass."""
+        start = time.perf_counter()
+        done = 0
+        todo, self._missing = [*self._missing, *paths], []
+        for rel in todo:
+            path = self.site_dir / rel
+            before = _stamp(path)
+            if before is None:
+                self._missing.append(rel)
+                continue
+            if rel in self.early:
+                continue
+            info, findings = self._check(rel, path.read_bytes())
+            if _stamp(path) == before:
+                self.early[rel] = (before, info, findings)
+                done += 1
+        self.early_seconds += time.perf_counter() - start
+        return done
+
+    def result(self, rel: str) -> tuple[PageInfo, list[Finding], bool]:
+        """The page's result: the early one while the file is unchanged (then True),
+        else checked now."""
+        path = self.site_dir / rel
+        early = self.early.pop(rel, None)
+        if early is not None and early[0] == _stamp(path):
+            return early[1], early[2], True
+        return *self._check(rel, path.read_bytes()), False
+
+    def _check(self, rel: str, data: bytes) -> tuple[PageInfo, list[Finding]]:
+        cache = self.cache
+        key = cache.key(rel, data, self.checker.mapper.docs_dir)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        info, findings = self.checker.check_html(rel, data)
+        cache.put(key, info, findings)
+        return info, findings
 
 
 class _Cache:

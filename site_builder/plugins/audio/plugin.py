@@ -115,9 +115,9 @@ class AudioPlugin(BasePlugin[AudioConfig]):
             return output
         base = f"{self.config.output_dir}/{plan.name}"
         self._dests[plan.name] = page.file.dest_uri
-        if reuse is not None:
+        if self._ctx is not None:
             for ext in ("mp3", "vtt", "json"):
-                reuse.add_output(page.file.dest_uri, f"{base}.{ext}")
+                self._ctx.add_output(page.file.dest_uri, f"{base}.{ext}")
         rel = {ext: get_relative_url(f"{base}.{ext}", page.url) for ext in ("mp3", "vtt", "json")}
         return insert_player(prepared, render_player(rel["mp3"], rel["vtt"], rel["json"]))
 

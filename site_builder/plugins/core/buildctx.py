@@ -11,8 +11,9 @@ the core needs from them through it, in their ``on_files``:
 - ``ctx.stats.record(name, figures)``: figures of the build for the report;
 - ``ctx.citations``: citations found in the text (the graph plugin), for the quality rules.
 
-A plugin that writes a file per page records it with ``ctx.reuse.add_output`` so a reused
-page brings it along (see :mod:`.reuse`).
+A plugin that writes a file per page records it with ``ctx.add_output(dest, rel)``: a
+reused page brings it along (see :mod:`.reuse`), and the static accessibility rules check
+it as soon as it is written.
 """
 
 from __future__ import annotations
@@ -117,6 +118,20 @@ class BuildContext:
     rules: PublishedRules | None = None
     """The rule set, when a plugin builds it (tongda-match; tongda-apply reads it)."""
     _models: dict[str, tuple[int, PageModel]] = field(default_factory=dict, repr=False)
+    _outputs: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def add_output(self, dest_uri: str, rel: str) -> None:
+        """A plugin wrote ``rel`` (site-relative) for the page ``dest_uri`` (its plain-text
+        twin, its audio): page reuse brings it along with the page."""
+        if self.reuse is not None:
+            self.reuse.add_output(dest_uri, rel)
+        files = self._outputs.setdefault(dest_uri, [])
+        if rel not in files:
+            files.append(rel)
+
+    def outputs_of(self, dest_uri: str) -> list[str]:
+        """The files plugins recorded for the page ``dest_uri`` in this build."""
+        return self._outputs.get(dest_uri, [])
 
     def add_nav(self, title: str, src: str) -> None:
         """Put a generated page in the default nav (ignored when ``mkdocs.yml`` has one)."""
