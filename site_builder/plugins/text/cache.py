@@ -55,29 +55,45 @@ class TextCache:
     def write(self, output: str, dest: Path, convert: Callable[[], str]) -> str:
         """Put the plain text of ``output`` at ``dest``: linked from the cache, or
         converted, written and kept. Returns its key (see :meth:`keep`)."""
+        key = self.key(output)
+        if not self.link(key, dest):
+            self.store(self.folder, key, dest, convert())
+        return key
+
+    def key(self, output: str) -> str:
+        """The cache key of the page whose HTML is ``output`` (counted as used)."""
         key = hashlib.sha256(f"{self.prefix}\0{output}".encode()).hexdigest()[:40]
         self.used.add(key)
+        return key
+
+    def link(self, key: str, dest: Path) -> bool:
+        """Put the kept plain text of ``key`` at ``dest``; False when none is kept (then
+        convert the page and :meth:`store` it)."""
         kept = self.folder / f"{key}.html"
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(kept, dest)
             self.hits += 1
-            return key
+            return True
         except FileNotFoundError:
             pass
         except OSError:  # another file system: copy
             if kept.is_file():
                 _write_new(dest, kept.read_bytes())
                 self.hits += 1
-                return key
+                return True
         self.misses += 1
-        data = convert().encode("utf-8")
-        _write_new(dest, data)
+        return False
+
+    @staticmethod
+    def store(folder: Path, key: str, dest: Path, text: str) -> None:
+        """Write a converted page at ``dest`` and keep it under ``key`` in ``folder``
+        (a static method: the build's conversion process calls it too)."""
+        _write_new(dest, text.encode("utf-8"))
         # the page's bytes are written once: the cache links the page (whole by then)
         with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
-            self.folder.mkdir(parents=True, exist_ok=True)
-            link_file(dest, kept)
-        return key
+            folder.mkdir(parents=True, exist_ok=True)
+            link_file(dest, folder / f"{key}.html")
 
     def keep(self, key: object) -> None:
         """A page reused from the previous site still needs its entry (a full build
