@@ -7,8 +7,9 @@
 # (a copy of the folder without .tongda-cache and without the previous site). A ratio is
 # read against the plain MkDocs builds on either side of it.
 set -u
-cd "$1"
-BIN="$(cd "$(dirname "$0")/.." && pwd)/.venv/bin"
+BIN="$(cd "$(dirname "$0")/.." && pwd)/.venv/bin"  # before cd: $0 may be relative
+cd "$1" || exit 1
+[ -x "$BIN/tongda" ] || { echo "no $BIN/tongda (run make setup)" >&2; exit 1; }
 "$BIN/tongda" build -f tongda-full.yml > /dev/null 2>&1  # the state of this code's version
 for i in $(seq "${2:-3}"); do
   /usr/bin/time -f "plain MkDocs %e s" "$BIN/mkdocs" build -q -f mkdocs.yml 2>&1 | tail -1

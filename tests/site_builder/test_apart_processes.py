@@ -60,6 +60,7 @@ def test_processes_of_their_own_make_the_same_site(tmp_path: Path,
     # Every page to the conversion process, however fast this machine renders (by
     # default the build converts a page itself while that process is behind).
     monkeypatch.setattr(text_plugin, "AHEAD", 10**6)
+    monkeypatch.setattr(text_plugin, "INLINE", 0)
     sent: list[int] = []
     send = text_plugin.TextPlugin._send
 

@@ -36,6 +36,8 @@ APART_FROM = 1000
 #: build converts the next page itself rather than queue it (memory, and a busy machine).
 BATCH = 20
 AHEAD = 4
+#: Pages a build converts itself before it starts that process.
+INLINE = 100
 
 
 class TextPlugin(BasePlugin[TextConfig]):
@@ -50,6 +52,7 @@ class TextPlugin(BasePlugin[TextConfig]):
         self._pool: ProcessPoolExecutor | None = None
         self._batch: list[tuple[str, str, str, str | None]] = []
         self._sent: list[Future[int]] = []
+        self._converted = 0
 
     @event_priority(-100)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -59,7 +62,7 @@ class TextPlugin(BasePlugin[TextConfig]):
             rewriter = LinkRewriter(pages, self.config.text_dir)
             self.converter = PlainTextPage(rewriter, self.config.text_drop_classes,
                                            self.config.text_label, STYLESHEET)
-            self.written = 0
+            self.written = self._converted = 0
             self._ctx = ctx = build_context(config)
             folder = ctx.cache_folder("text") if ctx is not None else None
             self._cache = None if folder is None else TextCache(folder, [
@@ -97,8 +100,11 @@ class TextPlugin(BasePlugin[TextConfig]):
         return output
 
     def _convert(self, output: str, dest_uri: str, dest: Path, key: str | None) -> None:
-        """Convert a page in the conversion process while it keeps up, else here."""
-        if self._setup is not None and sum(not f.done() for f in self._sent) < AHEAD:
+        """Convert a page in the conversion process while it keeps up, else here (and
+        the first :data:`INLINE` pages here: a rebuild after an edit starts no process)."""
+        self._converted += 1
+        if self._setup is not None and self._converted > INLINE \
+                and sum(not f.done() for f in self._sent) < AHEAD:
             self._batch.append((output, dest_uri, str(dest), key))
             if len(self._batch) >= BATCH:
                 self._send()
