@@ -8,6 +8,7 @@ however large the site grows.
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -59,6 +60,60 @@ def link_file(src: Path | str, dest: Path | str) -> None:
         raise
     except OSError:
         write_atomic(Path(dest), Path(src).read_bytes())
+
+
+class KeptFiles:
+    """Site files kept by their content in a store folder between builds: a file with the
+    bytes an earlier build wrote is linked from the store (one directory entry; creating
+    and writing a file cost ten times as much on a busy disk), a new one is written and
+    linked into the store. :meth:`prune` drops what this build did not use.
+
+    Without a store (caches off) every file is written.
+    """
+
+    def __init__(self, store: Path | None) -> None:
+        self.store = store
+        self.linked = 0
+        self.written = 0
+        self._present: set[str] | None = None
+        self._used: set[str] = set()
+
+    def write(self, dest: Path, data: bytes) -> None:
+        """Put ``data`` at ``dest`` (a new file in the build's own folder)."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if self.store is None:
+            dest.write_bytes(data)
+            self.written += 1
+            return
+        if self._present is None:
+            self.store.mkdir(parents=True, exist_ok=True)
+            self._present = set(os.listdir(self.store))
+        name = hashlib.sha256(data).hexdigest()[:40]
+        self._used.add(name)
+        if name in self._present:
+            try:
+                os.link(self.store / name, dest)
+                self.linked += 1
+                return
+            except FileNotFoundError:  # another build pruned it: write it again
+                pass
+            except OSError:  # no links here (or dest there): write it
+                pass
+        with contextlib.suppress(FileNotFoundError):
+            dest.unlink()
+        dest.write_bytes(data)
+        self.written += 1
+        with contextlib.suppress(OSError):  # a store that cannot be written costs only time
+            link_file(dest, self.store / name)
+            self._present.add(name)
+
+    def prune(self) -> None:
+        """Delete the stored files this build did not use."""
+        if self.store is None or self._present is None:
+            return
+        for name in self._present - self._used:
+            with contextlib.suppress(OSError):
+                (self.store / name).unlink()
 
 
 def read_kept(path: Path, version: str) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from search_index.store import json_bytes
+from search_index.store import KeptFiles, json_bytes
 from site_builder.plugins.core.buildctx import BuildContext, build_context
 from site_builder.plugins.core.generated import directory_index, generated_page
 
@@ -24,8 +24,12 @@ from .openapi import openapi
 log = logging.getLogger("mkdocs.plugins.tongda-api")
 
 
-def write_json(path: Path, data: Any) -> None:
-    """Compact UTF-8 JSON (Chinese stays readable)."""
+def write_json(path: Path, data: Any, kept: KeptFiles | None = None) -> None:
+    """Compact UTF-8 JSON (Chinese stays readable); with ``kept``, a file an earlier build
+    wrote with the same bytes is linked from its store."""
+    if kept is not None:
+        kept.write(path, json_bytes(data))
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(json_bytes(data))
 
@@ -77,9 +81,11 @@ class ApiPlugin(BasePlugin[ApiConfig]):
         corpus = ctx.corpus
         root = Path(config.site_dir) / self.config.api_path.strip("/")
         count = 0
+        kept = KeptFiles(ctx.cache_folder("api"))
         for rel, data in api_files(corpus, page_size=self.config.api_page_size,
                                    body=self.config.api_body):
-            write_json(root / rel, data)
+            write_json(root / rel, data, kept)
             count += 1
-        write_json(root / "openapi.json", openapi(self.config.api_title))
+        write_json(root / "openapi.json", openapi(self.config.api_title), kept)
+        kept.prune()
         log.info("开放数据：写出 %d 个 JSON 文件和 openapi.json", count)
