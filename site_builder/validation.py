@@ -163,7 +163,8 @@ class Validation:
                             for e in catalog_errors(ruleset, corpus, applying)]
 
     def check_quality(self, citations: list[Any] | None = None,
-                      *, always: bool = False) -> QualityResult | None:
+                      *, always: bool = False, memo_dir: Path | None = None
+                      ) -> QualityResult | None:
         """Stage 3: the quality rules against the thresholds, on a corpus without errors.
 
         Args:
@@ -171,6 +172,7 @@ class Validation:
             always: Run the rules even when ``tongda-quality`` is not in ``mkdocs.yml``
                 (``tongda check`` lists the findings all the same, with the default
                 settings, but only the plugin's thresholds can fail the validation).
+            memo_dir: Where the rules keep what they compute per body between builds.
         """
         from site_builder.plugins.core import cancel
         from site_builder.plugins.quality.settings import plugin_config, settings_from, slugify_of
@@ -183,7 +185,8 @@ class Validation:
         if not configured:  # listed for the editor; the build does not judge them
             settings = replace(settings, max_errors=-1, max_warnings=-1, max_notices=-1)
         self.quality = run_rules(self.corpus, settings, citations=citations,
-                                 slugify=slugify_of(self.config), between=cancel.check)
+                                 slugify=slugify_of(self.config), between=cancel.check,
+                                 memo_dir=memo_dir)
         return self.quality
 
     def quality_errors(self) -> list[ContentError]:

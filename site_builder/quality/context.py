@@ -15,6 +15,7 @@ from site_builder.content.regions import Regions, load_regions
 from site_builder.errors import ContentError
 
 from .markdown_scan import BodyScan, anchors, scan
+from .memo import BodyMemo
 
 INACTIVE = ("expired", "repealed", "superseded")
 """Computed statuses under which a policy no longer applies as written."""
@@ -65,8 +66,10 @@ class CheckContext:
 
     def __init__(self, corpus: Corpus, settings: Settings | None = None, *,
                  citations: list[Citation] | None = None,
-                 slugify: Callable[[str, str], str] | None = None) -> None:
+                 slugify: Callable[[str, str], str] | None = None,
+                 memo: BodyMemo | None = None) -> None:
         self.corpus = corpus
+        self.memo = memo or BodyMemo()
         self.settings = settings or Settings()
         self.today: dt.date = corpus.today
         self._citations = citations
@@ -106,7 +109,8 @@ class CheckContext:
     def scan(self, entry: Entry) -> BodyScan:
         """Links, images and headings of a document's body."""
         if entry.id not in self._scans:
-            self._scans[entry.id] = scan(entry.body, entry.body_line)
+            self._scans[entry.id] = self.memo.get("scan", entry.body, entry.body_line,
+                                                  lambda: scan(entry.body, entry.body_line))
         return self._scans[entry.id]
 
     def anchors(self, entry: Entry) -> set[str]:

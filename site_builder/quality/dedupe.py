@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,8 +99,16 @@ class Pair:
     exact: bool
 
 
+def fingerprint(body: str) -> tuple[int, str, np.ndarray]:
+    """A body's normalised length, :func:`exact_key` and :func:`sketch`."""
+    codes = normalise(body)
+    return int(codes.size), exact_key(codes), sketch(codes)
+
+
 def find_duplicates(texts: Iterable[tuple[str, str]], threshold: float = 0.85,
-                    min_chars: int = 200, max_posting: int = 12) -> list[Pair]:
+                    min_chars: int = 200, max_posting: int = 12,
+                    prepare: Callable[[str], tuple[int, str, np.ndarray]] | None = None,
+                    ) -> list[Pair]:
     """Pairs of documents (by id) with equal or near-equal normalised bodies.
 
     Args:
@@ -109,15 +117,16 @@ def find_duplicates(texts: Iterable[tuple[str, str]], threshold: float = 0.85,
         min_chars: Bodies shorter than this (after normalising) are skipped: short texts
             such as a one-line FAQ answer match by accident.
         max_posting: Sketch values shared by more bodies than this do not pair documents.
+        prepare: :func:`fingerprint`, or what gives the same (a memo of it).
     """
     keys: dict[str, list[str]] = defaultdict(list)
     sketches: dict[str, np.ndarray] = {}
     for doc_id, body in texts:
-        codes = normalise(body)
-        if codes.size < min_chars:
+        size, key, values = (prepare or fingerprint)(body)
+        if size < min_chars:
             continue
-        keys[exact_key(codes)].append(doc_id)
-        sketches[doc_id] = sketch(codes)
+        keys[key].append(doc_id)
+        sketches[doc_id] = values
     pairs = [Pair(ids[0], other, 1.0, True) for ids in keys.values() for other in ids[1:]]
     exact = {frozenset((p.first, p.second)) for p in pairs}
     for a, b in sorted(_candidates(sketches, max_posting)):

@@ -6,12 +6,14 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from site_builder.content.corpus import Corpus, Entry
 
 from .context import CheckContext, Citation, Settings
 from .findings import DIMENSIONS, SEVERITIES, Finding, Rule
+from .memo import BodyMemo
 from .registry import all_rules
 
 
@@ -78,7 +80,8 @@ def owner(entry: Entry, corpus: Corpus) -> str:
 def run_rules(corpus: Corpus, settings: Settings | None = None, *,
               citations: list[Citation] | None = None, slugify: Any = None,
               only: list[str] | None = None,
-              between: Callable[[], None] | None = None) -> QualityResult:
+              between: Callable[[], None] | None = None,
+              memo_dir: Path | None = None) -> QualityResult:
     """Run every enabled rule over a valid corpus.
 
     Args:
@@ -89,9 +92,12 @@ def run_rules(corpus: Corpus, settings: Settings | None = None, *,
         only: Run only these rule ids (tests, benchmarks).
         between: Called before each rule (``tongda serve`` stops a build that is out of
             date there); whatever it raises stops the checking.
+        memo_dir: Where what the rules compute per body is kept between runs (the build
+            cache's ``quality`` folder); ``None`` keeps nothing.
     """
     settings = settings or Settings()
-    ctx = CheckContext(corpus, settings, citations=citations, slugify=slugify)
+    memo = BodyMemo(memo_dir)
+    ctx = CheckContext(corpus, settings, citations=citations, slugify=slugify, memo=memo)
     rules = all_rules()
     findings: list[Finding] = []
     severities: dict[str, str] = {}
@@ -117,6 +123,7 @@ def run_rules(corpus: Corpus, settings: Settings | None = None, *,
             findings.append(Finding(rule.id, severity, rule.dimension, entry.src_path, problem.line,
                                     problem.field, problem.message, entry.id, owners[problem.doc_id]))
         timings[rule.id] = time.perf_counter() - began
+    memo.save()
     findings.sort(key=lambda f: (SEVERITIES.index(f.severity), DIMENSIONS.index(f.dimension),
                                  f.path, f.line or 0, f.rule))
     return QualityResult(findings, dict(rules), severities, len(corpus.documents),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -115,9 +116,14 @@ def body_empty(ctx: CheckContext) -> Iterator[Problem]:
         if e.meta.kind == "policy" and e.meta.status in ("draft",):
             continue
         # Only whether there are 20 characters of text matters: look at the start.
-        text = _HEADING_OR_SPACE.sub("", _COMMENT.sub("", e.body[:4000]))
-        if len(text) < 20:
-            yield Problem(e.id, f"正文只有 {len(text)} 个字", "", e.body_line)
+        chars = ctx.memo.get("chars", e.body, None, functools.partial(_chars, e.body))
+        if chars < 20:
+            yield Problem(e.id, f"正文只有 {chars} 个字", "", e.body_line)
+
+
+def _chars(body: str) -> int:
+    """Characters of text at the start of ``body``: no headings, comments or spaces."""
+    return len(_HEADING_OR_SPACE.sub("", _COMMENT.sub("", body[:4000])))
 
 
 @rule("faq-about-missing", "completeness", "notice", "问答没有关联文档",

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from .context import CheckContext
-from .dedupe import Pair, find_duplicates
+from .dedupe import Pair, find_duplicates, fingerprint
 from .findings import Problem
 from .registry import rule
 
@@ -43,7 +43,9 @@ def _pairs(ctx: CheckContext) -> list[Pair]:
     cached = getattr(ctx, "_duplicate_pairs", None)
     if cached is None:
         texts = ((e.id, e.body) for e in ctx.of_kind("policy", "interpretation", "faq", "service"))
-        cached = find_duplicates(texts, threshold=ctx.settings.similarity)
+        cached = find_duplicates(texts, threshold=ctx.settings.similarity,
+                                 prepare=lambda body: ctx.memo.get(
+                                     "duplicates", body, None, lambda: fingerprint(body)))
         ctx._duplicate_pairs = cached  # type: ignore[attr-defined]
     return cached
 

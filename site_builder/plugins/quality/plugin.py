@@ -126,7 +126,8 @@ class QualityPlugin(BasePlugin[QualityConfig]):
             return
         validation = ctx.validation
         began = time.perf_counter()
-        self.result = validation.check_quality(_found_citations(ctx))
+        self.result = validation.check_quality(_found_citations(ctx),
+                                               memo_dir=ctx.cache_folder("quality"))
         self.clock.add("quality", time.perf_counter() - began)
         if self.result is None:
             return
