@@ -37,14 +37,18 @@ def _build(root: Path, docs: list, workers: int) -> tuple[Path, SearchIndex]:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_workers_write_the_index_analysing_here_writes(tmp_path: Path, workers: int) -> None:
-    """Each worker names terms by ids of its own (a term string crosses once per worker):
-    with one worker or two, the index is the one analysing here writes."""
+    """Each worker names terms by ids of its own (a term string crosses once per worker),
+    and this process analyses documents too while the workers are behind: with one worker
+    or two, the index is the one analysing here writes."""
     docs = _corpus(120) + list(DOCS)
     here, alone = _build(tmp_path / "here", docs, 0)
     there, helped = _build(tmp_path / "workers", docs, workers)
     assert alone.in_workers == 0
     assert 1 <= len(helped._worker_ids) <= workers
-    assert helped.in_workers == len(docs) - indexer.INLINE_MISSES
+    # Past the first INLINE_MISSES, each worker takes AHEAD documents before this process
+    # shares the analysis (the rest: as the workers keep up); the index is the same.
+    missed = len(docs) - indexer.INLINE_MISSES
+    assert min(indexer.AHEAD * workers, missed) <= helped.in_workers <= missed
     assert helped._pool is None  # stopped once the index was written
     assert _files(there) == _files(here)
     cached = sorted(p.name for p in (tmp_path / "workers" / "analysis" / "doc").iterdir())
@@ -59,6 +63,20 @@ def test_workers_write_the_index_analysing_here_writes(tmp_path: Path, workers: 
     assert index.doc_cache is not None
     assert (index.doc_cache.hits, index.doc_cache.misses, index.in_workers) == (len(docs) - 1, 1, 0)
     index.close()
+
+
+@pytest.mark.parametrize(("ahead", "in_workers"), [(10**6, "all"), (0, "none")])
+def test_sharing_the_analysis_either_way_writes_the_same_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: int, in_workers: str) -> None:
+    """Workers never behind (every document to them) or always behind (every document
+    analysed here once the workers are started): the index analysing here writes."""
+    docs = _corpus(60) + list(DOCS)
+    here, _alone = _build(tmp_path / "here", docs, 0)
+    monkeypatch.setattr(indexer, "AHEAD", ahead)
+    there, helped = _build(tmp_path / "shared", docs, 1)
+    missed = len(docs) - indexer.INLINE_MISSES
+    assert helped.in_workers == (missed if in_workers == "all" else 0)
+    assert _files(there) == _files(here)
 
 
 def test_closing_stops_the_workers_at_once(tmp_path: Path) -> None:
