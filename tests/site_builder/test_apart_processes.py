@@ -14,28 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.build import without_audio
 from site_builder.commands.build import build_site
 from site_builder.plugins.a11y import plugin as a11y_plugin
 from site_builder.plugins.text import plugin as text_plugin
 from tests.site_builder.test_rebuild_equals_fresh import build, demo, differences, fresh_copy
 
 pytestmark = pytest.mark.integration
-
-
-def without_audio(config: str) -> str:
-    """``mkdocs.yml`` without the ``tongda-audio`` entry and its options (audio has no
-    process of its own here, and its clips would only slow both builds)."""
-    out: list[str] = []
-    skipping = False
-    for line in config.splitlines(keepends=True):
-        if line.strip().startswith("- tongda-audio"):
-            skipping = True
-            continue
-        if skipping and line.startswith("      "):
-            continue
-        skipping = False
-        out.append(line)
-    return "".join(out)
 
 
 def findings(site: Path) -> list[dict[str, object]]:
