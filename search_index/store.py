@@ -62,6 +62,19 @@ def link_file(src: Path | str, dest: Path | str) -> None:
         write_atomic(Path(dest), Path(src).read_bytes())
 
 
+def write_new(dest: Path, data: bytes) -> None:
+    """Write ``dest`` as a new file: one already there (a page served and refreshed in
+    place, a file linked from a store) may be a link to a kept copy, which must keep its
+    content, so it is replaced, never written into."""
+    try:
+        fh = open(dest, "xb")  # noqa: SIM115 - closed below
+    except FileExistsError:
+        os.unlink(dest)
+        fh = open(dest, "xb")  # noqa: SIM115 - closed below
+    with fh:
+        fh.write(data)
+
+
 class KeptFiles:
     """Site files kept by their content in a store folder between builds: a file with the
     bytes an earlier build wrote is linked from the store (one directory entry; creating
@@ -95,13 +108,9 @@ class KeptFiles:
                 os.link(self.store / name, dest)
                 self.linked += 1
                 return
-            except FileNotFoundError:  # another build pruned it: write it again
+            except OSError:  # another build pruned it, no links here, dest there: write it
                 pass
-            except OSError:  # no links here (or dest there): write it
-                pass
-        with contextlib.suppress(FileNotFoundError):
-            dest.unlink()
-        dest.write_bytes(data)
+        write_new(dest, data)
         self.written += 1
         with contextlib.suppress(OSError):  # a store that cannot be written costs only time
             link_file(dest, self.store / name)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import TextCache, _write_new
+from search_index.store import write_new
+
+from .cache import TextCache
 from .converter import LinkRewriter, PageRef, PlainTextPage
 
 
@@ -56,4 +58,4 @@ def write(converter: PlainTextPage, cache: Path | None, output: str, dest_uri: s
     if cache is not None and key is not None:
         TextCache.store(cache, key, dest, text)
     else:
-        _write_new(dest, text.encode("utf-8"))
+        write_new(dest, text.encode("utf-8"))

@@ -17,21 +17,9 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from search_index.store import link_file
+from search_index.store import link_file, write_new
 
 from . import converter
-
-
-def _write_new(dest: Path, data: bytes) -> None:
-    """Write ``dest`` as a new file: one already there (a page served and refreshed in
-    place) may be a link to a cache entry, which must keep its content."""
-    try:
-        fh = open(dest, "xb")  # noqa: SIM115 - closed below
-    except FileExistsError:
-        dest.unlink()
-        fh = open(dest, "xb")  # noqa: SIM115 - closed below
-    with fh:
-        fh.write(data)
 
 
 class TextCache:
@@ -79,7 +67,7 @@ class TextCache:
             pass
         except OSError:  # another file system: copy
             if kept.is_file():
-                _write_new(dest, kept.read_bytes())
+                write_new(dest, kept.read_bytes())
                 self.hits += 1
                 return True
         self.misses += 1
@@ -89,7 +77,7 @@ class TextCache:
     def store(folder: Path, key: str, dest: Path, text: str) -> None:
         """Write a converted page at ``dest`` and keep it under ``key`` in ``folder``
         (a static method: the build's conversion process calls it too)."""
-        _write_new(dest, text.encode("utf-8"))
+        write_new(dest, text.encode("utf-8"))
         # the page's bytes are written once: the cache links the page (whole by then)
         with contextlib.suppress(OSError):  # a cache that cannot be written costs only time
             folder.mkdir(parents=True, exist_ok=True)
