@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from search_index.store import read_kept, write_kept
 
 T = TypeVar("T")
 
@@ -42,12 +42,9 @@ class BodyMemo:
         self._new: dict[tuple[str, str, Any], Any] = {}
         self._digests: dict[str, str] = {}
         self.computed = 0
-        if folder is not None:
-            with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError,
-                                     AttributeError, ImportError, TypeError):
-                data = pickle.loads((folder / _FILE).read_bytes())  # noqa: S301 - our cache
-                if isinstance(data, dict) and data.get("version") == self.version:
-                    self._old = data["facts"]
+        kept = read_kept(folder / _FILE, self.version) if folder is not None else None
+        if kept is not None:
+            self._old = kept["facts"]
 
     def digest(self, body: str) -> str:
         got = self._digests.get(body)
@@ -72,8 +69,4 @@ class BodyMemo:
         if self.folder is None or (not self.computed and len(self._new) == len(self._old)):
             return
         with contextlib.suppress(OSError):  # a memo that cannot be written costs only time
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f"{_FILE}.{os.getpid()}.tmp"
-            tmp.write_bytes(pickle.dumps({"version": self.version, "facts": self._new},
-                                         protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.folder / _FILE)
+            write_kept(self.folder / _FILE, self.version, {"facts": self._new})
