@@ -45,6 +45,7 @@ from search_index.asks import AskTable, feedback_table, load_feedback
 from search_index.lexicon import build_lexicon
 from search_index.model import SearchDoc
 from search_index.postings import PostingSpool, TermTable, Touched, impacts, write_terms
+from search_index.processes import stop_pool
 from search_index.store import (
     EXT,
     FileWriter,
@@ -341,11 +342,7 @@ class SearchIndex:
         """Stop the worker processes without waiting (a build that failed or stopped)."""
         pool, self._pool = self._pool, None
         self._pending.clear()
-        if pool is not None:
-            workers = list(getattr(pool, "_processes", {}).values())
-            pool.shutdown(wait=False, cancel_futures=True)
-            for worker in workers:
-                worker.terminate()
+        stop_pool(pool, wait=False)
 
     def _known(self, doc: SearchDoc) -> _Known:
         """A document's analysis through the memory of earlier builds in this process."""

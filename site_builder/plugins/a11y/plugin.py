@@ -29,6 +29,7 @@ from mkdocs.structure.pages import Page
 
 from a11y.report import Report
 from a11y.runner import Settings, check_early, run
+from search_index.processes import stop_pool
 from site_builder.plugins.a11y.config import A11yConfig
 from site_builder.plugins.a11y.settings import build_settings
 from site_builder.plugins.core import cancel
@@ -152,10 +153,4 @@ class A11yPlugin(BasePlugin[A11yConfig]):
 
     def _stop(self, wait: bool = True) -> None:
         pool, self._pool, self._running = self._pool, None, None
-        if pool is None:
-            return
-        workers = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=wait, cancel_futures=True)
-        if not wait:  # its results are not wanted: the process need not finish
-            for worker in workers:
-                worker.terminate()
+        stop_pool(pool, wait=wait)

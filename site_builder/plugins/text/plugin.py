@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from search_index.processes import stop_pool
 from site_builder.plugins.core import cancel
 from site_builder.plugins.core.buildctx import BuildContext, build_context
 
@@ -140,13 +141,7 @@ class TextPlugin(BasePlugin[TextConfig]):
 
     def _stop(self, wait: bool = True) -> None:
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        workers = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=wait, cancel_futures=True)
-        if not wait:
-            for worker in workers:
-                worker.terminate()
+        stop_pool(pool, wait=wait)
 
     @event_priority(50)  # before the core's atomic commit (priority -100)
     def _finish(self, *, config: MkDocsConfig) -> None:
