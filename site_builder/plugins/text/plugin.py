@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import shutil
+from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -52,7 +53,7 @@ class TextPlugin(BasePlugin[TextConfig]):
         self._setup: apart.Setup | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._batch: list[tuple[str, str, str, str | None]] = []
-        self._sent: list[Future[int]] = []
+        self._sent: deque[Future[int]] = deque()
         self._converted = 0
 
     @event_priority(-100)
@@ -104,8 +105,7 @@ class TextPlugin(BasePlugin[TextConfig]):
         """Convert a page in the conversion process while it keeps up, else here (and
         the first :data:`INLINE` pages here: a rebuild after an edit starts no process)."""
         self._converted += 1
-        if self._setup is not None and self._converted > INLINE \
-                and sum(not f.done() for f in self._sent) < AHEAD:
+        if self._setup is not None and self._converted > INLINE and self._waiting() < AHEAD:
             self._batch.append((output, dest_uri, str(dest), key))
             if len(self._batch) >= BATCH:
                 self._send()
@@ -113,6 +113,14 @@ class TextPlugin(BasePlugin[TextConfig]):
         assert self.converter is not None
         cache = self._cache.folder if self._cache is not None else None
         apart.write(self.converter, cache, output, dest_uri, dest, key)
+
+    def _waiting(self) -> int:
+        """Batches the conversion process has not finished (the finished ones, first in
+        line, are dropped: their errors are the build's at once)."""
+        sent = self._sent
+        while sent and sent[0].done():
+            sent.popleft().result()
+        return len(sent)
 
     def _send(self) -> None:
         batch, self._batch = self._batch, []
@@ -127,7 +135,7 @@ class TextPlugin(BasePlugin[TextConfig]):
     def _collect(self, *, config: MkDocsConfig) -> None:
         """Wait for the conversion process's last pages (its errors are the build's)."""
         self._send()
-        sent, self._sent = self._sent, []
+        sent, self._sent = self._sent, deque()
         try:
             for future in sent:
                 future.result()
@@ -136,7 +144,7 @@ class TextPlugin(BasePlugin[TextConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """A build that failed or was stopped does not wait for its conversions."""
-        self._batch, self._sent = [], []
+        self._batch, self._sent = [], deque()
         self._stop(wait=False)
 
     def _stop(self, wait: bool = True) -> None:
