@@ -33,7 +33,7 @@ from search_index.processes import stop_pool
 from site_builder.plugins.a11y.config import A11yConfig
 from site_builder.plugins.a11y.settings import build_settings
 from site_builder.plugins.core import cancel
-from site_builder.plugins.core.buildctx import build_context
+from site_builder.plugins.core.buildctx import BuildContext, build_context
 
 log = logging.getLogger("mkdocs.plugins.tongda.a11y")
 
@@ -56,44 +56,47 @@ class A11yPlugin(BasePlugin[A11yConfig]):
         self._pool: ProcessPoolExecutor | None = None
         self._running: Future[Report] | None = None
         self._settings: Settings | None = None
+        self._ctx: BuildContext | None = None
         self._early: list[str] = []
         self._last_page: str | None = None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self._pages = len(files.documentation_pages())
+        self._ctx = build_context(config)
         self._settings, self._early, self._last_page = None, [], None
-        if self.config.enabled and self.config.static_on_build:
-            self._settings = self._make_settings(config)
         return files
 
-    def _make_settings(self, config: MkDocsConfig) -> Settings:
-        project = Path(config.config_file_path or ".").resolve().parent
-        ctx = build_context(config)
-        # The static rules' cache sits with the core's caches (beside the project without).
-        cache = ctx.cache_dir if ctx is not None and ctx.cache_dir is not None \
-            else project / ".tongda-cache"
-        return build_settings(self.config, site_dir=Path(config.site_dir),
-                              docs_dir=Path(config.docs_dir), site_url=config.site_url,
-                              project_dir=project, browser=False, cache_dir=cache)
+    def _settings_for(self, config: MkDocsConfig) -> Settings | None:
+        """This build's settings (made once), None when the static rules are off."""
+        if self._settings is None and self.config.enabled and self.config.static_on_build:
+            project = Path(config.config_file_path or ".").resolve().parent
+            ctx = build_context(config)
+            # The static rules' cache sits with the core's caches (beside the project without).
+            cache = ctx.cache_dir if ctx is not None and ctx.cache_dir is not None \
+                else project / ".tongda-cache"
+            self._settings = build_settings(self.config, site_dir=Path(config.site_dir),
+                                            docs_dir=Path(config.docs_dir),
+                                            site_url=config.site_url, project_dir=project,
+                                            browser=False, cache_dir=cache)
+        return self._settings
 
-    def _apart(self) -> bool:
+    def _apart(self, config: MkDocsConfig) -> bool:
         """Whether the rules run in a process of their own (a large site, tongda build)."""
-        return self._settings is not None and not cancel.in_serve() \
-            and self._pages >= APART_FROM
+        return not cancel.in_serve() and self._pages >= APART_FROM \
+            and self._settings_for(config) is not None
 
     @event_priority(-100)  # after the plugins that write a page's other files
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Send the pages written so far to the rules' process: MkDocs writes this page
         after this event, the previous one is on disk, and so is what other plugins wrote
         for this page (its plain-text twin) in their own ``on_post_page``."""
-        if not self._apart():
+        if not self._apart(config):
             return output
-        ctx = build_context(config)
         if self._last_page is not None:
             self._early.append(self._last_page)
         self._last_page = page.file.dest_uri
-        if ctx is not None:
-            self._early += ctx.outputs_of(page.file.dest_uri)
+        if self._ctx is not None:
+            self._early += self._ctx.outputs_of(page.file.dest_uri)
         if len(self._early) >= EARLY_BATCH:
             self._send_early()
         return output
@@ -108,16 +111,15 @@ class A11yPlugin(BasePlugin[A11yConfig]):
     def _start(self, *, config: MkDocsConfig) -> None:
         """Start the static rules over the built site (they write the static report)."""
         cancel.check()  # tongda serve: the sources changed again
-        if self._settings is None and self.config.enabled and self.config.static_on_build:
-            self._settings = self._make_settings(config)
-        if self._settings is None or not self._apart():
+        settings = self._settings_for(config)
+        if settings is None or not self._apart(config):  # off, or they run in _finish
             return
         if self._last_page is not None:
             self._early.append(self._last_page)
             self._last_page = None
         self._send_early()
         # The same process, after the early checks: it keeps their results.
-        self._running = self._process().submit(run, self._settings)
+        self._running = self._process().submit(run, settings)
 
     def _process(self) -> ProcessPoolExecutor:
         """The rules' process. It yields the core to the build's own processes (lower
