@@ -90,12 +90,12 @@ class TextPlugin(BasePlugin[TextConfig]):
             return output  # the core links the page's plain text with the page
         rel = f"{self.config.text_dir}/{page.file.dest_uri}"
         dest = Path(config.site_dir) / rel
-        key = None
-        if self._cache is not None:
-            key = self._cache.key(output)
+        cache, key = self._cache, None
+        if cache is not None:
+            key = cache.key(output)
             if reuse is not None:
                 reuse.set_data(page.file.dest_uri, "text", key)
-        if key is None or not self._cache.link(key, dest):  # type: ignore[union-attr]
+        if cache is None or key is None or not cache.link(key, dest):
             self._convert(output, page.file.dest_uri, dest, key)
         if self._ctx is not None:
             self._ctx.add_output(page.file.dest_uri, rel)
